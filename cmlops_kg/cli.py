@@ -1,0 +1,56 @@
+"""The ``cmlops-kg`` command line: one sub-command per user task.
+
+Each sub-command lives with the module that does the work (``add_arguments``/``run`` pairs);
+this file only wires them up, so importing it stays cheap.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from . import __version__
+from .errors import CmlopsError
+
+# sub-command -> (module, help). Modules expose add_<name>_arguments(parser) and
+# run_<name>(args) -> int exit code.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("cmlops_kg.quality", "check the ontology: its shapes, QC queries and HermiT"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cmlops-kg",
+        description="Continuous ML Development knowledge graph: assess ML delivery maturity.",
+    )
+    parser.add_argument("--version", action="version", version=f"cmlops-kg {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        attr = name.replace("-", "_")
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        getattr(module, f"add_{attr}_arguments")(p)
+        p.set_defaults(_run=getattr(module, f"run_{attr}"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args._run(args))
+    except CmlopsError as exc:
+        print(f"error: {exc.render()}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
