@@ -16,6 +16,14 @@ from .errors import CmlopsError
 # sub-command -> (module, help). Modules expose add_<name>_arguments(parser) and
 # run_<name>(args) -> int exit code.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "assess": ("cmlops_kg.commands", "assess a profile: levels, external levels, gaps, roadmap"),
+    "validate": ("cmlops_kg.commands", "validate profiles against the SHACL shapes"),
+    "history": ("cmlops_kg.commands", "show the level per assessment date of an organisation"),
+    "report": ("cmlops_kg.report", "write an HTML or Markdown assessment report"),
+    "questionnaire": ("cmlops_kg.questionnaire", "write a self-assessment questionnaire (YAML)"),
+    "import": ("cmlops_kg.questionnaire", "turn filled questionnaire answers into a profile"),
+    "queries": ("cmlops_kg.commands", "list the query library"),
+    "query": ("cmlops_kg.commands", "run a query of the library (read-only)"),
     "check": ("cmlops_kg.quality", "check the ontology: its shapes, QC queries and HermiT"),
 }
 

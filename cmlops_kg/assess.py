@@ -1,0 +1,301 @@
+"""The assessment engine: a profile in, validated and explained levels, gaps and a roadmap out.
+
+All inference is SPARQL from the query library (``queries/infer`` materialises, the other
+queries read); this module only selects the organisation and assessment, runs the queries on
+whichever :class:`GraphStore` it is given, and shapes the rows into the documented result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field
+
+from .errors import SelectionError
+from .profiles import Profile
+from .store import EmbeddedStore, GraphStore
+from .validation import ValidationReport, validate_profile
+
+
+@dataclass
+class DimensionLevel:
+    iri: str
+    label: str
+    notation: str | None
+    level: int
+    level_label: str
+    score: float
+    max_score: float
+    percent: float
+    implemented: int
+    applicable: int
+
+
+@dataclass
+class Gap:
+    dimension: str
+    dimension_label: str
+    current_level: int
+    next_level: int
+    practice: str
+    label: str
+    status: str
+
+
+@dataclass
+class Source:
+    label: str
+    url: str | None
+
+
+@dataclass
+class RoadmapItem:
+    position: int
+    practice: str
+    label: str
+    dimension: str
+    dimension_label: str
+    level: int
+    pending_prerequisites: int
+    unblocks: int
+    why: str
+    sources: list[Source]
+
+
+@dataclass
+class ExternalLevel:
+    model: str
+    model_label: str
+    level: int
+    level_iri: str
+    label: str
+    missing_for_next: list[str] = field(default_factory=list)
+
+
+@dataclass
+class HistoryPoint:
+    assessment: str
+    date: str | None
+    overall_level: int
+    dimensions: dict[str, int]
+
+
+@dataclass
+class AssessmentResult:
+    """The documented result of ``cmlops-kg assess`` (see README, 'assess JSON contract')."""
+
+    organisation: str
+    label: str
+    assessment: str
+    date: str | None
+    method: str | None
+    overall_level: int
+    overall_label: str
+    limiting_dimensions: list[str]
+    dimensions: list[DimensionLevel]
+    external_levels: dict[str, ExternalLevel]
+    gaps: list[Gap]
+    roadmap: list[RoadmapItem]
+    history: list[HistoryPoint]
+    practices: list[dict] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data.pop("practices")
+        return data
+
+
+def profile_graph_name(profile: Profile) -> str:
+    digest = hashlib.sha256(profile.name.encode("utf-8")).hexdigest()[:16]
+    return f"urn:cmlops:profile:{digest}"
+
+
+class Assessor:
+    """Assesses profiles against the ontology held by a store (loaded once)."""
+
+    def __init__(self, store: GraphStore | None = None) -> None:
+        self.store = store or EmbeddedStore()
+        if store is None:
+            self.store.load_ontology()
+
+    # -- loading -------------------------------------------------------------------------
+    def load(self, profile: Profile, graph: str | None = None) -> str:
+        """Load a profile into its own named graph and materialise its results."""
+        graph = graph or profile_graph_name(profile)
+        self.store.replace_graph(graph, profile.triples)
+        self.store.materialise(graph, profile.assessment_iris())
+        return graph
+
+    # -- selection -----------------------------------------------------------------------
+    def choose_assessment(
+        self, organisation: str | None = None, assessment: str | None = None
+    ) -> dict:
+        rows = self.store.select("assessments")
+        if assessment:
+            chosen = [r for r in rows if str(r["assessment"]) == assessment]
+            if not chosen:
+                raise SelectionError(
+                    f"no assessment {assessment}",
+                    fix="run 'cmlops-kg query assessments --data FILE' to list them",
+                )
+            return chosen[0]
+        orgs = sorted({str(r["organisation"]) for r in rows})
+        if not orgs:
+            raise SelectionError(
+                "the profile holds no assessment of any organisation",
+                fix="add '<assessment> a cmlops:Assessment ; cmlops:assesses <organisation>' "
+                "with its evidence, or generate a profile with 'cmlops-kg import'",
+            )
+        if organisation is None:
+            if len(orgs) > 1:
+                raise SelectionError(
+                    f"the profile describes {len(orgs)} organisations: {', '.join(orgs)}",
+                    fix="choose one with --org IRI",
+                )
+            organisation = orgs[0]
+        mine = [r for r in rows if str(r["organisation"]) == organisation]
+        if not mine:
+            raise SelectionError(
+                f"no assessment of organisation {organisation}",
+                fix=f"the profile assesses: {', '.join(orgs)}",
+            )
+        # rows are newest first; the latest assessment is the one reported
+        return mine[0]
+
+    # -- results -------------------------------------------------------------------------
+    def result(
+        self, organisation: str | None = None, assessment: str | None = None
+    ) -> AssessmentResult:
+        row = self.choose_assessment(organisation, assessment)
+        iri = str(row["assessment"])
+        params = {"assessment": iri}
+        dims = [
+            DimensionLevel(
+                iri=str(r["dimension"]),
+                label=str(r["label"]),
+                notation=str(r["notation"]) if r["notation"] is not None else None,
+                level=int(r["level"]),
+                level_label=str(r["levelLabel"]),
+                score=float(r["score"]),
+                max_score=float(r["maxScore"]),
+                percent=float(r["percent"]),
+                implemented=int(r["implemented"]),
+                applicable=int(r["applicable"]),
+            )
+            for r in self.store.select("dimension_levels", params)
+        ]
+        overall = self.store.select("overall_level", params)
+        if not overall:
+            raise SelectionError(
+                f"no results for assessment {iri}",
+                fix="the ontology may be missing; run 'cmlops-kg check'",
+            )
+        gaps = [
+            Gap(
+                dimension=str(r["dimension"]),
+                dimension_label=str(r["dimensionLabel"]),
+                current_level=int(r["currentLevel"]),
+                next_level=int(r["nextLevel"]),
+                practice=str(r["practice"]),
+                label=str(r["practiceLabel"]),
+                status=str(r["statusLabel"]),
+            )
+            for r in self.store.select("gaps", params)
+        ]
+        roadmap = [
+            RoadmapItem(
+                position=i + 1,
+                practice=str(r["practice"]),
+                label=str(r["label"]),
+                dimension=str(r["dimension"]),
+                dimension_label=str(r["dimensionLabel"]),
+                level=int(r["level"]),
+                pending_prerequisites=int(r["pendingPrerequisites"]),
+                unblocks=int(r["unblocks"]),
+                why=str(r["why"]),
+                sources=_sources(str(r["sources"] or "")),
+            )
+            for i, r in enumerate(self.store.select("roadmap", params))
+        ]
+        return AssessmentResult(
+            organisation=str(row["organisation"]),
+            label=str(row["organisationLabel"] or row["organisation"]),
+            assessment=iri,
+            date=_date(row["date"]),
+            method=str(row["methodLabel"]) if row["methodLabel"] else None,
+            overall_level=int(overall[0]["level"]),
+            overall_label=str(overall[0]["levelLabel"]),
+            limiting_dimensions=sorted(str(overall[0]["limitingDimensions"]).split("; ")),
+            dimensions=dims,
+            external_levels=self._external(params),
+            gaps=gaps,
+            roadmap=roadmap,
+            history=self.history(str(row["organisation"])),
+            practices=self.store.select("practice_status", params),
+        )
+
+    def _external(self, params: dict) -> dict[str, ExternalLevel]:
+        missing: dict[tuple[str, int], list[str]] = {}
+        for r in self.store.select("external_level_gaps", params):
+            missing.setdefault((str(r["model"]), int(r["level"])), []).append(
+                str(r["practiceLabel"])
+            )
+        found = {}
+        for r in self.store.select("external_levels", params):
+            model = str(r["model"])
+            key = model.rsplit("#", 1)[-1].removesuffix("-mlops")
+            level = int(r["level"])
+            found[key] = ExternalLevel(
+                model=model,
+                model_label=str(r["modelLabel"]),
+                level=level,
+                level_iri=str(r["levelIri"]),
+                label=str(r["levelLabel"]),
+                missing_for_next=sorted(missing.get((model, level + 1), [])),
+            )
+        return found
+
+    def history(self, organisation: str) -> list[HistoryPoint]:
+        points: dict[str, HistoryPoint] = {}
+        for r in self.store.select("history", {"organisation": organisation}):
+            key = str(r["assessment"])
+            point = points.setdefault(
+                key, HistoryPoint(key, _date(r["date"]), int(r["overallLevel"]), {})
+            )
+            point.dimensions[str(r["dimensionLabel"])] = int(r["level"])
+        return sorted(points.values(), key=lambda p: (p.date or "", p.assessment))
+
+
+def _date(value: object) -> str | None:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value) if value else None
+
+
+_SOURCE_REF = re.compile(r"^(.*?)(?: <([^>]*)>)?$")
+
+
+def _sources(refs: str) -> list[Source]:
+    """Parse the roadmap query's "Label <URL>; Label <URL>" list."""
+    out = []
+    for ref in filter(None, refs.split("; ")):
+        match = _SOURCE_REF.match(ref)
+        out.append(Source(match.group(1), match.group(2)) if match else Source(ref, None))
+    return sorted(out, key=lambda s: s.label)
+
+
+def assess_profile(
+    profile: Profile,
+    organisation: str | None = None,
+    assessment: str | None = None,
+    assessor: Assessor | None = None,
+    validate: bool = True,
+) -> tuple[AssessmentResult | None, ValidationReport | None]:
+    """Validate (unless told not to), load and assess one profile."""
+    report = validate_profile(profile) if validate else None
+    if report is not None and not report.conforms:
+        return None, report
+    engine = assessor or Assessor()
+    engine.load(profile)
+    return engine.result(organisation, assessment), report

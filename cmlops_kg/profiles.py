@@ -1,0 +1,164 @@
+"""Reading organisation profiles from files in any supported RDF syntax, safely.
+
+Parsing uses Oxigraph's parsers: they never fetch remote JSON-LD contexts or external XML
+entities, and they report the line of a syntax error. Nothing is loaded anywhere until the
+whole file has parsed, so a bad file changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from .errors import InputError
+
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+ASSESSMENT = ox.NamedNode("https://w3id.org/cmlops#Assessment")
+ASSESSES = ox.NamedNode("https://w3id.org/cmlops#assesses")
+MAX_PROFILE_BYTES = 20 * 1024 * 1024
+
+FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "json-ld": ox.RdfFormat.JSON_LD,
+    "rdf-xml": ox.RdfFormat.RDF_XML,
+    "n-triples": ox.RdfFormat.N_TRIPLES,
+}
+ALIASES = {
+    "ttl": "turtle",
+    "jsonld": "json-ld",
+    "json": "json-ld",
+    "xml": "rdf-xml",
+    "rdfxml": "rdf-xml",
+    "rdf": "rdf-xml",
+    "owl": "rdf-xml",
+    "nt": "n-triples",
+    "ntriples": "n-triples",
+}
+EXTENSIONS = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "rdf-xml",
+    ".xml": "rdf-xml",
+    ".owl": "rdf-xml",
+    ".nt": "n-triples",
+}
+
+
+@dataclass
+class Profile:
+    """A parsed profile: its triples, ready for the store and for SHACL validation."""
+
+    name: str
+    triples: list[ox.Triple]
+
+    def assessment_iris(self) -> list[str]:
+        """IRIs of the assessments the profile declares (typed, or assessing something)."""
+        found = {
+            t.subject.value
+            for t in self.triples
+            if isinstance(t.subject, ox.NamedNode)
+            and ((t.predicate == RDF_TYPE and t.object == ASSESSMENT) or t.predicate == ASSESSES)
+        }
+        return sorted(found)
+
+    def to_rdflib(self) -> rdflib.Graph:
+        graph = rdflib.Graph()
+        if self.triples:
+            data = ox.serialize(self.triples, format=ox.RdfFormat.N_TRIPLES)
+            graph.parse(data=data, format="nt")
+        return graph
+
+
+def format_name(path: Path | str, explicit: str | None = None) -> str:
+    """The syntax of a profile, from ``explicit`` or else from the file extension."""
+    if explicit:
+        key = explicit.strip().lower()
+        key = ALIASES.get(key, key)
+        if key not in FORMATS:
+            raise InputError(
+                f"unknown input format {explicit!r}",
+                fix=f"use one of {', '.join(FORMATS)}",
+            )
+        return key
+    suffix = Path(str(path)).suffix.lower()
+    if suffix not in EXTENSIONS:
+        raise InputError(
+            f"cannot tell the RDF syntax from the extension {suffix or '(none)'!r}",
+            where=str(path),
+            fix="name the file .ttl, .jsonld, .rdf or .nt, or pass --input-format "
+            "turtle|json-ld|rdf-xml|n-triples",
+        )
+    return EXTENSIONS[suffix]
+
+
+def parse_profile_bytes(
+    data: bytes, name: str, fmt: str, max_bytes: int = MAX_PROFILE_BYTES
+) -> Profile:
+    if len(data) > max_bytes:
+        raise InputError(
+            f"the file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB",
+            where=name,
+            fix="split the profile into one file per organisation",
+        )
+    if not data.strip():
+        raise InputError(
+            "the file is empty",
+            where=name,
+            fix="export the profile again, or start from 'cmlops-kg questionnaire'",
+        )
+    if b"\x00" in data[:8192]:
+        raise InputError(
+            "the file is binary, not an RDF document",
+            where=name,
+            fix="give a Turtle, JSON-LD, RDF/XML or N-Triples file",
+        )
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"the file is not UTF-8 text (bad byte at offset {exc.start})",
+            where=name,
+            fix="save the file as UTF-8",
+        ) from exc
+    try:
+        triples = [
+            q.triple if isinstance(q, ox.Quad) else q
+            for q in ox.parse(data, format=FORMATS[fmt], base_iri="urn:cmlops:base:")
+        ]
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise InputError(
+            f"not valid {fmt}: {exc}",
+            where=name,
+            fix=f"fix the syntax error (the file was read as {fmt}; pass --input-format if "
+            "that is wrong)",
+        ) from exc
+    return Profile(name=name, triples=triples)
+
+
+def read_profile(
+    path: Path | str, fmt: str | None = None, max_bytes: int = MAX_PROFILE_BYTES
+) -> Profile:
+    """Parse a profile file; raises :class:`InputError` with what, where and how to fix."""
+    p = Path(path)
+    syntax = format_name(p, fmt)
+    if not p.exists():
+        raise InputError("no such file", where=str(p), fix="check the path")
+    if not p.is_file():
+        raise InputError("not a regular file", where=str(p), fix="give the path of a file")
+    try:
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                f"the file is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB",
+                where=str(p),
+                fix="split the profile into one file per organisation",
+            )
+        data = p.read_bytes()
+    except PermissionError as exc:
+        raise InputError("cannot read the file (permission denied)", where=str(p)) from exc
+    return parse_profile_bytes(data, str(p), syntax, max_bytes)

@@ -1,0 +1,149 @@
+"""Assessment reports as Markdown or self-contained HTML (an inline SVG chart, no scripts)."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from .assess import AssessmentResult
+from .errors import InputError
+
+MAX_LEVEL = 4
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("cmlops_kg", "templates"),
+    autoescape=jinja2.select_autoescape(["html", "j2"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    level: int
+    percent: float
+    y: int
+    width: int
+
+
+def level_bars(result: AssessmentResult, scale: int = 80, row: int = 34) -> list[Bar]:
+    """Chart data for the per-dimension level chart (plain values the tests can inspect)."""
+    return [
+        Bar(d.label, d.level, d.percent, y=i * row, width=d.level * scale)
+        for i, d in enumerate(result.dimensions)
+    ]
+
+
+def markdown_report(result: AssessmentResult) -> str:
+    lines = [
+        f"# ML delivery maturity: {result.label}",
+        "",
+        f"Assessment of {result.date or 'unknown date'}"
+        + (f" by {result.method}" if result.method else "")
+        + f" (`{result.assessment}`).",
+        "",
+        f"**Overall level: {result.overall_level} — {result.overall_label}** "
+        f"(the weakest dimension{'s' if len(result.limiting_dimensions) > 1 else ''}: "
+        f"{', '.join(result.limiting_dimensions)}).",
+        "",
+    ]
+    if result.external_levels:
+        lines.append(
+            "Equivalent external levels: "
+            + "; ".join(
+                f"{e.model_label}: **{e.level}** ({e.label})"
+                for e in result.external_levels.values()
+            )
+            + "."
+        )
+        lines.append("")
+    lines += [
+        "## Levels per dimension",
+        "",
+        "| Dimension | Level | Chart | Score | % |",
+        "|---|---:|---|---:|---:|",
+    ]
+    for d in result.dimensions:
+        chart = "█" * d.level + "░" * (MAX_LEVEL - d.level)
+        score = f"{d.score:g} / {d.max_score:g}"
+        lines.append(f"| {d.label} | {d.level} | `{chart}` | {score} | {d.percent:g}% |")
+    lines += ["", f"## Gaps ({len(result.gaps)})", ""]
+    if result.gaps:
+        lines += ["| Dimension | Next level | Practice | Status now |", "|---|---:|---|---|"]
+        lines += [
+            f"| {g.dimension_label} | {g.next_level} | {g.label} | {g.status} |"
+            for g in result.gaps
+        ]
+    else:
+        lines.append("No gaps: every dimension is at the top level.")
+    lines += ["", "## Roadmap", ""]
+    for item in result.roadmap:
+        lines.append(
+            f"{item.position}. **{item.label}** ({item.dimension_label}, level "
+            f"{item.level}) — {item.why}"
+        )
+        if item.sources:
+            refs = "; ".join(f"[{s.label}]({s.url})" if s.url else s.label for s in item.sources)
+            lines.append(f"   Sources: {refs}")
+    if len(result.history) > 1:
+        lines += ["", "## History", "", "| Date | Overall level |", "|---|---:|"]
+        lines += [f"| {p.date} | {p.overall_level} |" for p in result.history]
+    sources = _all_sources(result)
+    if sources:
+        lines += ["", "## Sources", ""]
+        lines += [f"- [{label}]({url})" if url else f"- {label}" for label, url in sources]
+    return "\n".join(lines) + "\n"
+
+
+def _all_sources(result: AssessmentResult) -> list[tuple[str, str | None]]:
+    seen: dict[str, str | None] = {}
+    for item in result.roadmap:
+        for s in item.sources:
+            seen.setdefault(s.label, s.url)
+    return sorted(seen.items())
+
+
+def html_report(result: AssessmentResult) -> str:
+    bars = level_bars(result)
+    return _ENV.get_template("report.html.j2").render(
+        r=result,
+        bars=bars,
+        max_level=MAX_LEVEL,
+        scale=80,
+        row=34,
+        chart_height=max(1, len(bars)) * 34 + 30,
+        sources=_all_sources(result),
+    )
+
+
+def add_report_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, metavar="FILE", help="profile file")
+    parser.add_argument("-o", "--out", type=Path, required=True, help="report file: .html or .md")
+    parser.add_argument("--org", help="organisation IRI (needed when the profile has several)")
+    parser.add_argument("--assessment", help="assessment IRI (default: the latest)")
+    parser.add_argument("--no-validate", action="store_true")
+    parser.add_argument("--input-format", default=None)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from .commands import assess_file
+    from .questionnaire import _atomic_write
+
+    suffix = args.out.suffix.lower()
+    if suffix not in {".html", ".htm", ".md", ".markdown"}:
+        raise InputError(
+            f"cannot write a report as {suffix or '(no extension)'!r}",
+            where=str(args.out),
+            fix="name the output .html or .md",
+        )
+    args.fail_under = None
+    result = assess_file(args)
+    if isinstance(result, int):
+        return result
+    text = html_report(result) if suffix in {".html", ".htm"} else markdown_report(result)
+    _atomic_write(args.out, text.encode("utf-8"))
+    print(f"wrote {args.out}")
+    return 0

@@ -1,0 +1,171 @@
+"""SHACL validation of organisation profiles, reported in words a manager can act on."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+
+import pyoxigraph as ox
+import rdflib
+from pyshacl import validate as shacl_validate
+from rdflib.namespace import RDF, RDFS, SH
+
+from .paths import SHAPES_DIR
+from .profiles import Profile
+from .store import EmbeddedStore
+
+CMLOPS = rdflib.Namespace("https://w3id.org/cmlops#")
+PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
+ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
+PROFILE_SHAPES = SHAPES_DIR / "profile.shapes.ttl"
+
+
+@dataclass
+class Finding:
+    """One SHACL result, placed in its organisation and evidence."""
+
+    severity: str
+    message: str
+    focus: str
+    focus_label: str
+    path: str | None
+    value: str | None
+    organisation: str | None
+    organisation_label: str | None
+    practice: str | None = None
+    shape: str | None = None
+
+
+@dataclass
+class ValidationReport:
+    source: str
+    conforms: bool
+    findings: list[Finding] = field(default_factory=list)
+
+    def by_organisation(self) -> dict[str, list[Finding]]:
+        grouped: dict[str, list[Finding]] = defaultdict(list)
+        for f in self.findings:
+            grouped[f.organisation_label or f.organisation or "(no organisation)"].append(f)
+        return dict(grouped)
+
+    def to_json(self) -> dict:
+        return {
+            "source": self.source,
+            "conforms": self.conforms,
+            "violations": sum(1 for f in self.findings if f.severity == "Violation"),
+            "findings": [asdict(f) for f in self.findings],
+        }
+
+
+@lru_cache(maxsize=1)
+def shapes_graph() -> rdflib.Graph:
+    return rdflib.Graph().parse(PROFILE_SHAPES, format="turtle")
+
+
+@lru_cache(maxsize=1)
+def validation_context() -> tuple[ox.Triple, ...]:
+    """Type and class-hierarchy triples of the ontology (see queries/validation_context.rq)."""
+    store = EmbeddedStore()
+    store.load_ontology()
+    return tuple(store.construct("validation_context"))
+
+
+@lru_cache(maxsize=1)
+def _context_nt() -> bytes:
+    return ox.serialize(list(validation_context()), format=ox.RdfFormat.N_TRIPLES)
+
+
+def validate_profile(profile: Profile) -> ValidationReport:
+    """Validate one profile against the profile shapes, with the ontology's types mixed in."""
+    data = profile.to_rdflib()
+    data.parse(data=_context_nt(), format="nt")
+    conforms, results, _text = shacl_validate(
+        data,
+        shacl_graph=shapes_graph(),
+        inference="none",
+        allow_warnings=True,
+        meta_shacl=False,
+    )
+    findings = [_finding(results, r, data) for r in results.subjects(RDF.type, SH.ValidationResult)]
+    findings.sort(
+        key=lambda f: (f.organisation_label or "", f.focus_label, f.path or "", f.message)
+    )
+    return ValidationReport(source=profile.name, conforms=bool(conforms), findings=findings)
+
+
+def _label(graph: rdflib.Graph, node: rdflib.term.Node | None) -> str:
+    if node is None:
+        return ""
+    label = graph.value(node, RDFS.label)
+    if label is not None:
+        return str(label)
+    return _short(node)
+
+
+def _short(node: rdflib.term.Node) -> str:
+    text = str(node)
+    if text.startswith(str(CMLOPS)):
+        return "cmlops:" + text[len(str(CMLOPS)) :]
+    if isinstance(node, rdflib.BNode):
+        return "(unnamed node)"
+    return text
+
+
+def _organisation_of(graph: rdflib.Graph, node: rdflib.term.Node) -> rdflib.term.Node | None:
+    """The organisation a focus node belongs to: itself, its assessment's, or its evidence's."""
+    if (node, RDF.type, ORG.Organization) in graph or (
+        node,
+        RDF.type,
+        ORG.OrganizationalUnit,
+    ) in graph:
+        return node
+    org = graph.value(node, CMLOPS.assesses)
+    if org is not None:
+        return org
+    assessment = graph.value(node, PROV.wasGeneratedBy)
+    if assessment is not None:
+        return graph.value(assessment, CMLOPS.assesses)
+    return None
+
+
+def _finding(results: rdflib.Graph, result: rdflib.term.Node, data: rdflib.Graph) -> Finding:
+    focus = results.value(result, SH.focusNode)
+    path = results.value(result, SH.resultPath)
+    value = results.value(result, SH.value)
+    severity = results.value(result, SH.resultSeverity)
+    message = results.value(result, SH.resultMessage)
+    org = _organisation_of(data, focus) if focus is not None else None
+    practice = data.value(focus, CMLOPS.aboutPractice) if focus is not None else None
+    focus_label = _label(data, focus)
+    if practice is not None:
+        focus_label = f"evidence for {_label(data, practice)}"
+    return Finding(
+        severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+        message=str(message) if message else "constraint violated",
+        focus=str(focus),
+        focus_label=focus_label,
+        path=_short(path) if isinstance(path, rdflib.URIRef) else (str(path) if path else None),
+        value=_short(value) if value is not None else None,
+        organisation=str(org) if org is not None else None,
+        organisation_label=_label(data, org) if org is not None else None,
+        practice=str(practice) if practice is not None else None,
+        shape=str(results.value(result, SH.sourceShape)),
+    )
+
+
+def format_report(reports: list[ValidationReport]) -> str:
+    """A plain-text report: per file, per organisation, what is wrong and how to fix it."""
+    lines: list[str] = []
+    for report in reports:
+        n = sum(1 for f in report.findings if f.severity == "Violation")
+        status = "conforms" if report.conforms else f"{n} problem{'s' if n != 1 else ''}"
+        lines.append(f"{report.source}: {status}")
+        for org, findings in report.by_organisation().items():
+            lines.append(f"  Organisation: {org}")
+            for f in findings:
+                where = f.focus_label + (f" ({f.path})" if f.path else "")
+                value = f" [value: {f.value}]" if f.value else ""
+                lines.append(f"    - {f.severity}: {where}{value}")
+                lines.append(f"      {f.message}")
+    return "\n".join(lines)
