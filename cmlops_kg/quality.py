@@ -123,7 +123,8 @@ def _parse_modules(files: list[Path]) -> tuple[rdflib.Graph, list[Path], list[Fi
             rdflib.Graph().parse(path, format="turtle")
             good.append(path)
         except Exception as exc:  # rdflib raises several unrelated types for bad Turtle
-            message = f"{path.name} does not parse as Turtle: {' '.join(str(exc).split())[:300]}"
+            detail = " ".join(str(exc).split())[:300]  # rdflib's message spans lines
+            message = f"{path.name} does not parse as Turtle: {detail}"
             findings.append(
                 Finding("syntax/parse_error", "ERROR", str(path), "", "", message),
             )

@@ -302,3 +302,18 @@ def test_cli_as_a_process() -> None:
     payload = json.loads(result.stdout)
     assert result.returncode == (1 if payload["counts"]["ERROR"] else 0)
     assert result.returncode == 0, [f for f in payload["findings"] if f["severity"] == "ERROR"]
+
+
+def test_guide_worked_example_matches_check(tmp_path: Path) -> None:
+    """docs/extending.md quotes real report lines; they must stay what `check` prints."""
+    guide = (ROOT / "docs" / "extending.md").read_text(encoding="utf-8")
+    example = guide.split("with this `my-practice.ttl`")[1].split("```turtle\n")[1].split("```")[0]
+    quoted = guide.split("```text\n")[1].split("```")[0]
+    directory = tmp_path / "mycopy"
+    directory.mkdir()
+    for path in ontology_files():
+        shutil.copy(path, directory / path.name)
+    (directory / "my-practice.ttl").write_text(example, encoding="utf-8")
+    report = format_report(check_ontology([directory], reasoner=False), max_rows=50)
+    missing = [line for line in quoted.splitlines() if line and line not in report.splitlines()]
+    assert missing == []
