@@ -18,6 +18,8 @@ from .store import EmbeddedStore
 CMLOPS = rdflib.Namespace("https://w3id.org/cmlops#")
 PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
 ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
+DQV = rdflib.Namespace("http://www.w3.org/ns/dqv#")
+DCTERMS = rdflib.Namespace("http://purl.org/dc/terms/")
 PROFILE_SHAPES = SHAPES_DIR / "profile.shapes.ttl"
 
 
@@ -103,13 +105,55 @@ def _label(graph: rdflib.Graph, node: rdflib.term.Node | None) -> str:
     return _short(node)
 
 
+SHORT_PREFIXES = {
+    "https://w3id.org/cmlops#": "cmlops:",
+    "http://purl.org/dc/terms/": "dcterms:",
+    "http://www.w3.org/ns/dqv#": "dqv:",
+    "http://www.w3.org/ns/earl#": "earl:",
+    "http://www.w3.org/ns/org#": "org:",
+    "http://www.w3.org/ns/prov#": "prov:",
+    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
+    "http://www.w3.org/2001/XMLSchema#": "xsd:",
+}
+
+
 def _short(node: rdflib.term.Node) -> str:
-    text = str(node)
-    if text.startswith(str(CMLOPS)):
-        return "cmlops:" + text[len(str(CMLOPS)) :]
     if isinstance(node, rdflib.BNode):
         return "(unnamed node)"
+    return short_iri(str(node))
+
+
+def short_iri(text: str) -> str:
+    for namespace, prefix in SHORT_PREFIXES.items():
+        if text.startswith(namespace):
+            return prefix + text[len(namespace) :]
     return text
+
+
+def _readable_message(message: str, value: rdflib.term.Node | None) -> str:
+    """Fill the {$value}/{?value} placeholders and shorten the IRIs a message mentions."""
+    shown = _short(value) if value is not None else "the value"
+    message = message.replace("{$value}", shown).replace("{?value}", shown)
+    for namespace, prefix in SHORT_PREFIXES.items():
+        message = message.replace(namespace, prefix)
+    return message
+
+
+def _describe(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
+    """A focus node in words: what kind of thing it is and which one."""
+    practice = graph.value(node, CMLOPS.aboutPractice)
+    if practice is not None:
+        return f"evidence for {_label(graph, practice)}"
+    if (node, RDF.type, CMLOPS.Assessment) in graph or graph.value(node, CMLOPS.assesses):
+        date = graph.value(node, DCTERMS.date)
+        return f"assessment {_label(graph, node)}" + (f" of {date}" if date else "")
+    metric = graph.value(node, DQV.isMeasurementOf)
+    if metric is not None:
+        return f"observation of {_label(graph, metric)}"
+    if (node, RDF.type, ORG.Organization) in graph:
+        return f"organisation {_label(graph, node)}"
+    return _label(graph, node)
 
 
 def _organisation_of(graph: rdflib.Graph, node: rdflib.term.Node) -> rdflib.term.Node | None:
@@ -137,16 +181,14 @@ def _finding(results: rdflib.Graph, result: rdflib.term.Node, data: rdflib.Graph
     message = results.value(result, SH.resultMessage)
     org = _organisation_of(data, focus) if focus is not None else None
     practice = data.value(focus, CMLOPS.aboutPractice) if focus is not None else None
-    focus_label = _label(data, focus)
-    if practice is not None:
-        focus_label = f"evidence for {_label(data, practice)}"
+    focus_label = _describe(data, focus) if focus is not None else ""
     return Finding(
         severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-        message=str(message) if message else "constraint violated",
+        message=_readable_message(str(message), value) if message else "constraint violated",
         focus=str(focus),
         focus_label=focus_label,
         path=_short(path) if isinstance(path, rdflib.URIRef) else (str(path) if path else None),
-        value=_short(value) if value is not None else None,
+        value=_short(value) if value is not None and value != focus else None,
         organisation=str(org) if org is not None else None,
         organisation_label=_label(data, org) if org is not None else None,
         practice=str(practice) if practice is not None else None,

@@ -35,7 +35,7 @@ def profile(evidence: dict[str, str], modes: dict[str, str] | None = None, extra
             f"ex:e{i} a cmlops:Evidence ; prov:wasGeneratedBy ex:a1 ; "
             f"cmlops:aboutPractice cmlops:{practice} ; cmlops:status cmlops:status-{status}"
             + (f" ; earl:mode earl:{mode}" if mode else "")
-            + (" ; cmlops:justification \"batch only\"" if practice in extra else "")
+            + (' ; cmlops:justification "batch only"' if practice in extra else "")
             + " ."
         )
     text = PREFIXES + "\n".join(lines)
@@ -57,8 +57,16 @@ def test_everything_implemented_reaches_top_level(mini_assessor):
 
 @pytest.mark.parametrize("status", ["partial", "planned", "not-implemented"])
 def test_non_implemented_statuses_do_not_count(mini_assessor, status):
-    prof = profile({"t-vc": "implemented", "t-dv": status, "t-ci": "implemented",
-                    "t-ut": "implemented", "t-ct": "implemented", "t-fs": "implemented"})
+    prof = profile(
+        {
+            "t-vc": "implemented",
+            "t-dv": status,
+            "t-ci": "implemented",
+            "t-ut": "implemented",
+            "t-ct": "implemented",
+            "t-fs": "implemented",
+        }
+    )
     _, dims = levels(mini_assessor, prof)
     assert dims["DATA"] == 1  # t-dv (level 2) missing caps data at 1
 
@@ -73,8 +81,14 @@ def test_missing_evidence_counts_as_not_implemented(mini_assessor):
 
 def test_not_applicable_with_justification_is_excluded(mini_assessor):
     prof = profile(
-        {"t-vc": "implemented", "t-dv": "implemented", "t-fs": "not-applicable",
-         "t-ci": "implemented", "t-ut": "implemented", "t-ct": "implemented"},
+        {
+            "t-vc": "implemented",
+            "t-dv": "implemented",
+            "t-fs": "not-applicable",
+            "t-ci": "implemented",
+            "t-ut": "implemented",
+            "t-ct": "implemented",
+        },
         extra="t-fs",
     )
     _, dims = levels(mini_assessor, prof)
@@ -83,16 +97,29 @@ def test_not_applicable_with_justification_is_excluded(mini_assessor):
 
 def test_not_applicable_without_justification_counts_as_missing(mini_assessor):
     prof = profile(
-        {"t-vc": "implemented", "t-dv": "implemented", "t-fs": "not-applicable",
-         "t-ci": "implemented", "t-ut": "implemented", "t-ct": "implemented"},
+        {
+            "t-vc": "implemented",
+            "t-dv": "implemented",
+            "t-fs": "not-applicable",
+            "t-ci": "implemented",
+            "t-ut": "implemented",
+            "t-ct": "implemented",
+        },
     )
     _, dims = levels(mini_assessor, prof)
     assert dims["DATA"] == 2
 
 
 def test_levels_are_cumulative_a_higher_practice_does_not_lift_a_lower_gap(mini_assessor):
-    prof = profile({"t-dv": "implemented", "t-fs": "implemented", "t-ci": "implemented",
-                    "t-ut": "implemented", "t-ct": "implemented"})  # t-vc (L1) missing
+    prof = profile(
+        {
+            "t-dv": "implemented",
+            "t-fs": "implemented",
+            "t-ci": "implemented",
+            "t-ut": "implemented",
+            "t-ct": "implemented",
+        }
+    )  # t-vc (L1) missing
     overall, dims = levels(mini_assessor, prof)
     assert dims["DATA"] == 0
     assert dims["CI"] == 4
@@ -101,8 +128,13 @@ def test_levels_are_cumulative_a_higher_practice_does_not_lift_a_lower_gap(mini_
 
 def test_scores_half_point_manual_one_point_automated(mini_assessor):
     prof = profile(
-        {"t-vc": "implemented", "t-dv": "implemented", "t-fs": "partial",
-         "t-ci": "implemented", "t-ut": "implemented"},
+        {
+            "t-vc": "implemented",
+            "t-dv": "implemented",
+            "t-fs": "partial",
+            "t-ci": "implemented",
+            "t-ut": "implemented",
+        },
         modes={"t-vc": "automatic", "t-dv": "manual", "t-ci": "semiAuto"},
     )
     mini_assessor.load(prof)
@@ -115,8 +147,9 @@ def test_scores_half_point_manual_one_point_automated(mini_assessor):
 
 
 def test_gaps_are_the_next_level_practices_not_implemented(mini_assessor):
-    prof = profile({"t-vc": "implemented", "t-ci": "implemented", "t-ut": "implemented",
-                    "t-dv": "planned"})
+    prof = profile(
+        {"t-vc": "implemented", "t-ci": "implemented", "t-ut": "implemented", "t-dv": "planned"}
+    )
     mini_assessor.load(prof)
     result = mini_assessor.result()
     gaps = {(g.dimension_label, g.label, g.status) for g in result.gaps}
@@ -159,7 +192,9 @@ def test_external_levels_highest_with_all_required_practices(mini_assessor):
 
 
 def test_history_lists_every_assessment(mini_assessor):
-    text = PREFIXES + """
+    text = (
+        PREFIXES
+        + """
 ex:a0 a cmlops:Assessment ; cmlops:assesses ex:acme ; dcterms:date "2025-01-01"^^xsd:date ;
     cmlops:method cmlops:method-questionnaire .
 ex:old a cmlops:Evidence ; prov:wasGeneratedBy ex:a0 ; cmlops:aboutPractice cmlops:t-vc ;
@@ -171,6 +206,7 @@ ex:new2 a cmlops:Evidence ; prov:wasGeneratedBy ex:a1 ; cmlops:aboutPractice cml
 ex:new3 a cmlops:Evidence ; prov:wasGeneratedBy ex:a1 ; cmlops:aboutPractice cmlops:t-ut ;
     cmlops:status cmlops:status-implemented .
 """
+    )
     mini_assessor.load(parse_profile_bytes(text.encode(), "h.ttl", "turtle"))
     result = mini_assessor.result()
     assert result.assessment == "https://example.org/a1"  # the latest
