@@ -74,6 +74,24 @@ class ExternalLevel:
 
 
 @dataclass
+class Outcome:
+    """A metric observation, converted to canonical units and placed in a cluster."""
+
+    metric: str
+    label: str
+    value: float
+    unit: str
+    canonical_value: float
+    canonical_unit: str
+    higher_is_better: bool | None
+    period_start: str | None
+    period_end: str | None
+    benchmark_year: int | None
+    cluster: str | None
+    cluster_label: str | None
+
+
+@dataclass
 class HistoryPoint:
     assessment: str
     date: str | None
@@ -98,6 +116,7 @@ class AssessmentResult:
     gaps: list[Gap]
     roadmap: list[RoadmapItem]
     history: list[HistoryPoint]
+    outcomes: list[Outcome] = field(default_factory=list)
     practices: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
@@ -165,7 +184,10 @@ class Assessor:
 
     # -- results -------------------------------------------------------------------------
     def result(
-        self, organisation: str | None = None, assessment: str | None = None
+        self,
+        organisation: str | None = None,
+        assessment: str | None = None,
+        year: int | None = None,
     ) -> AssessmentResult:
         row = self.choose_assessment(organisation, assessment)
         iri = str(row["assessment"])
@@ -232,6 +254,7 @@ class Assessor:
             gaps=gaps,
             roadmap=roadmap,
             history=self.history(str(row["organisation"])),
+            outcomes=self.outcomes(iri, year),
             practices=self.store.select("practice_status", params),
         )
 
@@ -255,6 +278,27 @@ class Assessor:
                 missing_for_next=sorted(missing.get((model, level + 1), [])),
             )
         return found
+
+    def outcomes(self, assessment: str, year: int | None = None) -> list[Outcome]:
+        """Metric observations with their DORA cluster (``year``: survey year, default newest)."""
+        rows = self.store.select("outcomes", {"assessment": assessment, "year": year})
+        return [
+            Outcome(
+                metric=str(r["metric"]),
+                label=str(r["metricLabel"]),
+                value=float(r["value"]),
+                unit=str(r["unitNotation"]),
+                canonical_value=round(float(r["canonicalValue"]), 6),
+                canonical_unit=str(r["canonicalNotation"]),
+                higher_is_better=r["higherIsBetter"] if r["higherIsBetter"] is not None else None,
+                period_start=_date(r["periodStart"]),
+                period_end=_date(r["periodEnd"]),
+                benchmark_year=int(r["benchmarkYear"]) if r["benchmarkYear"] is not None else None,
+                cluster=str(r["cluster"]) if r["cluster"] is not None else None,
+                cluster_label=str(r["clusterLabel"]) if r["clusterLabel"] is not None else None,
+            )
+            for r in rows
+        ]
 
     def history(self, organisation: str) -> list[HistoryPoint]:
         points: dict[str, HistoryPoint] = {}

@@ -88,6 +88,18 @@ def markdown_report(result: AssessmentResult) -> str:
         if item.sources:
             refs = "; ".join(f"[{s.label}]({s.url})" if s.url else s.label for s in item.sources)
             lines.append(f"   Sources: {refs}")
+    if result.outcomes:
+        lines += [
+            "",
+            "## Outcomes",
+            "",
+            "| Metric | Value | Period | Cluster |",
+            "|---|---:|---|---|",
+        ]
+        for o in result.outcomes:
+            period = f"{o.period_start or ''}–{o.period_end or ''}".strip("–")
+            cluster = f"{o.cluster_label} (DORA {o.benchmark_year})" if o.cluster_label else "—"
+            lines.append(f"| {o.label} | {o.value:g} {o.unit} | {period} | {cluster} |")
     if len(result.history) > 1:
         lines += ["", "## History", "", "| Date | Overall level |", "|---|---:|"]
         lines += [f"| {p.date} | {p.overall_level} |" for p in result.history]

@@ -54,6 +54,13 @@ def test_case_study_matches_expected_results(path, assessor):
     assert {k: e.level for k, e in got.external_levels.items()} == want["external_levels"]
     assert sorted(local(g.practice) for g in got.gaps) == want["gaps"]
     assert [[p.date, p.overall_level] for p in got.history] == want["history"]
+    outcomes = {
+        local(o.metric).removeprefix("metric-"): (
+            [o.benchmark_year, local(o.cluster)] if o.cluster else None
+        )
+        for o in got.outcomes
+    }
+    assert outcomes == want.get("outcomes", {})
     # the roadmap holds every gap, and prerequisites never come after what needs them
     roadmap = [local(i.practice) for i in got.roadmap]
     assert set(want["gaps"]) <= set(roadmap)
