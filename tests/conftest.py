@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from pathlib import Path
 
 import pytest
@@ -36,3 +38,55 @@ def example_profiles() -> list[Path]:
 
 def invalid_profiles() -> list[Path]:
     return sorted(p for p in (EXAMPLES_DIR / "invalid").glob("*.ttl"))
+
+
+# --- No network surprises -----------------------------------------------------------------------
+# Every test runs with outbound connections refused unless they go to this machine (127.0.0.0/8,
+# ::1) or a Unix socket: a test that tries to reach anything else fails loudly, so no code path
+# can fetch from the network behind the user's back (remote JSON-LD contexts, owl:imports, ...).
+
+
+class NetworkAccessError(AssertionError):
+    """Raised when code under test opens a connection to a non-loopback address."""
+
+
+def _is_loopback(address: object) -> bool:
+    if not isinstance(address, tuple) or not address:
+        return True  # AF_UNIX paths and other local families
+    host = str(address[0])
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name that would need DNS
+
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _guarded_connect(self: socket.socket, address: object) -> object:
+    if not _is_loopback(address):
+        raise NetworkAccessError(f"test tried to open a network connection to {address!r}")
+    return _real_connect(self, address)
+
+
+def _guarded_connect_ex(self: socket.socket, address: object) -> object:
+    if not _is_loopback(address):
+        raise NetworkAccessError(f"test tried to open a network connection to {address!r}")
+    return _real_connect_ex(self, address)
+
+
+def _guarded_getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+    if host not in (None, "localhost") and not _is_loopback((host,)):
+        raise NetworkAccessError(f"test tried to resolve the host name {host!r}")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _no_outbound_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", _guarded_getaddrinfo)
