@@ -7,6 +7,8 @@ whole file has parsed, so a bad file changes nothing.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,11 +69,30 @@ class Profile:
         return sorted(found)
 
     def to_rdflib(self) -> rdflib.Graph:
-        graph = rdflib.Graph()
-        if self.triples:
-            data = ox.serialize(self.triples, format=ox.RdfFormat.N_TRIPLES)
-            graph.parse(data=data, format="nt")
-        return graph
+        """The triples as an rdflib graph, converted term by term (no re-parsing: rdflib's
+        N-Triples reader is quadratic on very long literals)."""
+        return triples_to_rdflib(self.triples)
+
+
+def _rdflib_term(term: object) -> rdflib.term.Node:
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    raise InputError(f"unsupported RDF term {term!r} (RDF-star is not supported)")
+
+
+def triples_to_rdflib(
+    triples: Iterable[ox.Triple], graph: rdflib.Graph | None = None
+) -> rdflib.Graph:
+    graph = graph if graph is not None else rdflib.Graph()
+    for t in triples:
+        graph.add((_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object)))
+    return graph
 
 
 def format_name(path: Path | str, explicit: str | None = None) -> str:
@@ -94,6 +115,61 @@ def format_name(path: Path | str, explicit: str | None = None) -> str:
             "turtle|json-ld|rdf-xml|n-triples",
         )
     return EXTENSIONS[suffix]
+
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE\s[^\[>]*\[(.*?)\]\s*>", re.DOTALL)
+_ENTITY = re.compile(rb"<!ENTITY\s+(%\s+)?([\w.:-]+)\s+(SYSTEM|PUBLIC|\"|')", re.DOTALL)
+_ENTITY_VALUE = re.compile(rb"<!ENTITY\s+([\w.:-]+)\s+(\"([^\"]*)\"|'([^']*)')", re.DOTALL)
+_ENTITY_REF = re.compile(rb"&([\w.:-]+);")
+MAX_ENTITY_EXPANSION = 1_000_000
+
+
+def check_xml_entities(data: bytes, name: str) -> None:
+    """Refuse external entities (XXE) and entity-expansion bombs before the XML parser runs.
+
+    Internal entities used as namespace abbreviations (as Protégé writes them) are allowed as
+    long as their total expansion stays small.
+    """
+    match = _DOCTYPE.search(data[:1_000_000])
+    if not match:
+        return
+    subset = match.group(1)
+    for decl in _ENTITY.finditer(subset):
+        if decl.group(1) or decl.group(3) in (b"SYSTEM", b"PUBLIC"):
+            raise InputError(
+                "the RDF/XML declares an external or parameter entity, which is never loaded",
+                where=name,
+                fix="inline the entity's text, or export the file without a DOCTYPE",
+            )
+    values = {
+        m.group(1): (m.group(3) if m.group(3) is not None else m.group(4))
+        for m in _ENTITY_VALUE.finditer(subset)
+    }
+    sizes: dict[bytes, int] = {}
+
+    def size(entity: bytes, depth: int = 0) -> int:
+        if entity in sizes:
+            return sizes[entity]
+        if depth > 20 or entity not in values:
+            return len(entity) + 2
+        total = len(_ENTITY_REF.sub(b"", values[entity]))
+        for ref in _ENTITY_REF.findall(values[entity]):
+            total += size(ref, depth + 1)
+            if total > MAX_ENTITY_EXPANSION:
+                break
+        sizes[entity] = total
+        return total
+
+    uses = _ENTITY_REF.findall(data[match.end() :])
+    expanded = 0
+    for entity in uses:
+        expanded += size(entity)
+        if expanded > MAX_ENTITY_EXPANSION:
+            raise InputError(
+                "the RDF/XML's entities expand to more than 1 MB (an entity-expansion bomb?)",
+                where=name,
+                fix="remove the nested entity declarations",
+            )
 
 
 def parse_profile_bytes(
@@ -125,12 +201,20 @@ def parse_profile_bytes(
             where=name,
             fix="save the file as UTF-8",
         ) from exc
+    if fmt == "rdf-xml":
+        check_xml_entities(data, name)
     try:
         triples = [
             q.triple if isinstance(q, ox.Quad) else q
             for q in ox.parse(data, format=FORMATS[fmt], base_iri="urn:cmlops:base:")
         ]
     except (SyntaxError, ValueError, OSError) as exc:
+        if "remote context" in str(exc):
+            raise InputError(
+                "the JSON-LD document refers to a remote @context, which is never fetched",
+                where=name,
+                fix="inline the @context object in the document",
+            ) from exc
         raise InputError(
             f"not valid {fmt}: {exc}",
             where=name,
@@ -145,11 +229,11 @@ def read_profile(
 ) -> Profile:
     """Parse a profile file; raises :class:`InputError` with what, where and how to fix."""
     p = Path(path)
-    syntax = format_name(p, fmt)
     if not p.exists():
         raise InputError("no such file", where=str(p), fix="check the path")
     if not p.is_file():
         raise InputError("not a regular file", where=str(p), fix="give the path of a file")
+    syntax = format_name(p, fmt)
     try:
         size = p.stat().st_size
         if size > max_bytes:

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
 import yaml
 
 from .errors import InputError
+from .files import atomic_write
 from .paths import CMLOPS
 from .profiles import Profile
 from .store import EmbeddedStore
@@ -96,18 +95,7 @@ def write_questionnaire(path: Path) -> None:
     _atomic_write(path, text.encode("utf-8"))
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write all or nothing: a failure never leaves a half-written file behind."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+_atomic_write = atomic_write  # kept for callers of the old private name
 
 
 def _error(what: str, where: str, fix: str) -> InputError:
@@ -288,7 +276,21 @@ def answers_to_profile(
     return Profile(name=source, triples=t)
 
 
+MAX_ANSWERS = 5000
+
+
 def _iter_answers(doc: dict, source: str):
+    for count, (where, answer) in enumerate(_answers(doc, source), start=1):
+        if count > MAX_ANSWERS:
+            raise _error(
+                f"more than {MAX_ANSWERS} answers (repeated YAML aliases?)",
+                source,
+                "answer each practice once",
+            )
+        yield where, answer
+
+
+def _answers(doc: dict, source: str):
     dims = doc.get("dimensions") or []
     if not isinstance(dims, list):
         raise _error("'dimensions' must be a list", source, "keep the generated structure")

@@ -142,7 +142,7 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_report(args: argparse.Namespace) -> int:
     from .commands import assess_file
-    from .questionnaire import _atomic_write
+    from .files import atomic_write
 
     suffix = args.out.suffix.lower()
     if suffix not in {".html", ".htm", ".md", ".markdown"}:
@@ -156,6 +156,6 @@ def run_report(args: argparse.Namespace) -> int:
     if isinstance(result, int):
         return result
     text = html_report(result) if suffix in {".html", ".htm"} else markdown_report(result)
-    _atomic_write(args.out, text.encode("utf-8"))
+    atomic_write(args.out, text.encode("utf-8"))
     print(f"wrote {args.out}")
     return 0

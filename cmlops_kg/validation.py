@@ -12,7 +12,7 @@ from pyshacl import validate as shacl_validate
 from rdflib.namespace import RDF, RDFS, SH
 
 from .paths import SHAPES_DIR
-from .profiles import Profile
+from .profiles import Profile, triples_to_rdflib
 from .store import EmbeddedStore
 
 CMLOPS = rdflib.Namespace("https://w3id.org/cmlops#")
@@ -73,15 +73,10 @@ def validation_context() -> tuple[ox.Triple, ...]:
     return tuple(store.construct("validation_context"))
 
 
-@lru_cache(maxsize=1)
-def _context_nt() -> bytes:
-    return ox.serialize(list(validation_context()), format=ox.RdfFormat.N_TRIPLES)
-
-
 def validate_profile(profile: Profile) -> ValidationReport:
     """Validate one profile against the profile shapes, with the ontology's types mixed in."""
     data = profile.to_rdflib()
-    data.parse(data=_context_nt(), format="nt")
+    triples_to_rdflib(validation_context(), data)
     conforms, results, _text = shacl_validate(
         data,
         shacl_graph=shapes_graph(),
@@ -90,19 +85,37 @@ def validate_profile(profile: Profile) -> ValidationReport:
         meta_shacl=False,
     )
     findings = [_finding(results, r, data) for r in results.subjects(RDF.type, SH.ValidationResult)]
+    if not profile.assessment_iris():
+        conforms = False
+        findings.append(
+            Finding(
+                severity="Violation",
+                message="The profile holds no assessment, so there is nothing to assess. Add "
+                "'<assessment> a cmlops:Assessment ; cmlops:assesses <organisation>' with a "
+                "date, a method and evidence, or start from 'cmlops-kg questionnaire'.",
+                focus=profile.name,
+                focus_label="the whole profile",
+                path=None,
+                value=None,
+                organisation=None,
+                organisation_label=None,
+            )
+        )
     findings.sort(
         key=lambda f: (f.organisation_label or "", f.focus_label, f.path or "", f.message)
     )
     return ValidationReport(source=profile.name, conforms=bool(conforms), findings=findings)
 
 
+MAX_LABEL = 120
+
+
 def _label(graph: rdflib.Graph, node: rdflib.term.Node | None) -> str:
     if node is None:
         return ""
     label = graph.value(node, RDFS.label)
-    if label is not None:
-        return str(label)
-    return _short(node)
+    text = str(label) if label is not None else _short(node)
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
 
 
 SHORT_PREFIXES = {
@@ -131,9 +144,13 @@ def short_iri(text: str) -> str:
     return text
 
 
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+
+
 def _readable_message(message: str, value: rdflib.term.Node | None) -> str:
     """Fill the {$value}/{?value} placeholders and shorten the IRIs a message mentions."""
-    shown = _short(value) if value is not None else "the value"
+    shown = _clip(_short(value)) if value is not None else "the value"
     message = message.replace("{$value}", shown).replace("{?value}", shown)
     for namespace, prefix in SHORT_PREFIXES.items():
         message = message.replace(namespace, prefix)
@@ -188,7 +205,7 @@ def _finding(results: rdflib.Graph, result: rdflib.term.Node, data: rdflib.Graph
         focus=str(focus),
         focus_label=focus_label,
         path=_short(path) if isinstance(path, rdflib.URIRef) else (str(path) if path else None),
-        value=_short(value) if value is not None and value != focus else None,
+        value=_clip(_short(value)) if value is not None and value != focus else None,
         organisation=str(org) if org is not None else None,
         organisation_label=_label(data, org) if org is not None else None,
         practice=str(practice) if practice is not None else None,
