@@ -101,6 +101,10 @@ def test_profile_without_organisation(capsys, tmp_path):
     empty_org = tmp_path / "no-org.ttl"
     empty_org.write_text('<https://e/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n')
     code, _, err = run(capsys, "assess", empty_org)
+    assert code == 1
+    assert "holds no assessment" in err
+    # without validation the engine itself refuses, with the same advice
+    code, _, err = run(capsys, "assess", empty_org, "--no-validate")
     assert code == 2
     assert "no assessment of any organisation" in err
 
