@@ -35,11 +35,12 @@ answer = st.one_of(
     st.tuples(
         st.sampled_from(STATUSES),
         st.sampled_from(["", *MODES]),
+        # a justification: any printable text with something in it besides white space
         st.text(
             alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]),
             min_size=1,
             max_size=40,
-        ),
+        ).filter(lambda text: text.strip()),
     ),
 )
 
