@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "queries": ("cmlops_kg.commands", "list the query library"),
     "query": ("cmlops_kg.commands", "run a query of the library (read-only)"),
     "check": ("cmlops_kg.quality", "check the ontology: its shapes, QC queries and HermiT"),
+    "scan": ("cmlops_kg.scanner.cli", "scan a repository for evidence of practices (a profile)"),
     "docs": ("cmlops_kg.docs", "write the static HTML documentation of the ontology"),
     "release": ("cmlops_kg.release", "write the dated release artefacts (ttl, owl, jsonld, nt)"),
 }

@@ -1,0 +1,212 @@
+"""Benchmark: scanning a generated 10,000-file ML repository against a plain directory walk.
+
+Generates a tree shaped like an ML monorepo (Python packages and tests, notebooks, configs,
+docs, data files, images, CI workflows), then times, in the same process and on a warm file
+cache, (a) ``os.walk`` plus ``os.stat`` of every file and (b) the scanner's walk, signal
+matching, content checks, CI parsing and judgement (the signal catalogue is loaded once,
+before timing). The two alternate, so that both see the same machine load. Prints the best
+and median times and their ratios; the target is at most 3x the walk.
+
+    .venv/bin/python benchmarks/scan.py [--files 10000] [--repeat 9] [--keep DIR]
+
+Not a test: timings depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from cmlops_kg.scanner import load_catalogue, scan_repository
+
+PY = """\
+import json
+import logging
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Record{n}:
+    key: str
+    value: float
+
+
+def load_{n}(path: str) -> list[Record{n}]:
+    with open(path) as handle:
+        rows = json.load(handle)
+    return [Record{n}(r["key"], float(r["value"])) for r in rows]
+
+
+def summarise_{n}(records: list[Record{n}]) -> dict[str, float]:
+    total = sum(r.value for r in records)
+    log.info("summarised %d records", len(records))
+    return {{"count": len(records), "total": total, "mean": total / max(len(records), 1)}}
+"""
+ML_LINES = [
+    "import mlflow\nmlflow.log_metric('auc', 0.9)\n",
+    "from evidently.metric_preset import DataDriftPreset\n",
+    "import pandera as pa\n",
+    "from sklearn.model_selection import GridSearchCV\nGridSearchCV(model, grid)\n",
+    "import shap\n",
+]
+TEST = (
+    "from pkg.module import summarise_{n}\n\n\n"
+    "def test_summarise_{n}():\n    assert summarise_{n}([])['count'] == 0\n"
+)
+YAML = "model:\n  name: churn-{n}\n  layers: [64, 32]\ntraining:\n  epochs: 10\n  lr: 0.001\n"
+WORKFLOW = """\
+name: ci
+on: [push, pull_request]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: pip install -r requirements.txt
+      - run: ruff check .
+      - run: pytest -q
+"""
+NOTEBOOK = json.dumps(
+    {
+        "cells": [
+            {"cell_type": "code", "source": ["import pandas as pd\n", "df = pd.read_csv('x')"]}
+        ],
+        "nbformat": 4,
+    }
+)
+
+
+def generate(root: Path, files: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    shares = [
+        ("py", 0.30),
+        ("test", 0.10),
+        ("csv", 0.25),
+        ("json", 0.10),
+        ("md", 0.08),
+        ("yaml", 0.07),
+        ("png", 0.05),
+        ("ipynb", 0.03),
+        ("txt", 0.02),
+    ]
+    fixed = {
+        ".github/workflows/ci.yml": WORKFLOW,
+        "Dockerfile": "FROM python:3.11-slim\n",
+        "requirements.txt": "pandas==2.2.0\nmlflow==2.11.0\n",
+        "dvc.yaml": "stages:\n  train:\n    cmd: python src/train.py\n",
+        "README.md": "# Benchmark repository\n",
+    }
+    for rel, text in fixed.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    n = len(fixed)
+    for kind, share in shares:
+        for i in range(int(files * share)):
+            if n >= files:
+                return
+            package = f"pkg{i % 40}"
+            if kind == "py":
+                rel = f"src/{package}/module_{i}.py"
+                text = PY.format(n=i) + (rng.choice(ML_LINES) if i % 20 == 0 else "")
+            elif kind == "test":
+                rel, text = f"tests/{package}/test_module_{i}.py", TEST.format(n=i)
+            elif kind == "csv":
+                rel = f"data/raw/part{i % 50}/rows_{i}.csv"
+                text = "id,value\n" + "".join(f"{j},{rng.random():.4f}\n" for j in range(20))
+            elif kind == "json":
+                rel, text = f"data/labels/{i % 30}/label_{i}.json", f'{{"id": {i}, "label": "cat"}}'
+            elif kind == "md":
+                rel, text = f"docs/section{i % 20}/page_{i}.md", f"# Page {i}\n\nSome text.\n"
+            elif kind == "yaml":
+                rel, text = f"conf/experiment{i % 25}/config_{i}.yaml", YAML.format(n=i)
+            elif kind == "png":
+                rel = f"assets/img{i % 20}/image_{i}.png"
+                text = None
+            elif kind == "ipynb":
+                rel, text = f"notebooks/{i % 10}/analysis_{i}.ipynb", NOTEBOOK
+            else:
+                rel, text = f"misc/notes_{i}.txt", "notes\n"
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if text is None:
+                path.write_bytes(b"\x89PNG\r\n\x1a\n" + rng.randbytes(512))
+            else:
+                path.write_text(text)
+            n += 1
+
+
+def plain_walk(root: Path) -> int:
+    count = 0
+    for directory, _dirs, names in os.walk(root):
+        for name in names:
+            os.stat(os.path.join(directory, name))
+            count += 1
+    return count
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def interleaved(first, second, repeat: int) -> tuple[list[float], list[float]]:
+    """Alternate the two contenders so that both see the same machine load."""
+    a, b = [], []
+    for _ in range(repeat):
+        a.append(timed(first))
+        b.append(timed(second))
+    return a, b
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--keep", type=Path, help="generate into (and keep) this directory")
+    args = parser.parse_args()
+    root = args.keep or Path(tempfile.mkdtemp(prefix="cmlops-scan-bench-"))
+    try:
+        if not any(root.iterdir()) if root.exists() else True:
+            root.mkdir(parents=True, exist_ok=True)
+            generate(root, args.files)
+        started = time.perf_counter()
+        catalogue = load_catalogue()
+        load = time.perf_counter() - started
+        files = plain_walk(root)  # warm the file cache for both contenders
+        scan_repository(root, catalogue)
+        walks, scans = interleaved(
+            lambda: plain_walk(root), lambda: scan_repository(root, catalogue), args.repeat
+        )
+        walk_best, walk_median = min(walks), statistics.median(walks)
+        scan_best, scan_median = min(scans), statistics.median(scans)
+        result = scan_repository(root, catalogue)
+        print(f"tree: {files:,} files under {root}")
+        print(f"signal catalogue loaded once in {load:.3f} s ({len(catalogue.signals)} signals)")
+        print(
+            f"os.walk + stat: best {walk_best * 1000:8.1f} ms   median {walk_median * 1000:8.1f} ms"
+        )
+        print(
+            f"scan:           best {scan_best * 1000:8.1f} ms   median {scan_median * 1000:8.1f} ms"
+        )
+        print(f"ratio (best):   {scan_best / walk_best:.2f}x   (target <= 3x)")
+        print(f"ratio (median): {scan_median / walk_median:.2f}x")
+        jobs = len(result.detection.ci.jobs)
+        print(f"practices with evidence: {len(result.verdicts)}; CI jobs: {jobs}")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""Repository globs: translation to regular expressions and an index that finds, for one path,
+the few globs that can match it without trying them all.
+
+Semantics (documented in ontology/signals.ttl): case-insensitive; ``*`` and ``?`` stay within a
+path segment; ``**/`` is any number of directories, also none; ``{a,b}`` alternatives; a
+trailing ``/`` names a directory; a glob without ``/`` names an entry at the root.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+_BRACES = re.compile(r"\{([^{}]*)\}")
+_WILD = re.compile(r"[*?\[]")
+_SUFFIX_ONLY = re.compile(r"^\*(\.[^*?\[/]+)$")
+
+
+def expand_braces(glob: str) -> list[str]:
+    match = _BRACES.search(glob)
+    if not match:
+        return [glob]
+    head, tail = glob[: match.start()], glob[match.end() :]
+    out: list[str] = []
+    for option in match.group(1).split(","):
+        out.extend(expand_braces(head + option + tail))
+    return out
+
+
+def _segment(segment: str) -> str:
+    out = []
+    i = 0
+    while i < len(segment):
+        c = segment[i]
+        if c == "*":
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        elif c == "[":
+            end = segment.find("]", i + 1)
+            if end == -1:
+                out.append(re.escape(c))
+            else:
+                body = segment[i + 1 : end].replace("\\", "\\\\")
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                out.append(f"[{body}]")
+                i = end
+        else:
+            out.append(re.escape(c))
+        i += 1
+    return "".join(out)
+
+
+def glob_regex(glob: str) -> str:
+    """The regex (anchored, for lower-cased '/'-separated paths) of one brace-free glob."""
+    parts = glob.lower().strip("/").split("/")
+    out = []
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if part == "**":
+            out.append(".*" if last else "(?:[^/]+/)*")
+        else:
+            out.append(_segment(part) + ("" if last else "/"))
+    return "^" + "".join(out) + "$"
+
+
+_ANY_DEPTH, _ROOT = "any depth", "root"
+
+
+class GlobIndex:
+    """Globs bucketed by their last segment, so that one path is tried against few of them.
+
+    Last segments without wildcards are looked up by name, ``*.suffix`` by suffix, and the
+    rest by the extension of their literal tail (``test_*.py`` under ``.py``, behind one
+    quick-reject regex per extension). Once the name matched, whether the path matches
+    depends on its directory only, so that answer is cached per directory and glob; and paths
+    whose name is ordinary (no exact-name or tail glob) share one cached answer per directory
+    and extension.
+    """
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._dirs: list[re.Pattern[str] | str] = []  # per glob: directory regex or a mode
+        self._keys: list[list[object]] = []
+        self._by_name: dict[str, list[int]] = defaultdict(list)
+        self._by_suffix: dict[str, list[int]] = defaultdict(list)
+        self._by_tail: dict[str, list[tuple[re.Pattern[str], int]]] = defaultdict(list)
+        self._tail_gate: dict[str, re.Pattern[str]] = {}
+        self._cache: dict[tuple[str, str], tuple[int, ...]] = {}
+
+    def add(self, key: object, globs: Iterable[str]) -> None:
+        for raw in globs:
+            for glob in expand_braces(raw):
+                glob = glob.lower().rstrip("/")
+                gid = self._ids.get(glob)
+                if gid is None:
+                    gid = self._ids[glob] = self._register(glob)
+                if key not in self._keys[gid]:
+                    self._keys[gid].append(key)
+        self._cache.clear()
+
+    def _register(self, glob: str) -> int:
+        gid = len(self._dirs)
+        parts = glob.split("/")
+        last = parts[-1]
+        if len(parts) == 1:
+            self._dirs.append(_ROOT)
+        elif parts[:-1] == ["**"]:
+            self._dirs.append(_ANY_DEPTH)
+        else:
+            self._dirs.append(re.compile(_directory_regex(parts[:-1])))
+        self._keys.append([])
+        suffix = _SUFFIX_ONLY.match(last)
+        if not _WILD.search(last):
+            self._by_name[last].append(gid)
+        elif suffix:
+            self._by_suffix[suffix.group(1)].append(gid)
+        else:
+            tail = re.split(r"[*?\]]", last)[-1]
+            ext = tail[tail.rfind(".") :] if "." in tail else ""
+            self._by_tail[ext].append((re.compile("^" + _segment(last) + "$"), gid))
+            names = "|".join(regex.pattern[1:-1] for regex, _ in self._by_tail[ext])
+            self._tail_gate[ext] = re.compile(f"^(?:{names})$")
+        return gid
+
+    def match_ids(self, path_lower: str) -> tuple[int, ...]:
+        """Ids of the globs that match a lower-cased relative path."""
+        cut = path_lower.rfind("/")
+        directory, name = path_lower[: cut + 1], path_lower[cut + 1 :]
+        exts = [""]
+        dot = name.find(".")
+        while dot != -1:
+            exts.append(name[dot:])
+            dot = name.find(".", dot + 1)
+        special = name in self._by_name
+        if not special:
+            for ext in exts:
+                gate = self._tail_gate.get(ext)
+                if gate is not None and gate.match(name):
+                    special = True
+                    break
+        key = (directory, name if special else "\x00".join(exts))
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        candidates = list(self._by_name.get(name, ()))
+        for ext in exts[1:]:
+            candidates.extend(self._by_suffix.get(ext, ()))
+        for ext in exts:
+            for name_regex, gid in self._by_tail.get(ext, ()):
+                if name_regex.match(name):
+                    candidates.append(gid)
+        found = tuple(sorted({gid for gid in candidates if self._in_directory(gid, directory)}))
+        if len(self._cache) < 200_000:
+            self._cache[key] = found
+        return found
+
+    def _in_directory(self, gid: int, directory: str) -> bool:
+        mode = self._dirs[gid]
+        if isinstance(mode, str):
+            return mode is _ANY_DEPTH or directory == ""
+        return mode.match(directory) is not None
+
+    def keys(self, ids: Iterable[int]) -> list[object]:
+        """The keys of the given globs, each once, in a stable order."""
+        return list(dict.fromkeys(k for gid in ids for k in self._keys[gid]))
+
+    def match(self, path_lower: str) -> list[object]:
+        return self.keys(self.match_ids(path_lower))
+
+
+def _directory_regex(parts: list[str]) -> str:
+    """The regex of a glob's directory part, for directories written 'a/b/' ('' at the root)."""
+    return "^" + "".join("(?:[^/]+/)*" if p == "**" else _segment(p) + "/" for p in parts) + "$"

@@ -1,0 +1,73 @@
+"""Content patterns with prefilters (see gates.py), and short, redacted quotes.
+
+The prefilters may only say "maybe": they never reject a text the regex would match.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .gates import analyse
+
+QUOTE_WIDTH = 100
+_SECRET_ASSIGNMENT = re.compile(
+    r"(?i)\b(\w*(?:pass(?:word|wd)?|secret|token|api[_-]?key|access[_-]?key|private[_-]?key"
+    r"|credential|auth)\w*)(\s*[:=]\s*)(?![\s'\"]*(?:\$\{\{|\$\{|\$\(|<))(['\"]?)[^\s'\"]+"
+)
+_SECRET_OPTION = re.compile(
+    r"(?i)(--(?:password|passwd|token|api[-_]?key|secret|access[-_]key)[= ]+)(?![\"']?\$)\S+"
+)
+_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@:]+:[^/\s@]+@")
+_TOKENS = re.compile(
+    r"\b(?:AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{20,}|glpat-[\w-]{20,}|xox[abprs]-[\w-]{10,}"
+    r"|sk-[A-Za-z0-9]{20,}|(?=[A-Za-z0-9+=-]*\d)(?=[A-Za-z0-9+=-]*[A-Za-z])[A-Za-z0-9+=-]{32,})"
+)
+_PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*", re.DOTALL)
+
+
+def redact(text: str) -> str:
+    """Hide values that look like credentials (assignments, URL passwords, known tokens)."""
+    text = _PRIVATE_KEY.sub("-----BEGIN PRIVATE KEY----- ***", text)
+    text = _URL_USERINFO.sub(r"\1***@", text)
+    text = _SECRET_ASSIGNMENT.sub(r"\1\2\3***", text)
+    text = _SECRET_OPTION.sub(r"\1***", text)
+    return _TOKENS.sub("***", text)
+
+
+def shorten(text: str, width: int = QUOTE_WIDTH) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def quote_line(line: str, start: int = 0, width: int = QUOTE_WIDTH) -> str:
+    """A redacted excerpt of one line, kept around column ``start`` when the line is long."""
+    line = redact(line.strip("\r\n"))
+    if len(line) > width and start > width // 2:
+        line = "…" + line[max(0, start - width // 3) :]
+    return shorten(line, width)
+
+
+@dataclass(frozen=True)
+class ContentPattern:
+    """A compiled content pattern with what every match must contain (see gates.py)."""
+
+    source: str
+    regex: re.Pattern[str]
+    words: frozenset[str] | None  # whole words, one of which every match contains
+    literals: tuple[str, ...] | None  # substrings, one of which every match contains
+
+    @classmethod
+    def compile(cls, source: str) -> ContentPattern:
+        words, literals = analyse(source)
+        return cls(source, re.compile(source), words, literals)
+
+    def search(self, text: str, lowered: str) -> re.Match[str] | None:
+        if self.literals is not None and not any(lit in lowered for lit in self.literals):
+            return None
+        return self.regex.search(text)
+
+
+def required_literals(pattern: str) -> tuple[str, ...] | None:
+    """Lower-cased literals of which at least one occurs in every match, or None."""
+    return analyse(pattern)[1]

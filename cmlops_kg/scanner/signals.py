@@ -1,0 +1,231 @@
+"""The signal catalogue, read from the ontology (ontology/signals.ttl) by queries/signals.rq.
+
+The scanner has no list of tools or practices of its own: every detector is built from these
+rows, and the practices it can report are the ones the signals name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from ..errors import InputError
+from ..paths import CMLOPS
+from ..store import EmbeddedStore, GraphStore
+from .gates import COMMON
+from .patterns import ContentPattern
+
+T = TypeVar("T")
+STRENGTH_RANK = {"strength-present": 1, "strength-configured": 2, "strength-executed": 3}
+TRIGGERS = {"ci-trigger-change", "ci-trigger-schedule", "ci-trigger-manual", "ci-trigger-event"}
+WHERE = "ontology/signals.ttl"
+
+
+def _rarity(word: str) -> int:
+    return 0 if word in COMMON else len(word)
+
+
+def local(iri: str) -> str:
+    return iri[len(CMLOPS) :] if iri.startswith(CMLOPS) else iri
+
+
+@dataclass
+class Signal:
+    iri: str
+    label: str
+    definition: str
+    tool: str
+    strength: str  # local name: strength-present | strength-configured | strength-executed
+    weight: float
+    negative: bool = False
+    practices: list[str] = field(default_factory=list)
+    contradicts: list[str] = field(default_factory=list)
+    globs: list[str] = field(default_factory=list)
+    absent_globs: list[str] = field(default_factory=list)
+    patterns: list[ContentPattern] = field(default_factory=list)
+    ci_patterns: list[re.Pattern[str]] = field(default_factory=list)
+    triggers: set[str] = field(default_factory=set)  # change | schedule | manual | event
+    trigger_pattern: re.Pattern[str] | None = None
+    executed_by: list[str] = field(default_factory=list)
+    penalty: float = 0.0
+    tracked_only: bool = False
+    run_when_named: bool = True
+
+    @property
+    def name(self) -> str:
+        return local(self.iri)
+
+    @property
+    def gate(self) -> frozenset[str] | None:
+        """Whole words of which every matching file contains one (the most selective)."""
+        gates = [p.words for p in self.patterns if p.words]
+        best = max(gates, key=lambda g: (min(_rarity(w) for w in g), -len(g))) if gates else None
+        if best is None or min(_rarity(w) for w in best) == 0:
+            return None  # no gate, or only common words ("def"): check literals instead
+        return best
+
+    @property
+    def literal_sets(self) -> tuple[tuple[bytes, ...], ...]:
+        """Per pattern, ASCII literals of which a matching file contains one."""
+        return tuple(
+            tuple(lit.encode("ascii") for lit in p.literals)
+            for p in self.patterns
+            if p.literals and all(lit.isascii() for lit in p.literals)
+        )
+
+    @property
+    def rank(self) -> int:
+        return STRENGTH_RANK[self.strength]
+
+    @property
+    def is_ci(self) -> bool:
+        return bool(self.ci_patterns)
+
+    def describe(self) -> str:
+        """What the signal looks for, for explanations of what was not found."""
+        if self.is_ci:
+            kinds = ", ".join(sorted(self.triggers)) or "any trigger"
+            return f"a CI job ({kinds}) matching {len(self.ci_patterns)} command pattern(s)"
+        where = ", ".join(self.globs[:4]) + (" ..." if len(self.globs) > 4 else "")
+        return where + (" with matching content" if self.patterns else "")
+
+
+@dataclass
+class Catalogue:
+    signals: list[Signal]
+    practice_labels: dict[str, str]
+    uncovered: list[str]  # practices no signal can evidence (labels), for explanations
+    weights: dict[int, float]  # strength rank -> the confidence it gives (cmlops:signalWeight)
+
+    _cache: dict[str, object] = field(default_factory=dict, repr=False)
+
+    def by_iri(self) -> dict[str, Signal]:
+        return {s.iri: s for s in self.signals}
+
+    def cached(self, name: str, build: Callable[[], T]) -> T:
+        """Something derived from the signals (e.g. glob indexes), built once per catalogue."""
+        if name not in self._cache:
+            self._cache[name] = build()
+        return self._cache[name]  # type: ignore[return-value]
+
+
+def _compile(source: str, signal: str, what: str) -> re.Pattern[str]:
+    try:
+        return re.compile(source)
+    except re.error as exc:
+        raise InputError(
+            f"signal {local(signal)} has an invalid {what} {source!r}: {exc}",
+            where=WHERE,
+            fix="write a Python regular expression (inline flags such as (?i) only at the start)",
+        ) from exc
+
+
+def load_catalogue(store: GraphStore | None = None) -> Catalogue:
+    """Build the detectors from the ontology's signal data."""
+    if store is None:
+        store = EmbeddedStore()
+        store.load_ontology()
+    signals: dict[str, Signal] = {}
+    for row in store.select("signals"):
+        iri = str(row["signal"])
+        sig = signals.get(iri)
+        if sig is None:
+            sig = signals[iri] = Signal(
+                iri=iri,
+                label=str(row["label"]),
+                definition=str(row["definition"] or ""),
+                tool=str(row["tool"] or ""),
+                strength=local(str(row["strength"])),
+                weight=float(row["weight"]),  # type: ignore[arg-type]
+                negative=bool(row["negative"]),
+            )
+        _add(sig, str(row["key"]), row["value"])
+    coverage = store.select("signal_coverage")
+    labels = {str(r["practice"]): str(r["label"]) for r in coverage}
+    uncovered = [str(r["label"]) for r in coverage if int(r["signals"]) == 0]  # type: ignore[arg-type]
+    weights = {STRENGTH_RANK.get(s.strength, 0): s.weight for s in signals.values()}
+    for sig in signals.values():
+        # all patterns must match, in any order; the most specific one goes first, so that it
+        # fails fast and gives the quote
+        sig.patterns.sort(key=_specificity, reverse=True)
+    catalogue = Catalogue(sorted(signals.values(), key=lambda s: s.iri), labels, uncovered, weights)
+    _check(catalogue)
+    return catalogue
+
+
+def _specificity(pattern: ContentPattern) -> tuple[int, int, str]:
+    words = min((_rarity(w) for w in pattern.words), default=0) if pattern.words else 0
+    literals = min((_rarity(s) for s in pattern.literals), default=0) if pattern.literals else 0
+    return (words, literals, pattern.source)
+
+
+def _add(sig: Signal, key: str, value: object) -> None:
+    text = str(value)
+    if key == "practice":
+        sig.practices.append(text)
+    elif key == "contradicts":
+        sig.contradicts.append(text)
+    elif key == "glob":
+        sig.globs.append(text)
+    elif key == "absentGlob":
+        sig.absent_globs.append(text)
+    elif key == "pattern":
+        _compile(text, sig.iri, "content pattern")
+        sig.patterns.append(ContentPattern.compile(text))
+    elif key == "ciPattern":
+        sig.ci_patterns.append(_compile(text, sig.iri, "CI command pattern"))
+    elif key == "trigger":
+        sig.triggers.add(local(text).removeprefix("ci-trigger-"))
+    elif key == "triggerPattern":
+        sig.trigger_pattern = _compile(text, sig.iri, "CI trigger pattern")
+    elif key == "executedBy":
+        sig.executed_by.append(text)
+    elif key == "penalty":
+        sig.penalty = float(value)  # type: ignore[arg-type]
+    elif key == "trackedOnly":
+        sig.tracked_only = bool(value)
+    elif key == "runWhenNamedByCi":
+        sig.run_when_named = bool(value)
+
+
+def _check(catalogue: Catalogue) -> None:
+    known = catalogue.by_iri()
+    problems: list[str] = []
+    missing = sorted(set(STRENGTH_RANK.values()) - set(catalogue.weights))
+    if missing:
+        problems.append(f"no signal has a strength of rank {missing} (its weight is unknown)")
+    for sig in catalogue.signals:
+        if sig.strength not in STRENGTH_RANK:
+            problems.append(f"{sig.name}: unknown strength {sig.strength}")
+        if bool(sig.globs) == bool(sig.ci_patterns):
+            problems.append(f"{sig.name}: needs file globs or CI command patterns (not both)")
+        if sig.negative and not sig.contradicts:
+            problems.append(f"{sig.name}: a negative signal needs a contradicted practice")
+        if not sig.negative and not sig.practices:
+            problems.append(f"{sig.name}: names no evidenced practice")
+        for iri in sig.practices + sig.contradicts:
+            if iri not in catalogue.practice_labels:
+                problems.append(f"{sig.name}: {local(iri)} is not a practice")
+        for iri in sig.executed_by:
+            if iri not in known or not known[iri].is_ci:
+                problems.append(f"{sig.name}: executedBy {local(iri)} is not a CI signal")
+        if sig.triggers - {t.removeprefix("ci-trigger-") for t in TRIGGERS}:
+            problems.append(f"{sig.name}: unknown CI trigger in {sorted(sig.triggers)}")
+    if problems:
+        raise InputError(
+            "the signal catalogue is inconsistent: " + "; ".join(problems),
+            where=WHERE,
+            fix="correct the signals named above (cmlops-kg check validates the ontology)",
+        )
+
+
+def practices_by_signal(catalogue: Catalogue) -> dict[str, list[Signal]]:
+    """Practice IRI -> the signals that evidence or contradict it."""
+    out: dict[str, list[Signal]] = defaultdict(list)
+    for sig in catalogue.signals:
+        for iri in sig.practices + sig.contradicts:
+            out[iri].append(sig)
+    return dict(out)

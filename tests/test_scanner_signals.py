@@ -1,0 +1,232 @@
+"""The signal catalogue as data: consistent, complete enough, and extensible without code."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cmlops_kg.errors import InputError
+from cmlops_kg.ontology import ontology_files
+from cmlops_kg.paths import CMLOPS, ROOT
+from cmlops_kg.scanner import load_catalogue, scan_repository
+from cmlops_kg.scanner.globs import GlobIndex, expand_braces
+from cmlops_kg.scanner.patterns import ContentPattern, redact, required_literals
+from cmlops_kg.store import EmbeddedStore
+
+
+@pytest.fixture(scope="module")
+def catalogue(ontology_store):
+    return load_catalogue(ontology_store)
+
+
+def test_catalogue_is_consistent(catalogue):
+    assert len(catalogue.signals) >= 100
+    for sig in catalogue.signals:
+        assert sig.label and sig.definition and sig.tool, sig.name
+        assert sig.globs or sig.ci_patterns
+        if sig.is_ci:
+            assert sig.strength == "strength-executed", f"{sig.name}: CI signals are 'run by CI'"
+    assert catalogue.weights == {1: 0.4, 2: 0.7, 3: 0.9}
+
+
+def test_the_issue_s_signals_are_covered(catalogue):
+    """The tools the issue names each have a signal (searched in the data, not in code)."""
+    text = " ".join(
+        f"{s.label} {s.tool} {s.definition} {' '.join(s.globs)} "
+        f"{' '.join(p.source for p in s.patterns)} {' '.join(p.pattern for p in s.ci_patterns)}"
+        for s in catalogue.signals
+    ).lower()
+    for tool in [
+        ".github/workflows",
+        ".gitlab-ci",
+        "jenkinsfile",
+        "azure-pipelines",
+        ".circleci",
+        "pytest",
+        "coverage",
+        "pre-commit",
+        "ruff",
+        "poetry.lock",
+        "uv.lock",
+        "dockerfile",
+        "compose",
+        "terraform",
+        "chart.yaml",
+        "kubernetes",
+        "dvc.yaml",
+        "dvc.lock",
+        ".dvc/",
+        "mlproject",
+        "register_model",
+        "wandb",
+        "great expectations",
+        "pandera",
+        "tensorflow_data_validation",
+        "deepchecks",
+        "evidently",
+        "whylogs",
+        "alibi_detect",
+        "prometheus",
+        "grafana",
+        "feast",
+        "airflow",
+        "kubeflow",
+        "prefect",
+        "dagster",
+        "kedro",
+        "zenml",
+        "metaflow",
+        "bentoml",
+        "kserve",
+        "seldon",
+        "torchserve",
+        "predict",
+        "model card",
+        "datasheet",
+        "notebooks",
+        "model binaries",
+        "dvc\\s+(repro",
+    ]:
+        assert tool in text, tool
+
+
+def test_strength_counts(catalogue):
+    counts = Counter(s.strength for s in catalogue.signals)
+    assert set(counts) == {"strength-present", "strength-configured", "strength-executed"}
+
+
+def test_practices_exist_and_uncovered_practices_are_listed(catalogue):
+    for sig in catalogue.signals:
+        for iri in sig.practices + sig.contradicts:
+            assert iri in catalogue.practice_labels
+    assert "Shared ownership of production" in catalogue.uncovered
+    assert "Continuous integration" not in catalogue.uncovered
+
+
+# -- globs -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("glob", "path", "matches"),
+    [
+        ("dvc.yaml", "dvc.yaml", True),
+        ("dvc.yaml", "sub/dvc.yaml", False),  # no slash: the root only
+        ("**/dvc.yaml", "dvc.yaml", True),
+        ("**/dvc.yaml", "a/b/dvc.yaml", True),
+        ("**/*.{py,ipynb}", "nb/x.ipynb", True),
+        (".github/workflows/*.yml", ".github/workflows/ci.yml", True),
+        (".github/workflows/*.yml", ".github/workflows/sub/ci.yml", False),
+        ("**/Dockerfile", "services/api/dockerfile", True),  # case-insensitive
+        ("**/tests/**/*.py", "tests/test_a.py", True),
+        ("**/tests/**/*.py", "src/tests/unit/test_a.py", True),
+        ("**/*.tf", "infra/main.tf.json", False),
+        ("README{,.md}", "README", True),
+    ],
+)
+def test_glob_semantics(glob, path, matches):
+    index = GlobIndex()
+    index.add("k", [glob])
+    assert bool(index.match(path.lower())) is matches
+
+
+def test_brace_expansion():
+    assert expand_braces("a.{x,y}.{1,2}") == ["a.x.1", "a.x.2", "a.y.1", "a.y.2"]
+
+
+# -- the content prefilter never hides a match ------------------------------------------------
+def test_required_literals_examples():
+    assert required_literals(r"mlflow\.(log_param|log_metric)") == ("log_metric", "log_param")
+    assert required_literals(r"(?i)\bpytest\b|\btox\b") == ("pytest", "tox")
+    assert required_literals(r".*") is None
+
+
+def _vocabulary(catalogue) -> list[str]:
+    words: set[str] = set()
+    for sig in catalogue.signals:
+        for p in sig.patterns:
+            words.update(re.findall(r"[A-Za-z_][A-Za-z0-9_.-]{1,}", p.source))
+    return [*sorted(words), " ", "\n", "(", ")", ":", "=", ".", "  ", "import ", "from ", "/", '"']
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_prefilter_is_sound(catalogue, data):
+    vocab = _vocabulary(catalogue)
+    text = "".join(data.draw(st.lists(st.sampled_from(vocab), max_size=40)))
+    for sig in catalogue.signals:
+        for pattern in sig.patterns:
+            assert bool(pattern.search(text, text.lower())) == bool(pattern.regex.search(text)), (
+                sig.name,
+                pattern.source,
+                text,
+            )
+
+
+def test_prefilter_on_the_catalogue_samples(catalogue):
+    samples = {
+        "mlflow-tracking": "with mlflow.start_run():\n    mlflow.log_metric('auc', 1)\n",
+        "drift-detection": "from evidently import Report\nReport(metrics=[DataDriftPreset()])\n",
+        "dvc-pipeline": "stages:\n  train:\n    cmd: python train.py\n",
+    }
+    by_name = {s.name: s for s in catalogue.signals}
+    for name, text in samples.items():
+        patterns = by_name[f"signal-{name}"].patterns
+        assert all(p.search(text, text.lower()) for p in patterns), name
+
+
+def test_redaction():
+    line = 'uri = "https://admin:hunter2@host"; PASSWORD=s3cret token: ${{ secrets.T }}'
+    out = redact(line)
+    assert "hunter2" not in out and "s3cret" not in out
+    assert "${{ secrets.T }}" in out
+    login = redact("docker login --password hunter3 --username bot; curl --token=abc --token $T")
+    assert "hunter3" not in login and "abc" not in login and "--token $T" in login
+
+
+# -- supporting a new tool is a data edit --------------------------------------------------------
+PREFIXES = """\
+@prefix cmlops: <https://w3id.org/cmlops#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+"""
+# the example of docs/extending.md, so that the guide stays true
+GUIDE = (ROOT / "docs" / "extending.md").read_text(encoding="utf-8")
+NEW_TOOL = (
+    PREFIXES + GUIDE.split("## Add a repository signal")[1].split("```turtle\n")[1].split("```")[0]
+)
+
+
+def test_a_new_tool_is_a_data_edit(tmp_path: Path):
+    extra = tmp_path / "acme.ttl"
+    extra.write_text(NEW_TOOL, encoding="utf-8")
+    store = EmbeddedStore()
+    store.load_ontology([*ontology_files(), extra])
+    catalogue = load_catalogue(store)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "train.py").write_text("import os\nimport acmetrack\n\nacmetrack.log(loss=1)\n")
+    (verdict,) = [
+        v for v in scan_repository(repo, catalogue).verdicts if v.key == "experiment-tracking"
+    ]
+    assert (verdict.status, verdict.mode) == ("implemented", "manual")
+    assert verdict.findings[0].signal.iri == CMLOPS + "signal-acme-tracker"
+    assert verdict.quote == "train.py:2: import acmetrack"
+
+
+def test_a_broken_signal_is_reported_with_where_and_how(tmp_path: Path):
+    extra = tmp_path / "broken.ttl"
+    extra.write_text(NEW_TOOL.replace("acmetrack\\\\b", "acmetrack("), encoding="utf-8")
+    store = EmbeddedStore()
+    store.load_ontology([*ontology_files(), extra])
+    with pytest.raises(InputError) as info:
+        load_catalogue(store)
+    assert "signal-acme-tracker" in str(info.value) and "signals.ttl" in str(info.value)
+
+
+def test_content_pattern_compiles_once():
+    pattern = ContentPattern.compile(r"(?m)^\s*import\s+evidently\b")
+    assert pattern.literals == ("evidently",)
+    assert pattern.search("import evidently\n", "import evidently\n")
