@@ -1,0 +1,97 @@
+"""The bundled examples: case-study profiles with their expected results, and invalid profiles.
+
+A case study is ``examples/profiles/<name>.ttl`` with ``<name>.expected.json`` next to it; its
+title and narrative are the comment block at the top of the Turtle file ("# Case study: X."
+then the story). Adding a case study is adding those two files: the explorer, the tests and the
+benchmarks discover them here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .paths import EXAMPLES_DIR
+
+PROFILES_DIR = EXAMPLES_DIR / "profiles"
+INVALID_DIR = EXAMPLES_DIR / "invalid"
+PROFILE_SUFFIXES = (".ttl", ".jsonld", ".rdf", ".nt")
+
+
+@dataclass(frozen=True)
+class Example:
+    """One bundled profile file with its title, story and expected results (if any)."""
+
+    key: str
+    path: Path
+    title: str
+    narrative: str
+    expected: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def expected_level(self) -> int | None:
+        level = self.expected.get("overall_level")
+        return int(level) if level is not None else None
+
+    def read_bytes(self) -> bytes:
+        return self.path.read_bytes()
+
+
+def _header(path: Path) -> list[str]:
+    """The comment lines at the top of a Turtle file, without their '#'."""
+    if path.suffix != ".ttl":
+        return []
+    lines = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if not line.startswith("#"):
+                break
+            lines.append(line[1:].strip())
+    return lines
+
+
+def _title_and_story(path: Path) -> tuple[str, str]:
+    lines = _header(path)
+    fallback = path.stem.replace("-", " ").replace("_", " ").title()
+    if not lines:
+        return fallback, ""
+    first = lines[0]
+    for prefix in ("Case study:", "Invalid profile:"):
+        if first.startswith(prefix):
+            first = first[len(prefix) :].strip()
+    title = first.rstrip(".") or fallback
+    return title, " ".join(lines[1:]).strip()
+
+
+def _expected(path: Path) -> dict:
+    candidate = path.with_name(path.stem + ".expected.json")
+    if not candidate.is_file():
+        return {}
+    try:
+        data = json.loads(candidate.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _examples(directory: Path) -> list[Example]:
+    if not directory.is_dir():
+        return []
+    found = []
+    for path in sorted(directory.iterdir()):
+        if path.suffix not in PROFILE_SUFFIXES or not path.is_file():
+            continue
+        title, story = _title_and_story(path)
+        found.append(Example(path.stem, path, title, story, _expected(path)))
+    return found
+
+
+def case_studies(directory: Path = PROFILES_DIR) -> list[Example]:
+    """The bundled case studies, by file name."""
+    return _examples(directory)
+
+
+def invalid_examples(directory: Path = INVALID_DIR) -> list[Example]:
+    """The bundled invalid profiles, each showing one kind of violation."""
+    return _examples(directory)

@@ -1,0 +1,358 @@
+"""The explorer, page by page, with Streamlit's headless AppTest.
+
+Expected values come from the data (the case studies' expected-results files, the catalogue,
+the CLI), never from constants here. Charts are opaque to AppTest; their data builders are
+tested in tests/test_charts.py and the real rendering in tests/test_app_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cmlops_kg import app_support, cli
+from cmlops_kg.analysis import MAX_UPLOAD_BYTES, analyse, read_upload
+from cmlops_kg.casestudies import case_studies, invalid_examples
+from cmlops_kg.errors import InputError
+from cmlops_kg.framework import load_catalogue
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+PAGES = {
+    "framework": ("app_pages/framework.py", "The Continuous ML Development framework"),
+    "assess": ("app_pages/assess.py", "Assess an organisation"),
+    "compare": ("app_pages/compare.py", "Compare organisations"),
+    "sparql": ("app_pages/sparql.py", "SPARQL"),
+    "validate": ("app_pages/validate.py", "Validate a profile"),
+}
+CASES = case_studies()
+BROKEN_TURTLE = b"@prefix : <urn:x:> .\n:a :b"
+
+
+def open_app(page: str | None = None, query_params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params.update(query_params or {})
+    at.run()
+    if page is not None:
+        at.switch_page(PAGES[page][0]).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def errors(at: AppTest) -> str:
+    return "\n".join(e.value for e in at.error)
+
+
+# -- navigation ----------------------------------------------------------------------------------
+def test_framework_is_the_default_page():
+    at = open_app()
+    assert at.title[0].value == PAGES["framework"][1]
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_opens_without_error(page):
+    at = open_app(page)
+    assert at.title[0].value == PAGES[page][1]
+    assert not at.error
+
+
+# -- framework -----------------------------------------------------------------------------------
+def test_framework_metrics_come_from_the_catalogue(ontology_store):
+    counts = load_catalogue(ontology_store).counts()
+    at = open_app()
+    assert int(metric(at, "Practices")) == counts["practices"]
+    assert int(metric(at, "DevOps practices")) == counts["DevOps"]
+    assert int(metric(at, "Lifecycle phases")) == counts["phases"]
+    assert len(at.expander) >= counts["phases"]
+
+
+def test_search_by_name_filters_the_practice_list():
+    at = open_app()
+    at.text_input(key="fw_search").set_value("drift").run()
+    options = at.selectbox(key="fw_practice").options
+    assert options and all("drift" in o.lower() for o in options)
+
+
+def test_practice_page_shows_definition_crosswalk_and_sources():
+    at = open_app(query_params={"practice": "data-validation"})
+    assert at.subheader[0].value == "Data validation"
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Extends:" in text and "Prerequisites:" in text and "Interfaces it secures:" in text
+    crosswalk = next(df.value for df in at.dataframe if "Ids" in df.value.columns)
+    assert "Data 1" in " ".join(crosswalk["Ids"])
+    assert "](http" in text  # sources are links
+
+
+def test_choosing_a_practice_updates_the_link(ontology_store):
+    practice = load_catalogue(ontology_store).practices[1]
+    at = open_app()
+    at.selectbox(key="fw_practice").set_value(practice.key).run()
+    assert at.query_params["practice"] == practice.key
+    assert at.subheader[0].value == practice.label
+
+
+# -- assess --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("case", CASES, ids=[c.key for c in CASES])
+def test_case_study_shows_its_expected_overall_level(case):
+    assert case.expected_level is not None, f"{case.key}.expected.json has no overall_level"
+    at = open_app("assess")
+    at.selectbox(key="assess_case").set_value(case.key).run()
+    assert not at.exception and not at.error
+    assert int(metric(at, "Overall level")) == case.expected_level
+    for key, name in (("google", "Google MLOps level"), ("azure", "Azure MLOps level")):
+        if key in case.expected.get("external_levels", {}):
+            assert int(metric(at, name)) == case.expected["external_levels"][key]
+    assert {b.label for b in at.get("download_button")} >= {
+        "Profile (Turtle)",
+        "Report (HTML)",
+        "Report (Markdown)",
+    }
+
+
+def answer_questionnaire(at: AppTest) -> None:
+    """Implemented up to level 2 (manual and automated mixed), partial at level 3."""
+    for i, editor in enumerate(at.data_editor):
+        edits = {}
+        for row, level in enumerate(editor.value["Level"]):
+            if level <= 2:
+                edits[row] = {"Status": "implemented", "Mode": "automated" if row % 2 else "manual"}
+            elif level == 3:
+                edits[row] = {"Status": "partial"}
+        at.session_state[f"q_dim_{i}"] = {
+            "edited_rows": edits,
+            "added_rows": [],
+            "deleted_rows": [],
+        }
+
+
+def test_questionnaire_profile_assesses_exactly_like_the_cli(tmp_path, capsys):
+    at = open_app("assess")
+    at.radio(key="assess_mode").set_value("Questionnaire").run()
+    at.text_input(key="q_name").set_value("Quiz Co")
+    answer_questionnaire(at)
+    at.run()
+    at.button(key="q_build").click().run()
+    assert not at.exception and not errors(at)
+    profile = tmp_path / "questionnaire.ttl"
+    profile.write_bytes(at.session_state["questionnaire_source"].data)
+    assert cli.main(["assess", str(profile), "--format", "json"]) == 0
+    expected = json.loads(capsys.readouterr().out)
+    assert expected["label"] == "Quiz Co"
+    assert int(metric(at, "Overall level")) == expected["overall_level"]
+    assert int(metric(at, "Google MLOps level")) == expected["external_levels"]["google"]["level"]
+    assert int(metric(at, "Azure MLOps level")) == expected["external_levels"]["azure"]["level"]
+    scores = next(df.value for df in at.dataframe if "Percent" in df.value.columns)
+    assert dict(zip(scores["Dimension"], scores["Level"], strict=True)) == {
+        d["label"]: d["level"] for d in expected["dimensions"]
+    }
+    assert int(metric(at, "Gaps to the next level")) == len(expected["gaps"])
+
+
+def test_questionnaire_without_a_name_says_what_to_fix():
+    at = open_app("assess")
+    at.radio(key="assess_mode").set_value("Questionnaire").run()
+    answer_questionnaire(at)
+    at.run()
+    at.button(key="q_build").click().run()
+    assert not at.exception
+    assert "no name" in errors(at) and "How to fix" in errors(at)
+    assert not at.metric
+
+
+def test_malformed_upload_shows_an_error_and_the_app_keeps_working():
+    at = open_app("assess")
+    at.radio(key="assess_mode").set_value("Upload a profile").run()
+    at.file_uploader(key="assess_upload").set_value(("broken.ttl", BROKEN_TURTLE, "text/turtle"))
+    at.run()
+    assert not at.exception
+    message = errors(at)
+    assert "not valid turtle" in message and "broken.ttl" in message and "How to fix" in message
+    assert not at.metric
+    at.switch_page(PAGES["framework"][0]).run()
+    assert not at.exception and int(metric(at, "Practices")) > 0
+
+
+def test_upload_with_an_unknown_extension_says_how_to_fix():
+    at = open_app("assess")
+    at.radio(key="assess_mode").set_value("Upload a profile").run()
+    at.file_uploader(key="assess_upload").set_value(("profile.csv", b"a,b\n", "text/csv")).run()
+    assert not at.exception
+    assert "extension" in errors(at) and "choose its format" in errors(at)
+    # the same bytes with the format chosen are read as Turtle
+    turtle = CASES[0].read_bytes()
+    at.file_uploader(key="assess_upload").set_value(("profile.txt", turtle, "text/plain"))
+    at.selectbox(key="assess_format").set_value("turtle").run()
+    assert not at.exception and int(metric(at, "Overall level")) == CASES[0].expected_level
+
+
+def test_profile_that_does_not_conform_is_reported_and_assessed_only_on_request():
+    example = next(e for e in invalid_examples() if e.expected.get("organisation"))
+    at = open_app("assess")
+    at.radio(key="assess_mode").set_value("Upload a profile").run()
+    upload = (example.path.name, example.read_bytes(), "text/turtle")
+    at.file_uploader(key="assess_upload").set_value(upload).run()
+    assert not at.exception and "does not conform" in errors(at) and not at.metric
+    at.checkbox(key="force").check().run()
+    assert not at.exception and metric(at, "Overall level") is not None
+
+
+def test_profile_with_several_organisations_offers_a_choice():
+    two = CASES[0].read_bytes() + b"\n" + CASES[-1].read_bytes()
+    at = open_app("assess")
+    at.radio(key="assess_mode").set_value("Upload a profile").run()
+    at.file_uploader(key="assess_upload").set_value(("two.ttl", two, "text/turtle")).run()
+    choice = at.selectbox(key="assess_org")
+    assert len(choice.options) == 2
+    at.selectbox(key="assess_org").set_value(CASES[-1].expected["organisation"]).run()
+    assert int(metric(at, "Overall level")) == CASES[-1].expected_level
+
+
+def test_pasted_text_in_the_wrong_format_shows_an_error():
+    at = open_app("assess")
+    at.radio(key="assess_mode").set_value("Upload a profile").run()
+    at.selectbox(key="assess_format").set_value("json-ld")
+    at.text_area(key="assess_paste").set_value(CASES[0].read_bytes().decode("utf-8")).run()
+    assert not at.exception and "not valid json-ld" in errors(at)
+
+
+def test_uploaded_case_study_is_assessed():
+    case = CASES[-1]
+    at = open_app("assess")
+    at.radio(key="assess_mode").set_value("Upload a profile").run()
+    at.file_uploader(key="assess_upload").set_value(
+        (case.path.name, case.read_bytes(), "text/turtle")
+    )
+    at.run()
+    assert not at.exception and int(metric(at, "Overall level")) == case.expected_level
+
+
+def test_upload_errors_from_the_upload_function():
+    with pytest.raises(InputError, match="limit is 20 MB"):
+        read_upload("big.ttl", b"#" * (MAX_UPLOAD_BYTES + 1))
+    with pytest.raises(InputError, match="extension") as info:
+        read_upload("profile.csv", b"a,b\n")
+    assert "--input-format" not in (info.value.fix or "")
+    with pytest.raises(InputError, match="empty"):
+        read_upload("empty.ttl", b"  \n")
+    with pytest.raises(InputError, match="not valid turtle"):
+        read_upload("broken.ttl", BROKEN_TURTLE)
+
+
+def test_upload_limit_is_the_same_in_config_and_code():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_UPLOAD_BYTES
+
+
+def test_each_profile_gets_its_own_store_and_shared_stores_do_not_change():
+    shared = app_support.ontology_store()
+    before = (len(shared.oxigraph), shared.graphs())
+    first, second = (analyse(c.path.name, c.read_bytes()) for c in CASES[:2])
+    assert first.store is not second.store and first.store is not shared
+    assert set(first.organisations()).isdisjoint(second.organisations())
+    at = open_app("assess")
+    at.selectbox(key="assess_case").set_value(CASES[1].key).run()
+    assert (len(shared.oxigraph), shared.graphs()) == before
+
+
+# -- compare -------------------------------------------------------------------------------------
+def test_compare_shows_every_case_study_with_its_level():
+    at = open_app("compare")
+    organisations = {c.expected["organisation"] for c in CASES if "organisation" in c.expected}
+    assert int(metric(at, "Organisations")) == len(organisations)
+    table = next(df.value for df in at.dataframe if "Overall" in df.value.columns)
+    assert sorted(table["Overall"]) == sorted(c.expected_level for c in CASES)
+    with_history = [c for c in CASES if len(c.expected.get("history", [])) > 1]
+    if with_history:
+        assert at.selectbox(key="cmp_org").value in {c.title for c in with_history}
+
+
+# -- sparql --------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "LOAD <http://example.org/x.ttl>",
+        "CLEAR ALL",
+        "DROP ALL",
+        "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    ],
+)
+def test_sparql_page_refuses_updates_with_a_clear_message(text):
+    at = open_app("sparql")
+    at.radio(key="sparql_mode").set_value("Write your own").run()
+    at.text_area(key="sparql_text").set_value(text).run()
+    at.button(key="sparql_run").click().run()
+    assert not at.exception
+    assert "read-only" in errors(at) and "How to fix" in errors(at)
+
+
+def test_sparql_library_query_runs_with_csv_download():
+    at = open_app("sparql")
+    at.selectbox(key="sparql_query").set_value("organisations").run()
+    at.button(key="sparql_run").click().run()
+    assert not at.exception and not at.error
+    table = at.dataframe[-1].value
+    assert len(table) >= len(CASES) and "organisation" in table.columns
+    assert any(b.label == "Download CSV" for b in at.get("download_button"))
+
+
+def test_sparql_own_query_is_capped():
+    at = open_app("sparql")
+    at.radio(key="sparql_mode").set_value("Write your own").run()
+    at.text_area(key="sparql_text").set_value("SELECT * WHERE { ?s ?p ?o }")
+    at.number_input(key="sparql_limit").set_value(5).run()
+    at.button(key="sparql_run").click().run()
+    assert len(at.dataframe[-1].value) == 5
+    assert any("capped" in w.value for w in at.warning)
+
+
+# -- validate ------------------------------------------------------------------------------------
+def test_validate_groups_problems_by_organisation_and_evidence():
+    examples = [e for e in invalid_examples() if e.expected.get("organisation")]
+    assert examples
+    at = open_app("validate")
+    at.radio(key="val_mode").set_value("Bundled example").run()
+    for example in examples[:4]:
+        at.selectbox(key="val_example").set_value(f"invalid/{example.key}").run()
+        assert not at.exception
+        assert metric(at, "Conforms") == "no"
+        organisation = example.expected["organisation"]
+        assert any(organisation in e.label for e in at.expander), example.key
+        wanted = example.expected.get("message_contains", "")
+        assert wanted in "\n".join(m.value for m in at.markdown), example.key
+
+
+def test_validate_a_malformed_upload_shows_an_error():
+    at = open_app("validate")
+    at.file_uploader(key="val_upload").set_value(("broken.ttl", BROKEN_TURTLE, "text/turtle"))
+    at.run()
+    assert not at.exception and "not valid turtle" in errors(at)
+
+
+def test_assess_shows_outcome_clusters_beside_levels():
+    at = open_app("assess")
+    at.selectbox(key="assess_case").set_value("basketful-retail").run()
+    assert not at.exception
+    tables = [t.value for t in at.dataframe]
+    outcome_table = next(t for t in tables if "Cluster" in t.columns)
+    assert "High performance cluster" in set(outcome_table["Cluster"])
+    assert "not benchmarked" in set(outcome_table["Cluster"])  # time to retrain
+
+
+def test_compare_sets_practices_against_outcomes():
+    at = open_app("compare")
+    assert any("Practices against outcomes" in s.value for s in at.subheader)
+    medians = {m.label: m.value for m in at.metric if m.label.startswith("Median")}
+    assert len(medians) == 2
+    at.selectbox(key="cmp_metric").set_value("Change lead time").run()
+    assert not at.exception
+    table = next(t.value for t in at.dataframe if "Change lead time" in t.value.columns)
+    assert "Vectorly" in set(table["Organisation"])

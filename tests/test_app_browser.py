@@ -1,0 +1,226 @@
+"""The explorer in a real browser: `streamlit run app.py` driven by Debian's chromium.
+
+AppTest (tests/test_app.py) cannot render Plotly or Graphviz, upload through the real widget, or
+catch a page that breaks in the browser only; this test does, and leaves a screenshot of every
+page under screenshots/ (gitignored) for a person to look at. It never downloads a browser: it
+is skipped when /usr/bin/chromium is missing (``.ci/run`` installs it).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+expect = pytest.importorskip("playwright.sync_api", reason="needs playwright").expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = ROOT / "screenshots"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 30_000
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen, seconds: float = 45) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not answer on {url} within {seconds} s")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is not installed (apt-get install chromium; .ci/run does)")
+    port = free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, env={**os.environ}
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser_page(server: str):
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True
+        )
+        page = browser.new_page(viewport={"width": 1440, "height": 1800})
+        page.set_default_timeout(TIMEOUT_MS)
+        yield page
+        browser.close()
+
+
+def open_page(page, server: str, path: str, heading: str) -> None:
+    page.goto(f"{server}/{path}")
+    page.get_by_role("heading", name=heading).first.wait_for()
+
+
+def settle(page) -> None:
+    """Wait for the script run to finish (the 'running' indicator disappears)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS
+    )
+    page.wait_for_timeout(300)
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def no_exception(page) -> None:
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def test_framework_page(browser_page, server: str) -> None:
+    page = browser_page
+    open_page(page, server, "", "The Continuous ML Development framework")
+    page.get_by_text("Plan and frame").first.wait_for()
+    page.locator(
+        '[data-testid="stGraphVizChart"] svg >> visible=true'
+    ).first.wait_for()  # the lifecycle loop
+    expect(
+        page.locator('[data-testid="stMetricLabel"]', has_text="DevOps practices")
+    ).to_be_visible()
+    page.get_by_role("tab", name="Practice detail").click()
+    page.get_by_text("Self-assessment question").first.wait_for()
+    settle(page)
+    shot(page, "framework-practice")
+    page.get_by_role("tab", name="Pipelines and interfaces").click()
+    page.locator('[data-testid="stGraphVizChart"] svg >> visible=true').first.wait_for()
+    expect(page.get_by_text("Data pipeline").first).to_be_visible()
+    settle(page)
+    shot(page, "framework-pipelines")
+    page.get_by_role("tab", name="Lifecycle phases").click()
+    phase = page.locator('[data-testid="stExpander"] summary', has_text="2. Data collection")
+    phase.first.click()  # open one phase: its practices as a table
+    page.locator('[data-testid="stDataFrame"] >> visible=true').first.wait_for()
+    settle(page)
+    shot(page, "framework")
+    no_exception(page)
+
+
+def test_assess_page(browser_page, server: str) -> None:
+    page = browser_page
+    open_page(page, server, "assess", "Assess an organisation")
+    page.get_by_text("Overall level").first.wait_for()
+    page.locator(".js-plotly-plot").first.wait_for()
+    expect(page.get_by_text("Report (HTML)").first).to_be_visible()
+    settle(page)
+    shot(page, "assess")
+    page.get_by_role("tab", name="Roadmap").click()
+    settle(page)
+    shot(page, "assess-roadmap")
+    no_exception(page)
+
+
+def test_assess_questionnaire(browser_page, server: str) -> None:
+    page = browser_page
+    open_page(page, server, "assess", "Assess an organisation")
+    page.get_by_text("Questionnaire", exact=True).click()
+    page.get_by_text("Build the profile and assess").wait_for()
+    settle(page)
+    shot(page, "assess-questionnaire")
+    no_exception(page)
+
+
+def test_compare_page(browser_page, server: str) -> None:
+    page = browser_page
+    open_page(page, server, "compare", "Compare organisations")
+    page.get_by_text("Organisations side by side").wait_for()
+    page.locator(".js-plotly-plot").first.wait_for()
+    page.get_by_text("One organisation over time").wait_for()
+    settle(page)
+    shot(page, "compare")
+    no_exception(page)
+
+
+def test_sparql_page(browser_page, server: str) -> None:
+    page = browser_page
+    open_page(page, server, "sparql", "SPARQL")
+    page.get_by_role("button", name="Run query").click()
+    page.get_by_text("rows in").first.wait_for()
+    expect(page.get_by_text("Download CSV").first).to_be_visible()
+    settle(page)
+    shot(page, "sparql")
+    no_exception(page)
+
+
+def test_validate_page_and_a_malformed_upload(browser_page, server: str) -> None:
+    page = browser_page
+    open_page(page, server, "validate", "Validate a profile")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
+        files=[
+            {"name": "broken.ttl", "mimeType": "text/turtle", "buffer": b"@prefix : <a:> .\n:a :b"}
+        ]
+    )
+    page.get_by_text("Cannot read the profile").first.wait_for()
+    expect(page.get_by_text("How to fix").first).to_be_visible()
+    settle(page)
+    shot(page, "validate-malformed-upload")
+    page.get_by_text("Bundled example", exact=True).click()
+    page.get_by_text("Organisation:").first.wait_for()
+    settle(page)
+    shot(page, "validate")
+    no_exception(page)

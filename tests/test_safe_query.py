@@ -1,0 +1,113 @@
+"""The read-only, capped, time-limited query runner (SPARQL page and 'cmlops-kg query')."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from cmlops_kg import cli
+from cmlops_kg.errors import QueryError
+from cmlops_kg.safe_query import QueryTimeoutError, adhoc_query, run_safe_query
+from cmlops_kg.terms import IRI
+
+CMLOPS = "PREFIX cmlops: <https://w3id.org/cmlops#>\n"
+# A triple cross product of the ontology: billions of rows, never finishes in time.
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_select_returns_plain_rows(ontology_store):
+    outcome = run_safe_query(
+        ontology_store, CMLOPS + "SELECT ?d WHERE { ?d a cmlops:Dimension } ORDER BY ?d"
+    )
+    assert outcome.form == "SELECT" and outcome.columns == ["d"]
+    assert outcome.rows and all(isinstance(r["d"], IRI) for r in outcome.rows)
+    assert not outcome.truncated and outcome.elapsed >= 0
+
+
+def test_rows_are_capped_and_flagged(ontology_store):
+    outcome = run_safe_query(ontology_store, "SELECT * WHERE { ?s ?p ?o }", limit=7)
+    assert len(outcome.rows) == 7 and outcome.truncated
+
+
+def test_ask_and_construct(ontology_store):
+    assert run_safe_query(ontology_store, "ASK { ?s ?p ?o }").rows == [{"result": True}]
+    outcome = run_safe_query(ontology_store, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", limit=2)
+    assert outcome.columns == ["subject", "predicate", "object"]
+    assert len(outcome.rows) == 2 and outcome.truncated
+
+
+def test_library_query_with_parameters(ontology_store):
+    from cmlops_kg.queries import get_query
+
+    outcome = run_safe_query(
+        ontology_store,
+        get_query("practice_detail"),
+        {"practice": "https://w3id.org/cmlops#data-validation"},
+    )
+    assert outcome.rows[0]["label"] == "Data validation"
+
+
+def test_bad_parameter_is_refused_before_running(ontology_store):
+    from cmlops_kg.queries import get_query
+
+    with pytest.raises(QueryError, match="not a valid IRI"):
+        run_safe_query(ontology_store, get_query("practice_detail"), {"practice": "not an iri"})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "DELETE WHERE { ?s ?p ?o }",
+        "LOAD <http://example.org/data.ttl>",
+        "CLEAR ALL",
+        "DROP GRAPH <urn:g>",
+        "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    ],
+)
+def test_updates_and_service_are_refused_and_change_nothing(ontology_store, text):
+    before = len(ontology_store.oxigraph)
+    with pytest.raises(QueryError, match="read-only"):
+        run_safe_query(ontology_store, text)
+    assert len(ontology_store.oxigraph) == before
+
+
+def test_syntax_error_says_what_and_how(ontology_store):
+    with pytest.raises(QueryError) as info:
+        run_safe_query(ontology_store, "SELECT ?x WHERE { ?x ?y }")
+    assert "syntax error" in info.value.what and info.value.fix
+
+
+def test_empty_query_is_refused(ontology_store):
+    with pytest.raises(QueryError, match="empty"):
+        run_safe_query(ontology_store, "   ")
+
+
+def test_long_query_is_stopped_at_the_timeout(ontology_store):
+    started = time.perf_counter()
+    with pytest.raises(QueryTimeoutError) as info:
+        run_safe_query(ontology_store, ENDLESS, timeout=0.5)
+    assert time.perf_counter() - started < 10  # killed, not waited for
+    assert "0.5 s" in info.value.what and "LIMIT" in info.value.fix
+    # the store still answers afterwards
+    assert run_safe_query(ontology_store, "ASK { ?s ?p ?o }").rows == [{"result": True}]
+
+
+def test_adhoc_query_has_no_parameters():
+    query = adhoc_query("SELECT * WHERE { ?s ?p ?o }")
+    assert query.parameters == () and query.form == "SELECT"
+
+
+def test_cli_query_times_out_with_exit_code_2(tmp_path, capsys):
+    path = tmp_path / "endless.rq"
+    path.write_text(f"# Title: Endless\n# Description: a cross product\n{ENDLESS}\n")
+    assert cli.main(["query", str(path), "--timeout", "0.5"]) == 2
+    assert "stopped" in capsys.readouterr().err
+
+
+def test_cli_query_limit_still_caps_rows(capsys):
+    assert cli.main(["query", "practices", "--limit", "3", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert len(out["rows"]) == 3 and out["truncated"] is True
