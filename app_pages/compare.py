@@ -178,12 +178,38 @@ def _index(options: dict, prefix: str) -> int:
     return next((i for i, k in enumerate(options) if k.startswith(prefix)), 0)
 
 
+def render_shared_store() -> None:
+    """Every organisation in the shared store the app was started with (--endpoint/--store)."""
+    from cmlops_kg.portfolio import assess_portfolio
+
+    store = ui.shared_store()
+    if store is None:
+        return
+    endpoint, location = ui.shared_store_location()
+    st.subheader("Shared store portfolio")
+    st.caption(
+        f"Every organisation in {'the SPARQL endpoint ' + endpoint if endpoint else location} "
+        "(latest assessment each), as 'cmlops-kg portfolio' reports it."
+    )
+    try:
+        teams = assess_portfolio(store)
+    except CmlopsError as exc:
+        ui.show_error(exc, "The shared store cannot be read")
+        return
+    if not teams:
+        st.info("The shared store holds no assessed organisation yet: 'cmlops-kg load FILE'.")
+        return
+    rows = [team.flat() for team in teams]
+    st.dataframe(pd.DataFrame(rows).drop(columns=["iri"]), hide_index=True, width="stretch")
+
+
 def main() -> None:
     st.title("Compare organisations")
     st.caption(
         "A portfolio view: dimension levels of several organisations, and how one "
         "organisation's levels changed between assessments."
     )
+    render_shared_store()
     with st.expander("What to compare", expanded=False):
         analyses = gather_analyses()
     results = latest_results(analyses)

@@ -16,6 +16,7 @@ from cmlops_kg.tables import csv_text, shorten
 DATA_BUNDLED = "Ontology and the bundled case studies"
 DATA_ONTOLOGY = "Ontology only"
 DATA_CURRENT = "Ontology and the profile from the Assess page"
+DATA_SHARED = "The shared store the app was started with"
 OUTCOME = "sparql_outcome"
 EXAMPLE = """\
 PREFIX cmlops: <https://w3id.org/cmlops#>
@@ -34,11 +35,14 @@ ORDER BY ?level ?label
 
 
 def choose_store() -> EmbeddedStore | None:
-    options = [DATA_BUNDLED, DATA_ONTOLOGY]
+    shared = ui.shared_store()
+    options = ([DATA_SHARED] if shared is not None else []) + [DATA_BUNDLED, DATA_ONTOLOGY]
     current = ui.current_source()
     if current is not None:
         options.append(DATA_CURRENT)
     choice = st.selectbox("Data to query", options, key="sparql_data")
+    if choice == DATA_SHARED and shared is not None:
+        return shared  # type: ignore[return-value]
     if choice == DATA_ONTOLOGY:
         return ui.ontology_store()
     if choice == DATA_CURRENT and current is not None:

@@ -10,6 +10,8 @@ sessions never see each other's changes. Nothing here computes results: that is
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -28,7 +30,7 @@ from .framework import (
     practice_detail,
 )
 from .queries import QueryFile, library
-from .store import EmbeddedStore
+from .store import ENDPOINT_ENV, STORE_ENV, EmbeddedStore, GraphStore, open_store
 from .validation import Finding, ValidationReport
 
 CURRENT_SOURCE = "current_profile_source"
@@ -127,6 +129,39 @@ def warm_up() -> threading.Thread:
     )
     thread.start()
     return thread
+
+
+def _command_line_option(name: str) -> str | None:
+    """``--endpoint URL`` / ``--store DIR`` given after ``--`` on ``streamlit run app.py``."""
+    args = sys.argv[1:]
+    for i, arg in enumerate(args):
+        if arg == name and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def shared_store_location() -> tuple[str | None, str | None]:
+    """(endpoint, store folder) the user named, from the command line or the environment."""
+    endpoint = _command_line_option("--endpoint") or os.environ.get(ENDPOINT_ENV) or None
+    location = _command_line_option("--store") or os.environ.get(STORE_ENV) or None
+    return endpoint, location
+
+
+@st.cache_resource(show_spinner=False)
+def _shared_store(endpoint: str | None, location: str | None) -> GraphStore:
+    return open_store(endpoint, location)
+
+
+def shared_store() -> GraphStore | None:
+    """The shared store (a SPARQL endpoint or an on-disk embedded store) the app was started
+    with, or None for the default: the bundled case studies in memory. Credentials for an
+    endpoint come only from the environment (see README), never from the page."""
+    endpoint, location = shared_store_location()
+    if not endpoint and not location:
+        return None
+    return _shared_store(endpoint, location)
 
 
 @st.cache_resource(show_spinner=False)

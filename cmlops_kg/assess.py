@@ -235,7 +235,7 @@ class Assessor:
                 level=int(r["level"]),
                 pending_prerequisites=int(r["pendingPrerequisites"]),
                 unblocks=int(r["unblocks"]),
-                why=str(r["why"]),
+                why=_sentences(str(r["why"])),
                 sources=_sources(str(r["sources"] or "")),
             )
             for i, r in enumerate(self.store.select("roadmap", params))
@@ -315,6 +315,14 @@ def _date(value: object) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value) if value else None
+
+
+def _sentences(text: str) -> str:
+    """The roadmap's reasons in a fixed order (SPARQL leaves GROUP_CONCAT order open):
+    what the practice is a prerequisite of first, then the level it is required for."""
+    parts = [p.strip() + "." for p in text.split(". ") if p.strip(" .")]
+    parts = [p.replace("..", ".") for p in parts]
+    return " ".join(sorted(set(parts), key=lambda p: (not p.startswith("Prerequisite"), p)))
 
 
 _SOURCE_REF = re.compile(r"^(.*?)(?: <([^>]*)>)?$")

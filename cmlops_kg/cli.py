@@ -26,6 +26,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "query": ("cmlops_kg.commands", "run a query of the library (read-only)"),
     "check": ("cmlops_kg.quality", "check the ontology: its shapes, QC queries and HermiT"),
     "scan": ("cmlops_kg.scanner.cli", "scan a repository for evidence of practices (a profile)"),
+    "load": ("cmlops_kg.portfolio", "validate profiles and push them into a (shared) store"),
+    "portfolio": ("cmlops_kg.portfolio", "assess every organisation held by a store"),
     "docs": ("cmlops_kg.docs", "write the static HTML documentation of the ontology"),
     "release": ("cmlops_kg.release", "write the dated release artefacts (ttl, owl, jsonld, nt)"),
 }

@@ -13,10 +13,12 @@ import pyoxigraph as ox
 
 from .assess import AssessmentResult, Assessor
 from .errors import CmlopsError, QueryError
+from .portfolio import add_endpoint_argument, remote_store
 from .profiles import FORMATS, read_profile
 from .queries import get_query, library, load_query
 from .readonly import ensure_read_only
-from .store import EmbeddedStore
+from .safe_query import run_safe_query
+from .store import GraphStore
 from .tables import csv_text, json_text, text_table
 from .validation import ValidationReport, format_report, validate_profile
 
@@ -74,6 +76,18 @@ def add_assess_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-validate", action="store_true", help="assess even if the profile has violations"
     )
+    parser.add_argument(
+        "--dora-year",
+        type=int,
+        metavar="YEAR",
+        help="survey year of the DORA clusters for outcome metrics (default: the newest)",
+    )
+    parser.add_argument(
+        "--save-results",
+        type=Path,
+        metavar="FILE",
+        help="also write the inferred results (levels, gaps) as Turtle, to store like evidence",
+    )
     _input_format(parser)
 
 
@@ -90,8 +104,14 @@ def assess_file(args: argparse.Namespace) -> AssessmentResult | int:
             )
             return 1
     engine = Assessor()
-    engine.load(profile)
-    return engine.result(args.org, args.assessment)
+    graph = engine.load(profile)
+    result = engine.result(args.org, args.assessment, getattr(args, "dora_year", None))
+    if getattr(args, "save_results", None):
+        from .questionnaire import _atomic_write
+        from .store import inferred_graph
+
+        _atomic_write(args.save_results, engine.store.export(inferred_graph(graph)))
+    return result
 
 
 def run_assess(args: argparse.Namespace) -> int:
@@ -117,8 +137,9 @@ def run_assess(args: argparse.Namespace) -> int:
 
 def render_assessment(result: AssessmentResult) -> str:
     ext = ", ".join(f"{e.model_label}: level {e.level}" for e in result.external_levels.values())
+    name = result.label if len(result.label) <= 120 else result.label[:119] + "…"
     lines = [
-        f"{result.label} — assessment of {result.date or 'unknown date'}"
+        f"{name} — assessment of {result.date or 'unknown date'}"
         + (f" ({result.method})" if result.method else ""),
         f"Overall level: {result.overall_level} ({result.overall_label}); "
         f"held down by {', '.join(result.limiting_dimensions)}",
@@ -147,6 +168,15 @@ def render_assessment(result: AssessmentResult) -> str:
         lines.append(f"      why: {item.why}")
         if item.sources:
             lines.append("      sources: " + "; ".join(s.label for s in item.sources))
+    if result.outcomes:
+        lines += ["", "Outcomes:"]
+        for o in result.outcomes:
+            cluster = (
+                f"{o.cluster_label} (DORA {o.benchmark_year})"
+                if o.cluster_label
+                else "no benchmark"
+            )
+            lines.append(f"  - {o.label}: {o.value:g} {o.unit} → {cluster}")
     if len(result.history) > 1:
         lines += ["", "History:"]
         lines += [f"  {p.date}: level {p.overall_level}" for p in result.history]
@@ -230,6 +260,14 @@ def add_query_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
     parser.add_argument("--limit", type=int, default=10_000, help="at most this many rows")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="stop a SELECT/ASK query that runs longer than this (default 30)",
+    )
+    add_endpoint_argument(parser)
     _input_format(parser)
 
 
@@ -251,17 +289,29 @@ def run_query(args: argparse.Namespace) -> int:
             raise QueryError("no such query file", where=args.query, fix="check the path")
         query = get_query(args.query)
     ensure_read_only(query.text)
-    engine = Assessor()
-    for path in args.data:
-        engine.load(read_profile(path, args.input_format), graph=None)
-    store: EmbeddedStore = engine.store  # type: ignore[assignment]
+    remote = remote_store(args)  # --endpoint / $CMLOPS_KG_ENDPOINT: a shared server
+    if remote is not None and args.data:
+        raise QueryError(
+            "--data cannot be used with a shared endpoint",
+            fix="push profiles with 'cmlops-kg load FILE --endpoint URL' first",
+        )
+    if remote is None:
+        engine = Assessor()
+        for path in args.data:
+            engine.load(read_profile(path, args.input_format), graph=None)
+    store: GraphStore = remote if remote is not None else engine.store
     if query.form == "CONSTRUCT":
         triples = store.construct(query, parse_params(args.param))
         sys.stdout.write(ox.serialize(triples, format=ox.RdfFormat.TURTLE).decode("utf-8"))
         return 0
-    rows = store.select(query, parse_params(args.param))
-    truncated = len(rows) > args.limit
-    rows = rows[: args.limit]
+    if remote is not None:  # the client gives up after --timeout; the server keeps its limits
+        rows = remote.select(query, parse_params(args.param))
+        rows, truncated = rows[: args.limit], len(rows) > args.limit
+    else:
+        outcome = run_safe_query(
+            engine.store, query, parse_params(args.param), limit=args.limit, timeout=args.timeout
+        )
+        rows, truncated = outcome.rows, outcome.truncated
     columns = [c.name for c in query.columns] or None
     if columns and rows and set(columns) != set(rows[0]):
         columns = list(rows[0])

@@ -177,7 +177,7 @@ def parse_profile_bytes(
 ) -> Profile:
     if len(data) > max_bytes:
         raise InputError(
-            f"the file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB",
+            f"the file is {len(data) / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB",
             where=name,
             fix="split the profile into one file per organisation",
         )
@@ -238,7 +238,7 @@ def read_profile(
         size = p.stat().st_size
         if size > max_bytes:
             raise InputError(
-                f"the file is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB",
+                f"the file is {size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB",
                 where=str(p),
                 fix="split the profile into one file per organisation",
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -11,6 +12,8 @@ import rdflib
 from pyshacl import validate as shacl_validate
 from rdflib.namespace import RDF, RDFS, SH
 
+from . import fast_shacl
+from .errors import InputError
 from .paths import SHAPES_DIR
 from .profiles import Profile, triples_to_rdflib
 from .store import EmbeddedStore
@@ -73,17 +76,68 @@ def validation_context() -> tuple[ox.Triple, ...]:
     return tuple(store.construct("validation_context"))
 
 
-def validate_profile(profile: Profile) -> ValidationReport:
+SHACL_ENGINE_ENV = "CMLOPS_KG_SHACL_ENGINE"
+SHACL_ENGINES = ("pyshacl", "rust", "auto")
+
+
+def shacl_engine(name: str | None = None) -> str:
+    """The engine to validate with: ``name``, else $CMLOPS_KG_SHACL_ENGINE, else pySHACL;
+    ``auto`` picks the Rust engine (PyPI ``shacl``, see :mod:`cmlops_kg.fast_shacl`) when it
+    is installed."""
+    chosen = (name or os.environ.get(SHACL_ENGINE_ENV) or "pyshacl").strip().lower()
+    if chosen not in SHACL_ENGINES:
+        raise InputError(
+            f"unknown SHACL engine {chosen!r}", fix=f"use one of {', '.join(SHACL_ENGINES)}"
+        )
+    if chosen == "auto":
+        return "rust" if fast_shacl.available() else "pyshacl"
+    if chosen == "rust" and not fast_shacl.available():
+        raise InputError(
+            "the Rust SHACL engine is not installed",
+            fix="pip install shacl, or choose --shacl-engine pyshacl",
+        )
+    return chosen
+
+
+@lru_cache(maxsize=1)
+def _message_templates() -> tuple[str, ...]:
+    return tuple(str(m) for m in shapes_graph().objects(None, SH.message))
+
+
+@lru_cache(maxsize=1)
+def _context_ntriples() -> bytes:
+    return ox.serialize(list(validation_context()), format=ox.RdfFormat.N_TRIPLES)
+
+
+@lru_cache(maxsize=1)
+def _shapes_text() -> str:
+    return PROFILE_SHAPES.read_text(encoding="utf-8")
+
+
+def validate_profile(profile: Profile, engine: str | None = None) -> ValidationReport:
     """Validate one profile against the profile shapes, with the ontology's types mixed in."""
-    data = profile.to_rdflib()
-    triples_to_rdflib(validation_context(), data)
-    conforms, results, _text = shacl_validate(
-        data,
-        shacl_graph=shapes_graph(),
-        inference="none",
-        allow_warnings=True,
-        meta_shacl=False,
-    )
+    if shacl_engine(engine) == "rust":
+        conforms, results = fast_shacl.validate(
+            profile.triples,
+            _context_ntriples(),
+            _shapes_text(),
+            _message_templates(),
+            _short,
+        )
+        data = rdflib.Graph()
+        if len(results):  # labels for the findings; not needed when the profile conforms
+            data = profile.to_rdflib()
+            triples_to_rdflib(validation_context(), data)
+    else:
+        data = profile.to_rdflib()
+        triples_to_rdflib(validation_context(), data)
+        conforms, results, _text = shacl_validate(
+            data,
+            shacl_graph=shapes_graph(),
+            inference="none",
+            allow_warnings=True,
+            meta_shacl=False,
+        )
     findings = [_finding(results, r, data) for r in results.subjects(RDF.type, SH.ValidationResult)]
     if not profile.assessment_iris():
         conforms = False

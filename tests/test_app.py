@@ -356,3 +356,30 @@ def test_compare_sets_practices_against_outcomes():
     assert not at.exception
     table = next(t.value for t in at.dataframe if "Change lead time" in t.value.columns)
     assert "Vectorly" in set(table["Organisation"])
+
+
+def test_app_reads_a_shared_store_named_by_the_environment(tmp_path, monkeypatch):
+    """CMLOPS_KG_ENDPOINT switches the app to a real shared SPARQL server started here."""
+    from oxigraph_server import OxigraphServer
+
+    from cmlops_kg.portfolio import ensure_ontology, load_profile_file
+    from cmlops_kg.store import open_store
+
+    server = OxigraphServer(tmp_path / "db").start()
+    try:
+        store = open_store(server.url)
+        ensure_ontology(store)
+        for case in CASES[:3]:
+            load_profile_file(store, case.path)
+        monkeypatch.setenv("CMLOPS_KG_ENDPOINT", server.url)
+        at = open_app("compare")
+        assert any("Shared store portfolio" in s.value for s in at.subheader)
+        shared = at.dataframe[0].value
+        assert len(shared) == 3
+        at = open_app("sparql")
+        assert at.selectbox(key="sparql_data").value.startswith("The shared store")
+        monkeypatch.setenv("CMLOPS_KG_ENDPOINT", "http://127.0.0.1:9")  # nothing listens
+        at = open_app("compare")
+        assert "cannot be read" in errors(at)
+    finally:
+        server.stop()

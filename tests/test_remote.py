@@ -1,0 +1,334 @@
+"""The remote store against a real ``oxigraph serve`` on 127.0.0.1, and its failure modes
+against tiny local servers that answer 401, 500 or nothing at all."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+import pytest
+from oxigraph_server import (
+    OxigraphServer,
+    answer,
+    fake_server,
+    free_port,
+    hang,
+    oxigraph_binary,
+)
+
+from cmlops_kg.cli import main
+from cmlops_kg.paths import EXAMPLES_DIR, ONTOLOGY_GRAPH
+from cmlops_kg.portfolio import team_graph
+from cmlops_kg.profiles import parse_profile_bytes, read_profile
+from cmlops_kg.queries import QueryFile, library
+from cmlops_kg.remote import EndpointAuth, EndpointError, RemoteStore
+from cmlops_kg.store import EmbeddedStore, GraphStore, inferred_graph, is_staging
+
+pytestmark = pytest.mark.skipif(oxigraph_binary() is None, reason="oxigraph server not installed")
+
+CASE = EXAMPLES_DIR / "profiles" / "ledgerly.ttl"
+ORG = "https://example.org/org/ledgerly"
+SECRET = "s3cr3t-t0ken-value"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[OxigraphServer]:
+    """A plain ``oxigraph serve`` (its default graph is NOT the union of its graphs)."""
+    srv = OxigraphServer(tmp_path_factory.mktemp("oxigraph"), union_default_graph=False)
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def stores(server) -> tuple[EmbeddedStore, RemoteStore]:
+    """The same case study loaded into both backends."""
+    profile = read_profile(CASE)
+    embedded, remote = EmbeddedStore(), RemoteStore(server.url, timeout=10)
+    for store in (embedded, remote):
+        store.load_ontology()
+        store.load_profile(team_graph(profile), profile.triples, profile.assessment_iris())
+    return embedded, remote
+
+
+def _latest_assessment(store: GraphStore) -> str:
+    return str(store.select("assessments", {"organisation": ORG})[0]["assessment"])
+
+
+def _params(query: QueryFile, store: GraphStore) -> dict[str, object]:
+    values = {
+        "assessment": _latest_assessment(store),
+        "organisation": ORG,
+        "practice": "https://w3id.org/cmlops#version-control",
+    }
+    params = {}
+    for p in query.parameters:
+        if p.name in values:
+            params[p.name] = values[p.name]
+        elif p.required:
+            raise AssertionError(f"add a test value for ?{p.name} of {query.name}")
+    return params
+
+
+def _normalised_rows(query: QueryFile, rows: list[dict]) -> list[str]:
+    """Rows as comparable text: blank nodes and GROUP_CONCAT order are engine-specific."""
+    separators = {
+        m.group(2): m.group(1)
+        for m in re.finditer(
+            r'GROUP_CONCAT\s*\(.*?separator\s*=\s*"([^"]*)"\s*\)\s*AS\s+\?(\w+)',
+            query.text,
+            re.IGNORECASE | re.DOTALL,
+        )
+    }
+    out = []
+    for row in rows:
+        norm = {}
+        for key, value in row.items():
+            if type(value).__name__ == "BNode":
+                value = "_:b"
+            elif key in separators and isinstance(value, str):
+                value = sorted(value.split(separators[key]))
+            norm[key] = value
+        out.append(repr(sorted(norm.items())))
+    return sorted(out)
+
+
+def _normalised_triples(triples: list[ox.Triple]) -> list[str]:
+    def term(t: object) -> str:
+        return "_:b" if isinstance(t, ox.BlankNode) else str(t)
+
+    return sorted(f"{term(t.subject)} {term(t.predicate)} {term(t.object)}" for t in triples)
+
+
+@pytest.mark.parametrize("name", sorted(library()))
+def test_every_library_query_gives_the_same_rows_on_both_backends(stores, name):
+    embedded, remote = stores
+    query = library()[name]
+    params = _params(query, embedded)
+    if query.form == "CONSTRUCT":
+        assert _normalised_triples(remote.construct(query, params)) == _normalised_triples(
+            embedded.construct(query, params)
+        )
+    else:
+        assert _normalised_rows(query, remote.select(query, params)) == _normalised_rows(
+            query, embedded.select(query, params)
+        )
+
+
+def test_assessment_results_are_the_same_on_both_backends(stores):
+    from cmlops_kg.assess import Assessor
+
+    embedded, remote = stores
+    a = Assessor(embedded).result(ORG).to_json()
+    b = Assessor(remote).result(ORG).to_json()
+    for result in (a, b):  # the roadmap's reasons are concatenated in engine order
+        for item in result["roadmap"]:
+            item["why"] = sorted(item["why"].split(". "))
+    assert a == b
+
+
+def test_a_union_default_graph_server_gives_the_same_results(tmp_path, stores):
+    embedded, _ = stores
+    profile = read_profile(CASE)
+    srv = OxigraphServer(tmp_path, union_default_graph=True).start()
+    try:
+        remote = RemoteStore(srv.url, timeout=10)
+        remote.load_ontology()
+        remote.load_profile(team_graph(profile), profile.triples, profile.assessment_iris())
+        assert remote.union_default_graph() is True
+        for name in ("assessments", "organisations", "dimension_levels", "gaps"):
+            query = library()[name]
+            params = _params(query, embedded)
+            assert _normalised_rows(query, remote.select(query, params)) == _normalised_rows(
+                query, embedded.select(query, params)
+            )
+    finally:
+        srv.stop()
+
+
+def test_the_plain_server_is_detected_as_not_serving_the_union(stores):
+    assert stores[1].union_default_graph() is False
+
+
+# -- loading: atomic replace ---------------------------------------------------------------------
+def _profile(status: str, name: str = "team.ttl"):
+    text = f"""
+@prefix cmlops: <https://w3id.org/cmlops#> . @prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix org: <http://www.w3.org/ns/org#> . @prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://example.org/t> a org:Organization ; rdfs:label "Team" .
+<https://example.org/t/a> a cmlops:Assessment ; cmlops:assesses <https://example.org/t> ;
+    dcterms:date "2026-01-01"^^xsd:date ; cmlops:method cmlops:method-audit .
+<https://example.org/t/a/e> a cmlops:Evidence ; prov:wasGeneratedBy <https://example.org/t/a> ;
+    cmlops:aboutPractice cmlops:version-control ; cmlops:status cmlops:status-{status} .
+"""
+    return parse_profile_bytes(text.encode(), name, "turtle")
+
+
+def _status_of_version_control(store: GraphStore, graph: str) -> str:
+    rows = store.scoped([ONTOLOGY_GRAPH, graph, inferred_graph(graph)]).select(
+        "practice_status", {"assessment": "https://example.org/t/a"}
+    )
+    return next(
+        str(r["statusLabel"]) for r in rows if str(r["practice"]).endswith("#version-control")
+    )
+
+
+def test_loading_a_profile_again_replaces_it_and_its_results(server):
+    remote = RemoteStore(server.url, timeout=10)
+    remote.load_ontology()
+    for status, label in (("planned", "planned"), ("implemented", "implemented")):
+        profile = _profile(status)
+        remote.load_profile("urn:test:replace", profile.triples, profile.assessment_iris())
+        assert _status_of_version_control(remote, "urn:test:replace") == label
+    assert not [g for g in remote.graphs() if is_staging(g)]
+    outcomes = remote.select(
+        "practice_status",
+        {"assessment": "https://example.org/t/a"},
+        dataset=[ONTOLOGY_GRAPH, "urn:test:replace", "urn:test:replace/inferred"],
+    )
+    assert len({str(r["practice"]) for r in outcomes}) == len(outcomes)  # no stale duplicates
+
+
+def test_a_server_killed_mid_load_leaves_the_previous_profile_intact(tmp_path, monkeypatch):
+    srv = OxigraphServer(tmp_path / "db", union_default_graph=False).start()
+    try:
+        remote = RemoteStore(srv.url, timeout=5)
+        remote.load_ontology()
+        old = _profile("planned")
+        remote.load_profile("urn:test:kill", old.triples, old.assessment_iris())
+
+        def killed_before_commit(stage: str, graph: str, assessments) -> None:
+            srv.kill()  # the staged upload is on the server; the commit never arrives
+            RemoteStore._commit(remote, stage, graph, assessments)
+
+        monkeypatch.setattr(remote, "_commit", killed_before_commit)
+        new = _profile("implemented")
+        with pytest.raises(EndpointError, match="cannot reach"):
+            remote.load_profile("urn:test:kill", new.triples, new.assessment_iris())
+    finally:
+        srv.stop()
+    restarted = OxigraphServer(tmp_path / "db", union_default_graph=False).start()
+    try:
+        remote = RemoteStore(restarted.url, timeout=5)
+        assert _status_of_version_control(remote, "urn:test:kill") == "planned"
+        assert remote.discard_staging(older_than=-1)  # the dead load's upload is cleaned up
+        assert not [g for g in remote.graphs() if is_staging(g)]
+        assert _status_of_version_control(remote, "urn:test:kill") == "planned"
+    finally:
+        restarted.stop()
+
+
+def test_a_failing_commit_leaves_the_previous_profile_intact(server, monkeypatch):
+    remote = RemoteStore(server.url, timeout=10)
+    remote.load_ontology()
+    old = _profile("planned")
+    remote.load_profile("urn:test:fail", old.triples, old.assessment_iris())
+    monkeypatch.setattr(
+        "cmlops_kg.remote.commit_update",
+        lambda *a, **k: "DROP GRAPH <urn:test:fail> ; THIS IS NOT SPARQL",
+    )
+    new = _profile("implemented")
+    with pytest.raises(EndpointError, match="HTTP 400"):
+        remote.load_profile("urn:test:fail", new.triples, new.assessment_iris())
+    assert _status_of_version_control(remote, "urn:test:fail") == "planned"
+    assert not [g for g in remote.graphs() if is_staging(g)]
+
+
+# -- faults: clear message, exit code 3, nothing written -----------------------------------------
+def test_server_down_gives_a_clear_error():
+    remote = RemoteStore(f"http://127.0.0.1:{free_port()}", timeout=2)
+    with pytest.raises(EndpointError) as err:
+        remote.graphs()
+    assert "cannot reach the SPARQL endpoint" in err.value.render()
+    assert "start the server" in err.value.render()
+    assert err.value.exit_code == 3
+
+
+def test_a_hanging_server_times_out():
+    with fake_server(hang(5)) as (url, _):
+        remote = RemoteStore(url, timeout=0.5)
+        started = time.monotonic()
+        with pytest.raises(EndpointError, match=r"did not answer within 0\.5 s"):
+            remote.select("organisations")
+        assert time.monotonic() - started < 3
+        with pytest.raises(EndpointError, match=r"did not answer within 0\.5 s"):
+            remote.load_profile("urn:x", _profile("planned").triples, ["https://example.org/t/a"])
+
+
+def test_a_server_error_is_reported_with_its_status(capsys):
+    with fake_server(answer(500, b"disk full")) as (url, _):
+        remote = RemoteStore(url, timeout=2)
+        with pytest.raises(EndpointError, match=r"HTTP 500.*disk full"):
+            remote.select("organisations")
+        with pytest.raises(EndpointError, match=r"HTTP 500"):
+            remote.load_profile("urn:x", _profile("planned").triples, ["https://example.org/t/a"])
+        code = main(["portfolio", "--endpoint", url, "--timeout", "2"])
+    assert code == 3
+    assert "HTTP 500" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("env", "header"),
+    [
+        ({"CMLOPS_KG_ENDPOINT_TOKEN": SECRET}, f"Bearer {SECRET}"),
+        ({"CMLOPS_KG_ENDPOINT_USER": "ana", "CMLOPS_KG_ENDPOINT_PASSWORD": SECRET}, "Basic "),
+    ],
+)
+def test_auth_failure_is_clear_and_never_shows_credentials(
+    env, header, monkeypatch, capsys, caplog, tmp_path
+):
+    caplog.set_level(logging.DEBUG)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    profile = tmp_path / "team.ttl"
+    profile.write_text(CASE.read_text(encoding="utf-8"), encoding="utf-8")
+    with fake_server(answer(401, f"bad credentials {SECRET}".encode())) as (url, seen):
+        monkeypatch.setenv("CMLOPS_KG_ENDPOINT", url)
+        assert main(["load", str(profile), "--timeout", "2"]) == 3
+        assert main(["portfolio", "--timeout", "2"]) == 3
+        assert main(["query", "organisations"]) == 3
+    out = capsys.readouterr()
+    text = out.out + out.err + caplog.text
+    assert "refused access (HTTP 401)" in text
+    assert "CMLOPS_KG_ENDPOINT_TOKEN" in text  # says how to fix it
+    assert SECRET not in text
+    assert seen and all(r["headers"].get("Authorization", "").startswith(header) for r in seen)
+    store = RemoteStore.from_environment(url, environ=dict(env))
+    assert SECRET not in repr(store) and SECRET not in repr(EndpointAuth(token=SECRET))
+
+
+def test_credentials_in_the_url_are_refused():
+    with pytest.raises(EndpointError, match="contains credentials") as err:
+        RemoteStore(f"http://ana:{SECRET}@127.0.0.1:1/query")
+    assert SECRET not in err.value.render()
+
+
+def test_credentials_never_reach_the_stored_graphs(server, monkeypatch):
+    monkeypatch.setenv("CMLOPS_KG_ENDPOINT_TOKEN", SECRET)
+    remote = RemoteStore.from_environment(server.url, environ={"CMLOPS_KG_ENDPOINT_TOKEN": SECRET})
+    remote.load_ontology()
+    profile = _profile("implemented")
+    remote.load_profile("urn:test:secret", profile.triples, profile.assessment_iris())
+    for graph in remote.graphs():
+        assert SECRET.encode() not in remote.export(graph)
+
+
+# -- the CLI against the real server -------------------------------------------------------------
+def test_cli_load_portfolio_and_query_on_a_shared_server(server, capsys, monkeypatch):
+    import json
+
+    monkeypatch.delenv("CMLOPS_KG_ENDPOINT", raising=False)
+    profiles = sorted(str(p) for p in (EXAMPLES_DIR / "profiles").glob("*.ttl"))
+    assert main(["load", *profiles, "--endpoint", server.url]) == 0
+    capsys.readouterr()
+    assert main(["portfolio", "--endpoint", server.url, "--format", "json"]) == 0
+    orgs = {o["organisation"] for o in json.loads(capsys.readouterr().out)["organisations"]}
+    assert ORG in orgs and len(orgs) >= len(profiles)
+    monkeypatch.setenv("CMLOPS_KG_ENDPOINT", server.url)
+    assert main(["query", "organisations", "--format", "csv"]) == 0
+    assert "Ledgerly" in capsys.readouterr().out

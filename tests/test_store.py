@@ -1,0 +1,176 @@
+"""The store interface on the embedded backend: atomic replace, scoping, persistence; the SPARQL
+text edits used over the protocol; and the two SHACL engines agreeing."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from conftest import example_profiles, invalid_profiles
+
+from cmlops_kg import fast_shacl
+from cmlops_kg.errors import QueryError
+from cmlops_kg.paths import ONTOLOGY_GRAPH
+from cmlops_kg.profiles import parse_profile_bytes, read_profile
+from cmlops_kg.queries import get_query
+from cmlops_kg.sparqltext import bind_with_values, construct_as_insert, query_form, where_group
+from cmlops_kg.store import (
+    EmbeddedStore,
+    inferred_graph,
+    is_staging,
+    open_store,
+    profile_dataset,
+)
+from cmlops_kg.validation import validate_profile
+
+TEAM = """
+@prefix cmlops: <https://w3id.org/cmlops#> . @prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix org: <http://www.w3.org/ns/org#> . @prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://example.org/{team}> a org:Organization ; rdfs:label "{team}" .
+<https://example.org/{team}/a> a cmlops:Assessment ; cmlops:assesses <https://example.org/{team}> ;
+    dcterms:date "2026-01-01"^^xsd:date ; cmlops:method cmlops:method-audit .
+<https://example.org/{team}/a/e> a cmlops:Evidence ;
+    prov:wasGeneratedBy <https://example.org/{team}/a> ;
+    cmlops:aboutPractice cmlops:version-control ; cmlops:status cmlops:status-{status} .
+"""
+
+
+def team(name: str, status: str):
+    return parse_profile_bytes(TEAM.format(team=name, status=status).encode(), name, "turtle")
+
+
+def version_control_status(store, graph: str, team_name: str) -> str:
+    rows = store.scoped(profile_dataset(graph)).select(
+        "practice_status", {"assessment": f"https://example.org/{team_name}/a"}
+    )
+    return next(
+        str(r["statusLabel"]) for r in rows if str(r["practice"]).endswith("#version-control")
+    )
+
+
+@pytest.fixture
+def store() -> EmbeddedStore:
+    s = EmbeddedStore()
+    s.load_ontology()
+    return s
+
+
+# -- SPARQL text edits -----------------------------------------------------------------------
+def test_where_group_skips_braces_in_strings_comments_and_iris():
+    text = (
+        "# a comment with { braces }\nPREFIX ex: <http://ex/{x}>\n"
+        'SELECT ?a (CONCAT("}", ?b) AS ?c) WHERE { ?a ex:p "{" . FILTER (?a < ?b) } ORDER BY ?a'
+    )
+    start, end = where_group(text)
+    assert text[start] == "{" and text[end] == "}"
+    assert text[start : end + 1] == '{ ?a ex:p "{" . FILTER (?a < ?b) }'
+
+
+def test_where_group_of_a_construct_is_its_second_group():
+    text = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    assert text[slice(*where_group(text))] == "{ ?s ?p ?o "
+    assert query_form("# SELECT in a comment\nASK { ?s ?p ?o }") == "ASK"
+
+
+def test_values_binding_is_serialised_from_validated_terms():
+    text = bind_with_values(
+        "SELECT ?x WHERE { ?x ?p ?o }",
+        {"x": ox.NamedNode("https://example.org/a"), "n": ox.Literal('say "hi"')},
+    )
+    assert (
+        'VALUES ?n { "say \\"hi\\"" }' in text and "VALUES ?x { <https://example.org/a> }" in text
+    )
+    with pytest.raises(QueryError):
+        bind_with_values("SELECT * { }", {"x y": ox.Literal("1")})
+
+
+def test_construct_becomes_an_insert_into_the_target_graph():
+    op = construct_as_insert(
+        get_query("infer/1_practice_outcomes").text,
+        "urn:target",
+        ["urn:a", "urn:b"],
+        {"assessment": ox.NamedNode("https://example.org/a")},
+    )
+    assert op.text.startswith("INSERT { GRAPH <urn:target> {")
+    assert "USING <urn:a>\nUSING <urn:b>" in op.text
+    assert op.prefixes["cmlops"] == "<https://w3id.org/cmlops#>"
+
+
+# -- loading and replacing ---------------------------------------------------------------------
+def test_load_profile_replaces_the_profile_and_its_results(store):
+    for status, label in (("planned", "planned"), ("implemented", "implemented")):
+        profile = team("t1", status)
+        store.load_profile("urn:g:t1", profile.triples, profile.assessment_iris())
+        assert version_control_status(store, "urn:g:t1", "t1") == label
+    assert sorted(store.graphs()) == sorted([ONTOLOGY_GRAPH, "urn:g:t1", "urn:g:t1/inferred"])
+
+
+def test_a_failed_replace_leaves_the_previous_profile_intact(store, monkeypatch):
+    old = team("t1", "planned")
+    store.load_profile("urn:g:t1", old.triples, old.assessment_iris())
+    before = store.export("urn:g:t1"), store.export(inferred_graph("urn:g:t1"))
+    monkeypatch.setattr(
+        "cmlops_kg.store.commit_update", lambda *a, **k: "DROP GRAPH <urn:g:t1> ; NOT SPARQL"
+    )
+    new = team("t1", "implemented")
+    with pytest.raises(QueryError):
+        store.load_profile("urn:g:t1", new.triples, new.assessment_iris())
+    assert (store.export("urn:g:t1"), store.export(inferred_graph("urn:g:t1"))) == before
+    assert not [g for g in store.graphs() if is_staging(g)]
+
+
+def test_scoped_queries_see_only_their_team(store):
+    for name, status in (("t1", "implemented"), ("t2", "planned")):
+        p = team(name, status)
+        store.load_profile(f"urn:g:{name}", p.triples, p.assessment_iris())
+    t1 = store.scoped(profile_dataset("urn:g:t1"))
+    assert [str(r["organisation"]) for r in t1.select("assessments")] == ["https://example.org/t1"]
+    assert version_control_status(store, "urn:g:t2", "t2") == "planned"
+    orgs = store.organisations()
+    assert [(o.organisation, o.graph, o.assessments) for o in orgs] == [
+        ("https://example.org/t1", "urn:g:t1", 1),
+        ("https://example.org/t2", "urn:g:t2", 1),
+    ]
+
+
+def test_an_on_disk_store_keeps_profiles_between_runs(tmp_path: Path):
+    first = open_store(location=tmp_path / "store", environ={})
+    first.load_ontology()
+    p = team("t1", "implemented")
+    first.load_profile("urn:g:t1", p.triples, p.assessment_iris())
+    first.close()
+    del first
+    again = open_store(environ={"CMLOPS_KG_STORE": str(tmp_path / "store")})
+    assert version_control_status(again, "urn:g:t1", "t1") == "implemented"
+
+
+def test_discard_staging_drops_only_stale_staging_graphs(store):
+    store.add_triples("urn:cmlops:staging:1:dead", team("t1", "planned").triples)
+    store.add_triples("urn:g:keep", team("t2", "planned").triples)
+    assert store.discard_staging() == ["urn:cmlops:staging:1:dead"]
+    assert "urn:g:keep" in store.graphs()
+
+
+# -- the two SHACL engines ---------------------------------------------------------------------
+def _comparable(report) -> list[dict]:
+    findings = []
+    for f in report.findings:
+        d = dataclasses.asdict(f)
+        d.pop("shape")  # property shapes are blank nodes, labelled differently by each engine
+        findings.append(d)
+    return findings
+
+
+@pytest.mark.skipif(not fast_shacl.available(), reason="the Rust 'shacl' package is not installed")
+@pytest.mark.parametrize(
+    "path", example_profiles() + invalid_profiles(), ids=lambda p: f"{p.parent.name}/{p.stem}"
+)
+def test_both_shacl_engines_give_the_same_findings(path):
+    profile = read_profile(path)
+    rust, python = validate_profile(profile, "rust"), validate_profile(profile, "pyshacl")
+    assert rust.conforms == python.conforms
+    assert _comparable(rust) == _comparable(python)
