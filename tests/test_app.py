@@ -383,3 +383,41 @@ def test_app_reads_a_shared_store_named_by_the_environment(tmp_path, monkeypatch
         assert "cannot be read" in errors(at)
     finally:
         server.stop()
+
+
+def test_a_100_mb_upload_is_refused_in_the_page_and_the_app_keeps_working():
+    at = open_app("assess")
+    at.radio(key="assess_mode").set_value("Upload a profile").run()
+    huge = b"# " + b"x" * (100 * 1024 * 1024)
+    at.file_uploader(key="assess_upload").set_value(("huge.ttl", huge, "text/turtle")).run()
+    assert not at.exception
+    assert "limit is 20 MB" in errors(at) and "huge.ttl" in errors(at)
+    assert not at.metric
+    del huge
+    at.radio(key="assess_mode").set_value("Bundled case study").run()
+    assert not at.exception and metric(at, "Overall level") is not None
+
+
+def test_a_practice_added_to_the_ontology_appears_in_the_questionnaire(tmp_path):
+    """Adding a practice is a Turtle edit: no code change puts it in the questionnaire."""
+    from cmlops_kg.ontology import ontology_files
+    from cmlops_kg.questionnaire import questionnaire_document
+    from cmlops_kg.store import EmbeddedStore
+
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(
+        "@prefix cmlops: <https://w3id.org/cmlops#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "cmlops:prompt-regression-tests a cmlops:MLOpsPractice ;\n"
+        '    rdfs:label "Prompt regression tests"@en ;\n'
+        '    cmlops:question "Are prompts regression-tested on every change?"@en ;\n'
+        "    cmlops:inDimension cmlops:dim-integration ;\n"
+        "    cmlops:requiredAtLevel cmlops:level-3 ;\n"
+        "    cmlops:extends cmlops:automated-testing .\n"
+    )
+    store = EmbeddedStore()
+    store.load_ontology([*ontology_files(), extra])
+    doc = questionnaire_document(store)
+    asked = {q["practice"]: q for d in doc["dimensions"] for q in d["questions"]}
+    assert asked["prompt-regression-tests"]["question"].startswith("Are prompts")
+    assert asked["prompt-regression-tests"]["level"] == 3
