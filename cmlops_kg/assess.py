@@ -192,7 +192,37 @@ class Assessor:
         row = self.choose_assessment(organisation, assessment)
         iri = str(row["assessment"])
         params = {"assessment": iri}
-        dims = [
+        overall = self.overall(iri)
+        return AssessmentResult(
+            organisation=str(row["organisation"]),
+            label=str(row["organisationLabel"] or row["organisation"]),
+            assessment=iri,
+            date=_date(row["date"]),
+            method=str(row["methodLabel"]) if row["methodLabel"] else None,
+            overall_level=int(overall["level"]),
+            overall_label=str(overall["levelLabel"]),
+            limiting_dimensions=sorted(str(overall["limitingDimensions"]).split("; ")),
+            dimensions=self.dimensions(iri),
+            external_levels=self._external(params),
+            gaps=self.gaps(iri),
+            roadmap=self.roadmap(iri),
+            history=self.history(str(row["organisation"])),
+            outcomes=self.outcomes(iri, year),
+            practices=self.store.select("practice_status", params),
+        )
+
+    # -- one method per question of the query library --------------------------------------
+    def overall(self, assessment: str) -> dict:
+        rows = self.store.select("overall_level", {"assessment": assessment})
+        if not rows:
+            raise SelectionError(
+                f"no results for assessment {assessment}",
+                fix="the ontology may be missing; run 'cmlops-kg check'",
+            )
+        return rows[0]
+
+    def dimensions(self, assessment: str) -> list[DimensionLevel]:
+        return [
             DimensionLevel(
                 iri=str(r["dimension"]),
                 label=str(r["label"]),
@@ -205,15 +235,11 @@ class Assessor:
                 implemented=int(r["implemented"]),
                 applicable=int(r["applicable"]),
             )
-            for r in self.store.select("dimension_levels", params)
+            for r in self.store.select("dimension_levels", {"assessment": assessment})
         ]
-        overall = self.store.select("overall_level", params)
-        if not overall:
-            raise SelectionError(
-                f"no results for assessment {iri}",
-                fix="the ontology may be missing; run 'cmlops-kg check'",
-            )
-        gaps = [
+
+    def gaps(self, assessment: str) -> list[Gap]:
+        return [
             Gap(
                 dimension=str(r["dimension"]),
                 dimension_label=str(r["dimensionLabel"]),
@@ -223,9 +249,11 @@ class Assessor:
                 label=str(r["practiceLabel"]),
                 status=str(r["statusLabel"]),
             )
-            for r in self.store.select("gaps", params)
+            for r in self.store.select("gaps", {"assessment": assessment})
         ]
-        roadmap = [
+
+    def roadmap(self, assessment: str) -> list[RoadmapItem]:
+        return [
             RoadmapItem(
                 position=i + 1,
                 practice=str(r["practice"]),
@@ -238,25 +266,8 @@ class Assessor:
                 why=_sentences(str(r["why"])),
                 sources=_sources(str(r["sources"] or "")),
             )
-            for i, r in enumerate(self.store.select("roadmap", params))
+            for i, r in enumerate(self.store.select("roadmap", {"assessment": assessment}))
         ]
-        return AssessmentResult(
-            organisation=str(row["organisation"]),
-            label=str(row["organisationLabel"] or row["organisation"]),
-            assessment=iri,
-            date=_date(row["date"]),
-            method=str(row["methodLabel"]) if row["methodLabel"] else None,
-            overall_level=int(overall[0]["level"]),
-            overall_label=str(overall[0]["levelLabel"]),
-            limiting_dimensions=sorted(str(overall[0]["limitingDimensions"]).split("; ")),
-            dimensions=dims,
-            external_levels=self._external(params),
-            gaps=gaps,
-            roadmap=roadmap,
-            history=self.history(str(row["organisation"])),
-            outcomes=self.outcomes(iri, year),
-            practices=self.store.select("practice_status", params),
-        )
 
     def _external(self, params: dict) -> dict[str, ExternalLevel]:
         missing: dict[tuple[str, int], list[str]] = {}

@@ -19,7 +19,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from .errors import InputError
+from .assess import Assessor
+from .errors import InputError, SelectionError
 from .paths import ONTOLOGY_GRAPH
 from .profiles import ASSESSES, FORMATS, Profile, read_profile
 from .store import (
@@ -139,35 +140,31 @@ def assess_organisation(store: GraphStore, entry: OrganisationEntry) -> TeamResu
     if not rows:
         return None
     latest = rows[0]  # newest first
-    params = {"assessment": str(latest["assessment"])}
-    overall = view.select("overall_level", params)
-    if not overall:
+    assessment = str(latest["assessment"])
+    engine = Assessor(view)  # the same per-question readers as 'assess', on this team's graphs
+    try:
+        overall = engine.overall(assessment)
+    except SelectionError:
         return None  # not materialised (e.g. loaded without inference): nothing to report
-    dims = view.select("dimension_levels", params)
+    params = {"assessment": assessment}
     return TeamResult(
         organisation=entry.organisation,
         label=entry.label or entry.organisation,
         graph=entry.graph,
-        assessment=str(latest["assessment"]),
+        assessment=assessment,
         date=str(latest["date"]) if latest["date"] is not None else None,
         assessments=entry.assessments,
-        overall_level=int(overall[0]["level"]),
-        overall_label=str(overall[0]["levelLabel"]),
-        limiting_dimensions=sorted(str(overall[0]["limitingDimensions"]).split("; ")),
-        dimensions={str(d["notation"] or d["label"]): int(d["level"]) for d in dims},
+        overall_level=int(overall["level"]),
+        overall_label=str(overall["levelLabel"]),
+        limiting_dimensions=sorted(str(overall["limitingDimensions"]).split("; ")),
+        dimensions={d.notation or d.label: d.level for d in engine.dimensions(assessment)},
         external_levels={
             str(r["model"]).rsplit("#", 1)[-1].removesuffix("-mlops"): int(r["level"])
             for r in view.select("external_levels", params)
         },
         gaps=[
-            TeamGap(
-                dimension=str(g["dimensionLabel"]),
-                next_level=int(g["nextLevel"]),
-                practice=str(g["practice"]),
-                label=str(g["practiceLabel"]),
-                status=str(g["statusLabel"]),
-            )
-            for g in view.select("gaps", params)
+            TeamGap(g.dimension_label, g.next_level, g.practice, g.label, g.status)
+            for g in engine.gaps(assessment)
         ],
     )
 
