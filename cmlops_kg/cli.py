@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("cmlops_kg.report", "write an HTML or Markdown assessment report"),
     "questionnaire": ("cmlops_kg.questionnaire", "write a self-assessment questionnaire (YAML)"),
     "import": ("cmlops_kg.questionnaire", "turn filled questionnaire answers into a profile"),
+    "merge": ("cmlops_kg.merge", "combine assessments (e.g. questionnaire + repository scan)"),
     "queries": ("cmlops_kg.commands", "list the query library"),
     "query": ("cmlops_kg.commands", "run a query of the library (read-only)"),
     "check": ("cmlops_kg.quality", "check the ontology: its shapes, QC queries and HermiT"),
