@@ -207,10 +207,7 @@ def render_metrics(result: AssessmentResult) -> None:
     applicable = sum(d.applicable for d in result.dimensions)
     cols[3].metric("Practices implemented", f"{implemented} / {applicable}", border=True)
     cols[4].metric("Gaps to the next level", len(result.gaps), border=True)
-    st.markdown(
-        f"**{result.overall_label}** — held down by "
-        f"{', '.join(result.limiting_dimensions) or 'nothing'}."
-    )
+    st.markdown(f"**{result.overall_label}** — {result.weakest_link}.")
 
 
 def render_downloads(analysis: Analysis, result: AssessmentResult) -> None:

@@ -119,6 +119,14 @@ class AssessmentResult:
     outcomes: list[Outcome] = field(default_factory=list)
     practices: list[dict] = field(default_factory=list)
 
+    @property
+    def weakest_link(self) -> str:
+        """Which dimensions hold the overall level down, in words."""
+        if len(self.limiting_dimensions) == len(self.dimensions) > 1:
+            return f"every dimension is at level {self.overall_level}"
+        names = ", ".join(self.limiting_dimensions)
+        return f"held down by {names}"
+
     def to_json(self) -> dict:
         data = asdict(self)
         data.pop("practices")

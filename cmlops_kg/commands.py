@@ -141,8 +141,7 @@ def render_assessment(result: AssessmentResult) -> str:
     lines = [
         f"{name} — assessment of {result.date or 'unknown date'}"
         + (f" ({result.method})" if result.method else ""),
-        f"Overall level: {result.overall_level} ({result.overall_label}); "
-        f"held down by {', '.join(result.limiting_dimensions)}",
+        f"Overall level: {result.overall_level} ({result.overall_label}); {result.weakest_link}",
         f"Equivalent external levels: {ext or 'none'}",
         "",
         text_table(

@@ -46,8 +46,7 @@ def markdown_report(result: AssessmentResult) -> str:
         + f" (`{result.assessment}`).",
         "",
         f"**Overall level: {result.overall_level} — {result.overall_label}** "
-        f"(the weakest dimension{'s' if len(result.limiting_dimensions) > 1 else ''}: "
-        f"{', '.join(result.limiting_dimensions)}).",
+        f"({result.weakest_link}).",
         "",
     ]
     if result.external_levels:
