@@ -315,3 +315,15 @@ def test_console_script_runs_in_a_subprocess():
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["label"] == "Basketful Retail"
+
+
+@pytest.mark.parametrize(
+    ("case", "phrase"),
+    [
+        ("ledgerly.ttl", "every dimension is at level 2"),
+        ("sentinel-health.ttl", "held down by Delivery and deployment"),
+    ],
+)
+def test_the_weakest_link_is_named(capsys, case, phrase):
+    code, out, _ = run(capsys, "assess", PROFILES / case)
+    assert code == 0 and phrase in out
