@@ -1,0 +1,73 @@
+"""The query library's contract (ROBOT style): every .rq file has a readable header, declares
+its parameters with kinds, and projects exactly the columns its header lists."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from cmlops_kg.assess import Assessor
+from cmlops_kg.paths import EXAMPLES_DIR
+from cmlops_kg.profiles import read_profile
+from cmlops_kg.queries import library
+
+LIBRARY = library()
+NAMES = sorted(LIBRARY)
+SAMPLE = {
+    "assessment": "https://example.org/org/ledgerly/assessment/2026-06-30",
+    "organisation": "https://example.org/org/ledgerly",
+    "practice": "https://w3id.org/cmlops#model-versioning",
+    "dimension": "https://w3id.org/cmlops#dim-delivery",
+    "metric": "https://w3id.org/cmlops#metric-deployment-frequency",
+    "year": 2023,
+    "minLevel": 2,
+}
+
+
+@pytest.fixture(scope="module")
+def engine() -> Assessor:
+    assessor = Assessor()
+    for path in sorted((EXAMPLES_DIR / "profiles").glob("*.ttl")):
+        assessor.load(read_profile(path))
+    return assessor
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_header_is_complete(name):
+    query = LIBRARY[name]
+    assert query.title, f"{name}: no '# Title:'"
+    assert query.description, f"{name}: no '# Description:' (or '# Problem:' for QC)"
+    assert query.form in {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"}, name
+    if query.form == "SELECT":
+        assert query.columns, f"{name}: a SELECT query must list its '# Columns:'"
+    for param in query.parameters:
+        assert param.description, f"{name}: ?{param.name} needs a description"
+        body = "\n".join(
+            line for line in query.text.splitlines() if not line.lstrip().startswith("#")
+        )
+        assert f"?{param.name}" in body, f"{name}: ?{param.name} is declared but never used"
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if LIBRARY[n].form == "SELECT"])
+def test_projects_exactly_the_declared_columns(name, engine):
+    query = LIBRARY[name]
+    params = {p.name: SAMPLE[p.name] for p in query.parameters if p.name in SAMPLE}
+    missing = [p.name for p in query.parameters if p.required and p.name not in params]
+    assert not missing, f"add a sample value for {missing} to SAMPLE"
+    solutions = engine.store._run(query, params, None)
+    assert isinstance(solutions, ox.QuerySolutions)
+    projected = [v.value for v in solutions.variables]
+    declared = [c.name for c in query.columns]
+    assert projected == declared, f"{name}: header columns {declared} != projection {projected}"
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if LIBRARY[n].parameters])
+def test_parameters_are_projected_so_they_bind_the_same_way_everywhere(name):
+    """Oxigraph substitutes only variables projected at the top level, and a remote VALUES
+    block joins on them: every declared parameter must be a projected variable."""
+    query = LIBRARY[name]
+    if query.form != "SELECT":
+        return
+    declared = {c.name for c in query.columns}
+    for param in query.parameters:
+        assert param.name in declared, f"{name}: parameter ?{param.name} is not a column"
