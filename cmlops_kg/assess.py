@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass, field
 from .errors import SelectionError
 from .profiles import Profile
 from .store import EmbeddedStore, GraphStore
-from .validation import ValidationReport, validate_profile
 
 
 @dataclass
@@ -354,19 +353,3 @@ def _sources(refs: str) -> list[Source]:
         match = _SOURCE_REF.match(ref)
         out.append(Source(match.group(1), match.group(2)) if match else Source(ref, None))
     return sorted(out, key=lambda s: s.label)
-
-
-def assess_profile(
-    profile: Profile,
-    organisation: str | None = None,
-    assessment: str | None = None,
-    assessor: Assessor | None = None,
-    validate: bool = True,
-) -> tuple[AssessmentResult | None, ValidationReport | None]:
-    """Validate (unless told not to), load and assess one profile."""
-    report = validate_profile(profile) if validate else None
-    if report is not None and not report.conforms:
-        return None, report
-    engine = assessor or Assessor()
-    engine.load(profile)
-    return engine.result(organisation, assessment), report

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from .assess import AssessmentResult, Assessor
 from .errors import CmlopsError, QueryError
+from .files import atomic_write
 from .portfolio import add_endpoint_argument, remote_store
 from .profiles import FORMATS, read_profile
 from .queries import get_query, library, load_query
@@ -107,10 +108,9 @@ def assess_file(args: argparse.Namespace) -> AssessmentResult | int:
     graph = engine.load(profile)
     result = engine.result(args.org, args.assessment, getattr(args, "dora_year", None))
     if getattr(args, "save_results", None):
-        from .questionnaire import _atomic_write
         from .store import inferred_graph
 
-        _atomic_write(args.save_results, engine.store.export(inferred_graph(graph)))
+        atomic_write(args.save_results, engine.store.export(inferred_graph(graph)))
     return result
 
 

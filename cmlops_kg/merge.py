@@ -24,11 +24,10 @@ from .assess import Assessor
 from .errors import InputError, SelectionError
 from .files import atomic_write
 from .paths import CMLOPS
-from .profiles import Profile, read_profile
+from .profiles import RDF_TYPE, Profile, read_profile
 from .questionnaire import PROFILE_PREFIXES
 from .validation import format_report, validate_profile
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 PROV = "http://www.w3.org/ns/prov#"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -66,10 +65,6 @@ class Candidate:
 
 def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
-def latest_assessment(engine: Assessor, organisation: str | None) -> dict:
-    return engine.choose_assessment(organisation)
 
 
 def candidates_of(engine: Assessor, assessment: str) -> list[Candidate]:
@@ -122,9 +117,9 @@ def merge_profiles(
         engine = Assessor()
         engine.load(profile)
         try:
-            row = latest_assessment(engine, organisation)
+            row = engine.choose_assessment(organisation)
         except SelectionError:
-            row = latest_assessment(engine, None)  # a scan names its repository instead
+            row = engine.choose_assessment(None)  # a scan names its repository instead
         engines.append(engine)
         chosen.append(row)
     target = organisation or str(chosen[0]["organisation"])

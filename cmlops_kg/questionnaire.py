@@ -92,10 +92,7 @@ HEADER = """\
 
 def write_questionnaire(path: Path) -> None:
     text = HEADER + yaml.safe_dump(questionnaire_document(), sort_keys=False, allow_unicode=True)
-    _atomic_write(path, text.encode("utf-8"))
-
-
-_atomic_write = atomic_write  # kept for callers of the old private name
+    atomic_write(path, text.encode("utf-8"))
 
 
 def _error(what: str, where: str, fix: str) -> InputError:
@@ -365,7 +362,7 @@ def run_import(args: argparse.Namespace) -> int:
         print("error: the answers do not make a valid profile; nothing was written")
         return 1
     data = ox.serialize(profile.triples, format=ox.RdfFormat.TURTLE, prefixes=PROFILE_PREFIXES)
-    _atomic_write(args.out, data)
+    atomic_write(args.out, data)
     print(f"wrote {args.out} ({len(profile.triples)} triples)")
     return 0
 

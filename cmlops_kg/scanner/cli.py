@@ -124,7 +124,8 @@ def _write_profile(
 ) -> int:
     import pyoxigraph as ox
 
-    from ..questionnaire import PROFILE_PREFIXES, _atomic_write
+    from ..files import atomic_write
+    from ..questionnaire import PROFILE_PREFIXES
     from ..validation import format_report, validate_profile
     from .evidence import build_profile
 
@@ -142,5 +143,5 @@ def _write_profile(
         print("error: the scan did not make a valid profile; nothing was written", file=sys.stderr)
         return 1
     data = ox.serialize(profile.triples, format=ox.RdfFormat.TURTLE, prefixes=PROFILE_PREFIXES)
-    _atomic_write(out, data)
+    atomic_write(out, data)
     return 0
