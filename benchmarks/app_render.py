@@ -52,9 +52,9 @@ def median_of(repeat: int, setup: Callable[[int], Callable[[], object]]) -> floa
 
 def measure(repeat: int) -> list[tuple[str, str, float]]:
     """(kind, step, seconds) for first renders and interactions."""
-    from cmlops_kg.app_support import ontology_store
+    from cmlops_kg.app.support import ontology_store
     from cmlops_kg.casestudies import case_studies, invalid_examples
-    from cmlops_kg.framework import load_catalogue
+    from cmlops_kg.present.framework import load_catalogue
 
     cases = [c.key for c in case_studies()]
     rows: list[tuple[str, str, float]] = []
@@ -91,7 +91,7 @@ def measure(repeat: int) -> list[tuple[str, str, float]]:
         )
     )
 
-    from cmlops_kg.app_support import warm_up
+    from cmlops_kg.app.support import warm_up
 
     started = time.perf_counter()
     warm_up().join()  # the background validation of the case studies, started by app.py
@@ -100,10 +100,10 @@ def measure(repeat: int) -> list[tuple[str, str, float]]:
     )
 
     for page, label in (
-        ("app_pages/assess.py", "Assess"),
-        ("app_pages/compare.py", "Compare (assesses every case study)"),
-        ("app_pages/sparql.py", "SPARQL (cold: loads the bundled store)"),
-        ("app_pages/validate.py", "Validate"),
+        ("cmlops_kg/app/pages/assess.py", "Assess"),
+        ("cmlops_kg/app/pages/compare.py", "Compare (assesses every case study)"),
+        ("cmlops_kg/app/pages/sparql.py", "SPARQL (cold: loads the bundled store)"),
+        ("cmlops_kg/app/pages/validate.py", "Validate"),
     ):
         session = AppTest.from_file(APP, default_timeout=120)
         session.run()
@@ -112,7 +112,7 @@ def measure(repeat: int) -> list[tuple[str, str, float]]:
 
     assess = AppTest.from_file(APP, default_timeout=120)
     assess.run()
-    assess.switch_page("app_pages/assess.py").run()
+    assess.switch_page("cmlops_kg/app/pages/assess.py").run()
     cold = []
     for key in cases[1:]:
         cold.append(timed(assess.selectbox(key="assess_case").set_value(key).run))
@@ -146,7 +146,7 @@ def measure(repeat: int) -> list[tuple[str, str, float]]:
 
     sparql = AppTest.from_file(APP, default_timeout=120)
     sparql.run()
-    sparql.switch_page("app_pages/sparql.py").run()
+    sparql.switch_page("cmlops_kg/app/pages/sparql.py").run()
     rows.append(
         (
             "interaction",
@@ -156,7 +156,7 @@ def measure(repeat: int) -> list[tuple[str, str, float]]:
     )
     compare = AppTest.from_file(APP, default_timeout=120)
     compare.run()
-    compare.switch_page("app_pages/compare.py").run()
+    compare.switch_page("cmlops_kg/app/pages/compare.py").run()
     orgs = compare.selectbox(key="cmp_org").options
     rows.append(
         (
@@ -170,7 +170,7 @@ def measure(repeat: int) -> list[tuple[str, str, float]]:
     )
     validate = AppTest.from_file(APP, default_timeout=120)
     validate.run()
-    validate.switch_page("app_pages/validate.py").run()
+    validate.switch_page("cmlops_kg/app/pages/validate.py").run()
     validate.radio(key="val_mode").set_value("Bundled example").run()
     invalid = [f"invalid/{e.key}" for e in invalid_examples()]
     if invalid:

@@ -57,7 +57,7 @@ PREFIXES = """@prefix cmlops: <https://w3id.org/cmlops#> .
 def practice_catalogue() -> list[tuple[str, str, int]]:
     """(practice IRI, dimension IRI, level) of every practice in the ontology, read at run
     time."""
-    from cmlops_kg.store import EmbeddedStore
+    from cmlops_kg.store.embedded import EmbeddedStore
 
     store = EmbeddedStore()
     store.load_ontology()
@@ -130,9 +130,9 @@ RESULT_QUERIES = ("overall_level", "dimension_levels", "external_levels", "gaps"
 
 
 def run_engine(paths: list[Path], report) -> None:
-    from cmlops_kg.portfolio import assess_portfolio, team_graph
-    from cmlops_kg.profiles import read_profile
-    from cmlops_kg.store import EmbeddedStore
+    from cmlops_kg.assessment.portfolio import assess_portfolio, team_graph
+    from cmlops_kg.rdf.profiles import read_profile
+    from cmlops_kg.store.embedded import EmbeddedStore
     from cmlops_kg.validation import shacl_engine, validate_profile
 
     started = time.perf_counter()
@@ -165,9 +165,10 @@ def run_engine(paths: list[Path], report) -> None:
 def run_floor(paths: list[Path], report) -> None:
     import pyoxigraph as ox
 
-    from cmlops_kg.ontology import ontology_files
-    from cmlops_kg.paths import ONTOLOGY_GRAPH, QUERIES_DIR
-    from cmlops_kg.queries import get_query
+    from cmlops_kg.rdf.ontology import ontology_files
+    from cmlops_kg.resources import QUERIES_DIR
+    from cmlops_kg.sparql.library import get_query
+    from cmlops_kg.vocab import ONTOLOGY_GRAPH
 
     started = time.perf_counter()
     store = ox.Store()
@@ -223,9 +224,9 @@ def run_naive(paths: list[Path], report) -> None:
     import rdflib
     from pyshacl import validate
 
-    from cmlops_kg.ontology import ontology_files
-    from cmlops_kg.paths import QUERIES_DIR
-    from cmlops_kg.queries import get_query
+    from cmlops_kg.rdf.ontology import ontology_files
+    from cmlops_kg.resources import QUERIES_DIR
+    from cmlops_kg.sparql.library import get_query
     from cmlops_kg.validation import shapes_graph, validation_context
 
     started = time.perf_counter()

@@ -12,7 +12,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .paths import EXAMPLES_DIR
+from cmlops_kg.errors import InputError
+from cmlops_kg.resources import EXAMPLES_DIR
 
 PROFILES_DIR = EXAMPLES_DIR / "profiles"
 INVALID_DIR = EXAMPLES_DIR / "invalid"
@@ -95,3 +96,14 @@ def case_studies(directory: Path = PROFILES_DIR) -> list[Example]:
 def invalid_examples(directory: Path = INVALID_DIR) -> list[Example]:
     """The bundled invalid profiles, each showing one kind of violation."""
     return _examples(directory)
+
+
+def find_case_study(name: str) -> Example:
+    """A bundled case study by its key (the file name without extension)."""
+    found = {example.key: example for example in case_studies()}
+    if name not in found:
+        raise InputError(
+            f"no bundled case study {name!r}",
+            fix=f"choose one of {', '.join(found) or '(none bundled)'} ('cmlops-kg examples')",
+        )
+    return found[name]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from cmlops_kg.assess import Assessor
-from cmlops_kg.paths import EXAMPLES_DIR, ONTOLOGY_DIR
-from cmlops_kg.store import EmbeddedStore
+from cmlops_kg.assessment.engine import Assessor
+from cmlops_kg.resources import EXAMPLES_DIR, ONTOLOGY_DIR
+from cmlops_kg.store.embedded import EmbeddedStore
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI_MODULES = ["cmlops.ttl", "core.ttl", "sources.ttl", "external-models.ttl", "metrics.ttl"]

@@ -14,20 +14,21 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cmlops_kg import app_support, cli
-from cmlops_kg.analysis import MAX_UPLOAD_BYTES, analyse, read_upload
+from cmlops_kg import cli
+from cmlops_kg.app import support as app_support
+from cmlops_kg.app.loaded import MAX_UPLOAD_BYTES, analyse, read_upload
 from cmlops_kg.casestudies import case_studies, invalid_examples
 from cmlops_kg.errors import InputError
-from cmlops_kg.framework import load_catalogue
+from cmlops_kg.present.framework import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 PAGES = {
-    "framework": ("app_pages/framework.py", "The Continuous ML Development framework"),
-    "assess": ("app_pages/assess.py", "Assess an organisation"),
-    "compare": ("app_pages/compare.py", "Compare organisations"),
-    "sparql": ("app_pages/sparql.py", "SPARQL"),
-    "validate": ("app_pages/validate.py", "Validate a profile"),
+    "framework": ("cmlops_kg/app/pages/framework.py", "The Continuous ML Development framework"),
+    "assess": ("cmlops_kg/app/pages/assess.py", "Assess an organisation"),
+    "compare": ("cmlops_kg/app/pages/compare.py", "Compare organisations"),
+    "sparql": ("cmlops_kg/app/pages/sparql.py", "SPARQL"),
+    "validate": ("cmlops_kg/app/pages/validate.py", "Validate a profile"),
 }
 CASES = case_studies()
 BROKEN_TURTLE = b"@prefix : <urn:x:> .\n:a :b"
@@ -362,7 +363,7 @@ def test_app_reads_a_shared_store_named_by_the_environment(tmp_path, monkeypatch
     """CMLOPS_KG_ENDPOINT switches the app to a real shared SPARQL server started here."""
     from oxigraph_server import OxigraphServer
 
-    from cmlops_kg.portfolio import ensure_ontology, load_profile_file
+    from cmlops_kg.assessment.portfolio import ensure_ontology, load_profile_file
     from cmlops_kg.store import open_store
 
     server = OxigraphServer(tmp_path / "db").start()
@@ -400,9 +401,9 @@ def test_a_100_mb_upload_is_refused_in_the_page_and_the_app_keeps_working():
 
 def test_a_practice_added_to_the_ontology_appears_in_the_questionnaire(tmp_path):
     """Adding a practice is a Turtle edit: no code change puts it in the questionnaire."""
-    from cmlops_kg.ontology import ontology_files
-    from cmlops_kg.questionnaire import questionnaire_document
-    from cmlops_kg.store import EmbeddedStore
+    from cmlops_kg.assessment.questionnaire import questionnaire_document
+    from cmlops_kg.rdf.ontology import ontology_files
+    from cmlops_kg.store.embedded import EmbeddedStore
 
     extra = tmp_path / "extra.ttl"
     extra.write_text(

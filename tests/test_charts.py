@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import pytest
 
-from cmlops_kg.assess import AssessmentResult, DimensionLevel, ExternalLevel, HistoryPoint
-from cmlops_kg.charts import (
+from cmlops_kg.app.figures import heatmap_figure, history_figure, radar_figure
+from cmlops_kg.assessment.result import (
+    AssessmentResult,
+    DimensionLevel,
+    ExternalLevel,
+    HistoryPoint,
+)
+from cmlops_kg.present.charts import (
     MAX_LEVEL,
     heatmap_data,
-    heatmap_figure,
-    history_figure,
     history_heatmap_data,
     history_series,
     next_level_radar,
     pipeline_dot,
     radar_data,
-    radar_figure,
     score_rows,
     weakest_score,
     wrap_label,
 )
-from cmlops_kg.framework import Interface, Pipeline
+from cmlops_kg.present.framework import Interface, Pipeline
 
 
 def dim(label: str, notation: str, level: int, score: float = 1.0) -> DimensionLevel:
@@ -172,8 +175,8 @@ def test_pipeline_dot_has_a_node_per_pipeline_and_an_edge_per_interface():
 
 
 def test_lifecycle_dot_is_a_pinned_loop_in_phase_order():
-    from cmlops_kg.charts import lifecycle_dot
-    from cmlops_kg.framework import Phase
+    from cmlops_kg.present.charts import lifecycle_dot
+    from cmlops_kg.present.framework import Phase
 
     phases = [
         Phase("urn:ph:2", "Train", 2, None, "train", None, (), "urn:ph:3"),
@@ -191,11 +194,11 @@ def test_lifecycle_dot_is_a_pinned_loop_in_phase_order():
 
 
 def test_outcome_rows_and_scatter_data():
-    from cmlops_kg.assess import Assessor
-    from cmlops_kg.charts import outcome_rows, outcome_scatter_data
-    from cmlops_kg.outcomes import practice_vs_outcome
-    from cmlops_kg.paths import EXAMPLES_DIR
-    from cmlops_kg.profiles import read_profile
+    from cmlops_kg.assessment.engine import Assessor
+    from cmlops_kg.assessment.outcomes import practice_vs_outcome
+    from cmlops_kg.present.charts import outcome_rows, outcome_scatter_data
+    from cmlops_kg.rdf.profiles import read_profile
+    from cmlops_kg.resources import EXAMPLES_DIR
 
     engine = Assessor()
     for path in sorted((EXAMPLES_DIR / "profiles").glob("*.ttl")):

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from cmlops_kg.cli import main
-from cmlops_kg.paths import EXAMPLES_DIR
+from cmlops_kg.resources import EXAMPLES_DIR
 
 PROFILES = EXAMPLES_DIR / "profiles"
 BASKETFUL = PROFILES / "basketful-retail.ttl"  # overall level 1

@@ -18,17 +18,13 @@ import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from cmlops_kg.cli import main
-from cmlops_kg.docs import (
-    DOCS_MARKER,
-    PAGES,
-    build_site,
-    write_site,
-    write_tree,
-)
 from cmlops_kg.errors import InputError
-from cmlops_kg.ontology import ontology_graph
-from cmlops_kg.paths import CMLOPS, QC_DIR, QUERIES_DIR, ROOT
-from cmlops_kg.queries import library
+from cmlops_kg.files import write_tree
+from cmlops_kg.ontology_tools.docs import DOCS_MARKER, PAGES, build_site, write_site
+from cmlops_kg.rdf.ontology import ontology_graph
+from cmlops_kg.resources import QC_DIR, QUERIES_DIR, ROOT
+from cmlops_kg.sparql.library import library
+from cmlops_kg.vocab import CMLOPS
 
 CM = rdflib.Namespace(CMLOPS)
 DCTERMS = rdflib.Namespace("http://purl.org/dc/terms/")

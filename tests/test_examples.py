@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import example_profiles, invalid_profiles
 
-from cmlops_kg.assess import Assessor
+from cmlops_kg.assessment.engine import Assessor
 from cmlops_kg.cli import main
-from cmlops_kg.profiles import read_profile
+from cmlops_kg.rdf.profiles import read_profile
 from cmlops_kg.validation import validate_profile
 
 CASES = example_profiles()

@@ -7,7 +7,7 @@ from itertools import pairwise
 import pytest
 
 from cmlops_kg.errors import SelectionError
-from cmlops_kg.framework import (
+from cmlops_kg.present.framework import (
     MODEL_ORDER,
     external_level_requirements,
     load_catalogue,
@@ -15,7 +15,7 @@ from cmlops_kg.framework import (
     practice_key,
     search_practices,
 )
-from cmlops_kg.queries import library
+from cmlops_kg.sparql.library import library
 
 BROWSE_QUERIES = [
     "phases",

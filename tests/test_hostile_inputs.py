@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from cmlops_kg.cli import main
-from cmlops_kg.paths import EXAMPLES_DIR
+from cmlops_kg.resources import EXAMPLES_DIR
 
 GOOD = (EXAMPLES_DIR / "profiles" / "basketful-retail.ttl").read_bytes()
 PREFIXES = b"""@prefix cmlops: <https://w3id.org/cmlops#> .

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from cmlops_kg.profiles import parse_profile_bytes
+from cmlops_kg.rdf.profiles import parse_profile_bytes
 
 PREFIXES = """
 @prefix cmlops: <https://w3id.org/cmlops#> .

@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 
-from cmlops_kg.assess import Assessor
+from cmlops_kg.assessment.engine import Assessor
+from cmlops_kg.assessment.merge import merge_profiles
 from cmlops_kg.cli import main
 from cmlops_kg.errors import InputError
-from cmlops_kg.merge import merge_profiles
-from cmlops_kg.paths import EXAMPLES_DIR
-from cmlops_kg.profiles import parse_profile_bytes, read_profile
+from cmlops_kg.rdf.profiles import parse_profile_bytes, read_profile
+from cmlops_kg.resources import EXAMPLES_DIR
 from cmlops_kg.validation import validate_profile
 
 HEAD = """

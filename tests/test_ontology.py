@@ -14,8 +14,8 @@ import pytest
 import rdflib
 from pyshacl import validate
 
-from cmlops_kg.ontology import ontology_files, parse_ontology
-from cmlops_kg.quality import SHAPES_FILE, ontology_store, shacl_findings
+from cmlops_kg.ontology_tools.check import SHAPES_FILE, ontology_store, shacl_findings
+from cmlops_kg.rdf.ontology import ontology_files, parse_ontology
 
 PREFIXES = """
 PREFIX cmlops: <https://w3id.org/cmlops#>

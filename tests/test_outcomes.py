@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cmlops_kg.profiles import parse_profile_bytes
+from cmlops_kg.rdf.profiles import parse_profile_bytes
 
 HEAD = """
 @prefix cmlops: <https://w3id.org/cmlops#> .
@@ -102,9 +102,9 @@ def test_a_year_without_thresholds_gives_no_cluster(mini_assessor):
 def test_practice_vs_outcome_across_the_case_studies():
     from conftest import example_profiles
 
-    from cmlops_kg.assess import Assessor
-    from cmlops_kg.outcomes import practice_vs_outcome
-    from cmlops_kg.profiles import read_profile
+    from cmlops_kg.assessment.engine import Assessor
+    from cmlops_kg.assessment.outcomes import practice_vs_outcome
+    from cmlops_kg.rdf.profiles import read_profile
 
     engine = Assessor()
     for path in example_profiles():

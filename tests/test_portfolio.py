@@ -11,17 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from cmlops_kg.assess import Assessor
+from cmlops_kg.assessment.engine import Assessor
+from cmlops_kg.assessment.portfolio import assess_portfolio, load_profile_file, team_graph
 from cmlops_kg.cli import main
-from cmlops_kg.paths import EXAMPLES_DIR, ROOT
-from cmlops_kg.portfolio import (
-    assess_portfolio,
-    load_profile_file,
-    progress_bar,
-    team_graph,
-)
-from cmlops_kg.profiles import parse_profile_bytes, read_profile
-from cmlops_kg.store import EmbeddedStore
+from cmlops_kg.cli.common import progress_bar
+from cmlops_kg.rdf.profiles import parse_profile_bytes, read_profile
+from cmlops_kg.resources import EXAMPLES_DIR, ROOT
+from cmlops_kg.store.embedded import EmbeddedStore
 
 PROFILES = sorted((EXAMPLES_DIR / "profiles").glob("*.ttl"))
 INVALID = EXAMPLES_DIR / "invalid" / "unknown-status.ttl"

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from cmlops_kg.errors import InputError
-from cmlops_kg.profiles import FORMATS, format_name, parse_profile_bytes, read_profile
+from cmlops_kg.rdf.profiles import FORMATS, format_name, parse_profile_bytes, read_profile
 
 TURTLE = b"""
 @prefix cmlops: <https://w3id.org/cmlops#> .

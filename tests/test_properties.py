@@ -9,19 +9,19 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cmlops_kg.assess import Assessor
-from cmlops_kg.errors import CmlopsError
-from cmlops_kg.profiles import FORMATS, parse_profile_bytes
-from cmlops_kg.queries import parse_header
-from cmlops_kg.questionnaire import (
+from cmlops_kg.assessment.engine import Assessor
+from cmlops_kg.assessment.questionnaire import (
     MODES,
     STATUSES,
     answers_to_profile,
     load_answers,
     questionnaire_document,
 )
-from cmlops_kg.readonly import ensure_read_only
-from cmlops_kg.store import EmbeddedStore
+from cmlops_kg.errors import CmlopsError
+from cmlops_kg.rdf.profiles import FORMATS, parse_profile_bytes
+from cmlops_kg.sparql.guard import ensure_read_only
+from cmlops_kg.sparql.library import parse_header
+from cmlops_kg.store.embedded import EmbeddedStore
 from cmlops_kg.validation import validate_profile
 
 STORE = EmbeddedStore()

@@ -18,19 +18,20 @@ import pytest
 import rdflib
 
 from cmlops_kg.cli import main
-from cmlops_kg.ontology import ontology_files, parse_ontology
-from cmlops_kg.paths import CMLOPS, QC_DIR, ROOT
-from cmlops_kg.quality import (
+from cmlops_kg.ontology_tools.check import (
+    CheckFinding,
     CheckReport,
-    Finding,
     check_ontology,
-    format_report,
+    format_check_report,
     ontology_store,
     qc_queries,
-    read_profile,
+    read_severity_profile,
     reasoner_findings,
 )
-from cmlops_kg.queries import load_query
+from cmlops_kg.rdf.ontology import ontology_files, parse_ontology
+from cmlops_kg.resources import QC_DIR, ROOT
+from cmlops_kg.sparql.library import load_query
+from cmlops_kg.vocab import CMLOPS
 
 QC_FILES = sorted(QC_DIR.glob("*.rq"))
 TURTLE_PREFIXES = """
@@ -165,7 +166,7 @@ def test_qc_projects_entity_property_value(path: Path) -> None:
 
 
 def test_profile_matches_qc_files() -> None:
-    profile = read_profile()
+    profile = read_severity_profile()
     assert set(profile) == {q.name for q in qc_queries()}
     assert set(profile.values()) <= {"ERROR", "WARN", "INFO"}
 
@@ -177,7 +178,7 @@ def real_store() -> ox.Store:
 
 @pytest.mark.parametrize("path", QC_FILES, ids=lambda p: p.stem)
 def test_qc_finds_nothing_serious_on_real_ontology(path: Path, real_store: ox.Store) -> None:
-    if read_profile().get(path.stem) == "INFO":
+    if read_severity_profile().get(path.stem) == "INFO":
         pytest.skip("INFO checks report cleanliness, not defects")
     rows = list(real_store.query(path.read_text(encoding="utf-8")))
     shown = [f"{r['entity'].value} {r['property'].value} {r['value']}" for r in rows[:10]]
@@ -195,19 +196,19 @@ def test_hermit_finds_real_ontology_consistent(real_report: CheckReport) -> None
 
 def test_real_ontology_has_no_errors(real_report: CheckReport) -> None:
     errors = [f for f in real_report.findings if f.severity == "ERROR"]
-    assert errors == [], format_report(real_report)
+    assert errors == [], format_check_report(real_report)
 
 
 def test_text_report_is_readable(real_report: CheckReport, broken_report: CheckReport) -> None:
-    text = format_report(broken_report, "text", max_rows=3)
+    text = format_check_report(broken_report, "text", max_rows=3)
     assert text.startswith("cmlops-kg check:")
     assert "== ERROR ==" in text and "Problem:" in text and "Fix:" in text
     assert 'cmlops:broken-no-source "Broken broken-no-source"' in text, "labels, not only IRIs"
-    assert "checked in" in format_report(real_report)
+    assert "checked in" in format_check_report(real_report)
 
 
 def test_json_report_round_trips(broken_report: CheckReport) -> None:
-    payload = json.loads(format_report(broken_report, "json"))
+    payload = json.loads(format_check_report(broken_report, "json"))
     assert payload["counts"]["ERROR"] == broken_report.count("ERROR") > 0
     first = payload["findings"][0]
     assert set(first) == {"check", "severity", "entity", "property", "value", "message"}
@@ -287,13 +288,13 @@ def test_cli_passes_on_real_ontology(capsys: pytest.CaptureFixture[str]) -> None
     ],
 )
 def test_fail_on_threshold(severities: tuple[str, ...], fail_on: str, fails: bool) -> None:
-    findings = [Finding("qc/x", s, "", "", "", "") for s in severities]
+    findings = [CheckFinding("qc/x", s, "", "", "", "") for s in severities]
     assert CheckReport(files=[], findings=findings).fails(fail_on) is fails
 
 
 def test_cli_as_a_process() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "cmlops_kg.cli", "check", "--no-reasoner", "--format", "json"],
+        [sys.executable, "-m", "cmlops_kg", "check", "--no-reasoner", "--format", "json"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -314,6 +315,6 @@ def test_guide_worked_example_matches_check(tmp_path: Path) -> None:
     for path in ontology_files():
         shutil.copy(path, directory / path.name)
     (directory / "my-practice.ttl").write_text(example, encoding="utf-8")
-    report = format_report(check_ontology([directory], reasoner=False), max_rows=50)
+    report = format_check_report(check_ontology([directory], reasoner=False), max_rows=50)
     missing = [line for line in quoted.splitlines() if line and line not in report.splitlines()]
     assert missing == []

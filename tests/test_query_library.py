@@ -6,10 +6,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from cmlops_kg.assess import Assessor
-from cmlops_kg.paths import EXAMPLES_DIR
-from cmlops_kg.profiles import read_profile
-from cmlops_kg.queries import library
+from cmlops_kg.assessment.engine import Assessor
+from cmlops_kg.rdf.profiles import read_profile
+from cmlops_kg.resources import EXAMPLES_DIR
+from cmlops_kg.sparql.library import library
 
 LIBRARY = library()
 NAMES = sorted(LIBRARY)

@@ -19,13 +19,16 @@ from oxigraph_server import (
     oxigraph_binary,
 )
 
+from cmlops_kg.assessment.portfolio import team_graph
 from cmlops_kg.cli import main
-from cmlops_kg.paths import EXAMPLES_DIR, ONTOLOGY_GRAPH
-from cmlops_kg.portfolio import team_graph
-from cmlops_kg.profiles import parse_profile_bytes, read_profile
-from cmlops_kg.queries import QueryFile, library
-from cmlops_kg.remote import EndpointAuth, EndpointError, RemoteStore
-from cmlops_kg.store import EmbeddedStore, GraphStore, inferred_graph, is_staging
+from cmlops_kg.rdf.profiles import parse_profile_bytes, read_profile
+from cmlops_kg.resources import EXAMPLES_DIR
+from cmlops_kg.sparql.library import QueryFile, library
+from cmlops_kg.store.base import GraphStore, is_staging
+from cmlops_kg.store.embedded import EmbeddedStore
+from cmlops_kg.store.inference import inferred_graph
+from cmlops_kg.store.remote import EndpointAuth, EndpointError, RemoteStore
+from cmlops_kg.vocab import ONTOLOGY_GRAPH
 
 pytestmark = pytest.mark.skipif(oxigraph_binary() is None, reason="oxigraph server not installed")
 
@@ -119,7 +122,7 @@ def test_every_library_query_gives_the_same_rows_on_both_backends(stores, name):
 
 
 def test_assessment_results_are_the_same_on_both_backends(stores):
-    from cmlops_kg.assess import Assessor
+    from cmlops_kg.assessment.engine import Assessor
 
     embedded, remote = stores
     a = Assessor(embedded).result(ORG).to_json()
@@ -229,7 +232,7 @@ def test_a_failing_commit_leaves_the_previous_profile_intact(server, monkeypatch
     old = _profile("planned")
     remote.load_profile("urn:test:fail", old.triples, old.assessment_iris())
     monkeypatch.setattr(
-        "cmlops_kg.remote.commit_update",
+        "cmlops_kg.store.remote.commit_update",
         lambda *a, **k: "DROP GRAPH <urn:test:fail> ; THIS IS NOT SPARQL",
     )
     new = _profile("implemented")

@@ -9,8 +9,8 @@ import pytest
 
 from cmlops_kg import cli
 from cmlops_kg.errors import QueryError
-from cmlops_kg.safe_query import QueryTimeoutError, adhoc_query, run_safe_query
-from cmlops_kg.terms import IRI
+from cmlops_kg.rdf.terms import IRI
+from cmlops_kg.sparql.safe import QueryTimeoutError, adhoc_query, run_safe_query
 
 CMLOPS = "PREFIX cmlops: <https://w3id.org/cmlops#>\n"
 # A triple cross product of the ontology: billions of rows, never finishes in time.
@@ -39,7 +39,7 @@ def test_ask_and_construct(ontology_store):
 
 
 def test_library_query_with_parameters(ontology_store):
-    from cmlops_kg.queries import get_query
+    from cmlops_kg.sparql.library import get_query
 
     outcome = run_safe_query(
         ontology_store,
@@ -50,7 +50,7 @@ def test_library_query_with_parameters(ontology_store):
 
 
 def test_bad_parameter_is_refused_before_running(ontology_store):
-    from cmlops_kg.queries import get_query
+    from cmlops_kg.sparql.library import get_query
 
     with pytest.raises(QueryError, match="not a valid IRI"):
         run_safe_query(ontology_store, get_query("practice_detail"), {"practice": "not an iri"})

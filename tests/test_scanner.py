@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from scan_repos import CASES, UNREADABLE, RepoCase
 
-from cmlops_kg.assess import Assessor
-from cmlops_kg.paths import CMLOPS
+from cmlops_kg.assessment.engine import Assessor
 from cmlops_kg.scanner import ScanResult, load_catalogue, scan_repository
 from cmlops_kg.scanner.evidence import build_profile
 from cmlops_kg.validation import validate_profile
+from cmlops_kg.vocab import CMLOPS
 
 DATE = dt.date(2026, 11, 27)
 

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from cmlops_kg.scanner.ci import parse_ci
-from cmlops_kg.scanner.ci_yaml import YamlError, load
+from cmlops_kg.scanner.ci.yaml import YamlError, load
 
 
 def parse(files: dict[str, str]):

@@ -9,7 +9,7 @@ import pytest
 from scan_repos import CASES
 
 from cmlops_kg.cli import main
-from cmlops_kg.profiles import read_profile
+from cmlops_kg.rdf.profiles import read_profile
 
 GITLAB = next(c for c in CASES if c.name == "gitlab-scheduled-retraining")
 

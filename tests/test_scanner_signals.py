@@ -11,12 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cmlops_kg.errors import InputError
-from cmlops_kg.ontology import ontology_files
-from cmlops_kg.paths import CMLOPS, ROOT
+from cmlops_kg.rdf.ontology import ontology_files
+from cmlops_kg.resources import ROOT
 from cmlops_kg.scanner import load_catalogue, scan_repository
 from cmlops_kg.scanner.globs import GlobIndex, expand_braces
 from cmlops_kg.scanner.patterns import ContentPattern, redact, required_literals
-from cmlops_kg.store import EmbeddedStore
+from cmlops_kg.store.embedded import EmbeddedStore
+from cmlops_kg.vocab import CMLOPS
 
 
 @pytest.fixture(scope="module")

@@ -10,20 +10,18 @@ import pyoxigraph as ox
 import pytest
 from conftest import example_profiles, invalid_profiles
 
-from cmlops_kg import fast_shacl
 from cmlops_kg.errors import QueryError
-from cmlops_kg.paths import ONTOLOGY_GRAPH
-from cmlops_kg.profiles import parse_profile_bytes, read_profile
-from cmlops_kg.queries import get_query
-from cmlops_kg.sparqltext import bind_with_values, construct_as_insert, query_form, where_group
-from cmlops_kg.store import (
-    EmbeddedStore,
-    inferred_graph,
-    is_staging,
-    open_store,
-    profile_dataset,
-)
+from cmlops_kg.rdf.profiles import parse_profile_bytes, read_profile
+from cmlops_kg.sparql.lexer import query_form
+from cmlops_kg.sparql.library import get_query
+from cmlops_kg.sparql.rewrite import bind_with_values, construct_as_insert, where_group
+from cmlops_kg.store import open_store
+from cmlops_kg.store.base import is_staging
+from cmlops_kg.store.embedded import EmbeddedStore
+from cmlops_kg.store.inference import inferred_graph, profile_dataset
+from cmlops_kg.validation import rust_engine as fast_shacl
 from cmlops_kg.validation import validate_profile
+from cmlops_kg.vocab import ONTOLOGY_GRAPH
 
 TEAM = """
 @prefix cmlops: <https://w3id.org/cmlops#> . @prefix dcterms: <http://purl.org/dc/terms/> .
@@ -114,7 +112,7 @@ def test_a_failed_replace_leaves_the_previous_profile_intact(store, monkeypatch)
     store.load_profile("urn:g:t1", old.triples, old.assessment_iris())
     before = store.export("urn:g:t1"), store.export(inferred_graph("urn:g:t1"))
     monkeypatch.setattr(
-        "cmlops_kg.store.commit_update", lambda *a, **k: "DROP GRAPH <urn:g:t1> ; NOT SPARQL"
+        "cmlops_kg.store.base.commit_update", lambda *a, **k: "DROP GRAPH <urn:g:t1> ; NOT SPARQL"
     )
     new = team("t1", "implemented")
     with pytest.raises(QueryError):

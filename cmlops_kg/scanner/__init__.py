@@ -13,16 +13,16 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from .detect import Detection, detect
-from .evidence import Verdict, judge
-from .globs import expand_braces, glob_regex
-from .progress import Progress
-from .signals import Catalogue, load_catalogue
-from .walk import Tree, walk
+from cmlops_kg.scanner.detect import Detection, detect
+from cmlops_kg.scanner.evidence import Verdict, judge
+from cmlops_kg.scanner.globs import expand_braces, glob_regex
+from cmlops_kg.scanner.progress import Progress
+from cmlops_kg.scanner.signals import SignalCatalogue, load_catalogue
+from cmlops_kg.scanner.walk import Tree, walk
 
 DEFAULT_MAX_FILE_BYTES = 1024 * 1024
 
-__all__ = ["Catalogue", "ScanResult", "load_catalogue", "scan_repository"]
+__all__ = ["ScanResult", "SignalCatalogue", "load_catalogue", "scan_repository"]
 
 
 def exclude_paths(tree: Tree, globs: list[str]) -> None:
@@ -49,7 +49,7 @@ class ScanResult:
     skipped: list[tuple[str, str]]
     detection: Detection
     verdicts: list[Verdict]
-    catalogue: Catalogue
+    catalogue: SignalCatalogue
     seconds: float
     notes: list[str] = field(default_factory=list)
 
@@ -60,7 +60,7 @@ class ScanResult:
 
 def scan_repository(
     path: str | os.PathLike[str],
-    catalogue: Catalogue | None = None,
+    catalogue: SignalCatalogue | None = None,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     progress: Progress | None = None,
     exclude: list[str] | None = None,

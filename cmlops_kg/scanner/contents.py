@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from .walk import NotReadError, Tree, read_bytes
+from cmlops_kg.scanner.walk import NotReadError, Tree, read_bytes
 
 
 def notebook_code(data: bytes) -> tuple[str, list[int]]:

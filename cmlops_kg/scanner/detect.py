@@ -13,21 +13,21 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .ci import CiCommand, CiJob, CiParse, parse_ci
-from .contents import Content, Contents
-from .gates import words_of
-from .gitindex import tracked_paths
-from .globs import GlobIndex
-from .patterns import ContentPattern, quote_line, shorten
-from .signals import Catalogue, Signal
-from .walk import Tree
+from cmlops_kg.scanner.ci import CiCommand, CiJob, CiParse, parse_ci
+from cmlops_kg.scanner.contents import Content, Contents
+from cmlops_kg.scanner.gates import words_of
+from cmlops_kg.scanner.gitindex import tracked_paths
+from cmlops_kg.scanner.globs import GlobIndex
+from cmlops_kg.scanner.patterns import ContentPattern, quote_line, shorten
+from cmlops_kg.scanner.signals import Signal, SignalCatalogue
+from cmlops_kg.scanner.walk import Tree
 
 MAX_HITS_PER_SIGNAL = 50
 RUN_BY_CI = 3
 
 
 @dataclass
-class Finding:
+class SignalFinding:
     signal: Signal
     rank: int  # 1 present, 2 configured, 3 run by CI
     path: str
@@ -43,8 +43,8 @@ class Finding:
 
 @dataclass
 class Detection:
-    findings: list[Finding] = field(default_factory=list)
-    negatives: list[Finding] = field(default_factory=list)
+    findings: list[SignalFinding] = field(default_factory=list)
+    negatives: list[SignalFinding] = field(default_factory=list)
     fired: set[str] = field(default_factory=set)  # signal IRIs that matched
     content_skipped: list[tuple[str, str]] = field(default_factory=list)
     ci: CiParse = field(default_factory=CiParse)
@@ -158,7 +158,7 @@ def _build_indexes(signals: list[Signal]) -> tuple[GlobIndex, GlobIndex]:
 
 def detect(
     tree: Tree,
-    catalogue: Catalogue,
+    catalogue: SignalCatalogue,
     limit: int,
     tick: Callable[[int, int], None] | None = None,
 ) -> Detection:
@@ -283,7 +283,7 @@ def _assemble(
                 f'job "{shorten(job.name, 60)}" ({job.trigger_text()}): {quote_line(command.text)}'
             )
             result.findings.append(
-                Finding(
+                SignalFinding(
                     sig,
                     RUN_BY_CI,
                     command.file,
@@ -305,18 +305,18 @@ def _assemble(
             )
             for hit in found:
                 result.negatives.append(
-                    Finding(sig, sig.rank, hit.path, hit.line, hit.quote + note)
+                    SignalFinding(sig, sig.rank, hit.path, hit.line, hit.quote + note)
                 )
             result.fired.add(sig.iri)
             continue
         result.fired.add(sig.iri)
         for hit in found:
-            result.findings.append(Finding(sig, sig.rank, hit.path, hit.line, hit.quote))
+            result.findings.append(SignalFinding(sig, sig.rank, hit.path, hit.line, hit.quote))
             runs = result.ci.runs.get(hit.path, [])
             if sig.rank == 2 and sig.run_when_named and runs:
                 job, command = runs[0]
                 result.findings.append(
-                    Finding(
+                    SignalFinding(
                         sig,
                         RUN_BY_CI,
                         hit.path,
@@ -331,7 +331,7 @@ def _assemble(
                 job, command = fired_ci[ci_iri][0]
                 hit = found[0]
                 result.findings.append(
-                    Finding(
+                    SignalFinding(
                         sig,
                         RUN_BY_CI,
                         hit.path,

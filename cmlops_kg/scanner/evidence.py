@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..paths import CMLOPS
-from ..profiles import Profile
-from .detect import RUN_BY_CI, Detection, Finding
-from .patterns import shorten
-from .signals import Catalogue, local
+from cmlops_kg.rdf.profiles import Profile
+from cmlops_kg.scanner.detect import RUN_BY_CI, Detection, SignalFinding
+from cmlops_kg.scanner.patterns import shorten
+from cmlops_kg.scanner.signals import SignalCatalogue, local
+from cmlops_kg.vocab import CMLOPS
 
 CORROBORATION = 0.05
 MAX_CORROBORATING = 2
@@ -46,8 +46,8 @@ class Verdict:
     status: str  # implemented | partial | not-implemented
     mode: str | None  # automatic | manual | None
     confidence: float
-    findings: list[Finding] = field(default_factory=list)
-    negatives: list[Finding] = field(default_factory=list)
+    findings: list[SignalFinding] = field(default_factory=list)
+    negatives: list[SignalFinding] = field(default_factory=list)
     justification: str = ""
     quote: str = ""
 
@@ -56,22 +56,22 @@ class Verdict:
         return local(self.practice)
 
 
-def _order(findings: list[Finding]) -> list[Finding]:
+def _order(findings: list[SignalFinding]) -> list[SignalFinding]:
     """Strongest first; at equal strength a CI signal's own finding before an upgraded file."""
     return sorted(
         findings, key=lambda f: (-f.rank, not f.signal.is_ci, f.signal.name, f.path, f.line or 0)
     )
 
 
-def _locations(findings: list[Finding], limit: int = 3) -> str:
+def _locations(findings: list[SignalFinding], limit: int = 3) -> str:
     places = list(dict.fromkeys(f.location for f in findings))
     more = f" and {len(places) - limit} more" if len(places) > limit else ""
     return ", ".join(places[:limit]) + more
 
 
-def judge(detection: Detection, catalogue: Catalogue) -> list[Verdict]:
-    positive: dict[str, list[Finding]] = defaultdict(list)
-    against: dict[str, list[Finding]] = defaultdict(list)
+def judge(detection: Detection, catalogue: SignalCatalogue) -> list[Verdict]:
+    positive: dict[str, list[SignalFinding]] = defaultdict(list)
+    against: dict[str, list[SignalFinding]] = defaultdict(list)
     for finding in detection.findings:
         for practice in finding.signal.practices:
             positive[practice].append(finding)
@@ -91,7 +91,10 @@ def judge(detection: Detection, catalogue: Catalogue) -> list[Verdict]:
 
 
 def _verdict(
-    practice: str, findings: list[Finding], negatives: list[Finding], catalogue: Catalogue
+    practice: str,
+    findings: list[SignalFinding],
+    negatives: list[SignalFinding],
+    catalogue: SignalCatalogue,
 ) -> Verdict:
     label = catalogue.practice_labels.get(practice, local(practice))
     penalties = {n.signal.iri: n.signal.penalty for n in negatives}

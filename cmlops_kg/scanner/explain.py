@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..tables import text_table
-from . import ScanResult
-from .detect import Finding
-from .evidence import STRENGTH_WORDS, Verdict
-from .signals import Signal, practices_by_signal
+from cmlops_kg.present.tables import text_table
+from cmlops_kg.scanner import ScanResult
+from cmlops_kg.scanner.detect import SignalFinding
+from cmlops_kg.scanner.evidence import STRENGTH_WORDS, Verdict
+from cmlops_kg.scanner.signals import Signal, practices_by_signal
 
 STATUS_ORDER = {"implemented": 0, "partial": 1, "not-implemented": 2}
 MODE_WORDS = {"automatic": "automated", "manual": "manual", None: ""}
@@ -45,7 +45,7 @@ def table(result: ScanResult) -> str:
     return summary_line(result) + "\n\n" + body
 
 
-def _finding(f: Finding) -> dict:
+def _finding(f: SignalFinding) -> dict:
     return {
         "signal": f.signal.iri,
         "label": f.signal.label,
@@ -145,9 +145,9 @@ def explanation(result: ScanResult) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _grouped(findings: list[Finding], marker: str) -> list[str]:
+def _grouped(findings: list[SignalFinding], marker: str) -> list[str]:
     """One block per signal and strength: where, the first quote, how CI runs it, why."""
-    groups: dict[tuple[str, int], list[Finding]] = {}
+    groups: dict[tuple[str, int], list[SignalFinding]] = {}
     for f in findings:
         groups.setdefault((f.signal.iri, f.rank), []).append(f)
     out = []

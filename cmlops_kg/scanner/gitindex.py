@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import struct
 
-from .walk import NotReadError, read_bytes
+from cmlops_kg.scanner.walk import NotReadError, read_bytes
 
 MAX_INDEX_BYTES = 64 * 1024 * 1024
 _ENTRY_FIXED = 62  # ctime, mtime, dev, ino, mode, uid, gid, size (40) + sha1 (20) + flags (2)

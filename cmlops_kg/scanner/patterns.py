@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .gates import analyse
+from cmlops_kg.scanner.gates import analyse
 
 QUOTE_WIDTH = 100
 _SECRET_ASSIGNMENT = re.compile(

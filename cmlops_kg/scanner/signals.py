@@ -12,11 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from ..errors import InputError
-from ..paths import CMLOPS
-from ..store import EmbeddedStore, GraphStore
-from .gates import COMMON
-from .patterns import ContentPattern
+from cmlops_kg.errors import InputError
+from cmlops_kg.scanner.gates import COMMON
+from cmlops_kg.scanner.patterns import ContentPattern
+from cmlops_kg.store.base import GraphStore
+from cmlops_kg.store.embedded import EmbeddedStore
+from cmlops_kg.vocab import CMLOPS
 
 T = TypeVar("T")
 STRENGTH_RANK = {"strength-present": 1, "strength-configured": 2, "strength-executed": 3}
@@ -94,7 +95,7 @@ class Signal:
 
 
 @dataclass
-class Catalogue:
+class SignalCatalogue:
     signals: list[Signal]
     practice_labels: dict[str, str]
     uncovered: list[str]  # practices no signal can evidence (labels), for explanations
@@ -123,7 +124,7 @@ def _compile(source: str, signal: str, what: str) -> re.Pattern[str]:
         ) from exc
 
 
-def load_catalogue(store: GraphStore | None = None) -> Catalogue:
+def load_catalogue(store: GraphStore | None = None) -> SignalCatalogue:
     """Build the detectors from the ontology's signal data."""
     if store is None:
         store = EmbeddedStore()
@@ -151,7 +152,9 @@ def load_catalogue(store: GraphStore | None = None) -> Catalogue:
         # all patterns must match, in any order; the most specific one goes first, so that it
         # fails fast and gives the quote
         sig.patterns.sort(key=_specificity, reverse=True)
-    catalogue = Catalogue(sorted(signals.values(), key=lambda s: s.iri), labels, uncovered, weights)
+    catalogue = SignalCatalogue(
+        sorted(signals.values(), key=lambda s: s.iri), labels, uncovered, weights
+    )
     _check(catalogue)
     return catalogue
 
@@ -191,7 +194,7 @@ def _add(sig: Signal, key: str, value: object) -> None:
         sig.run_when_named = bool(value)
 
 
-def _check(catalogue: Catalogue) -> None:
+def _check(catalogue: SignalCatalogue) -> None:
     known = catalogue.by_iri()
     problems: list[str] = []
     missing = sorted(set(STRENGTH_RANK.values()) - set(catalogue.weights))
@@ -222,7 +225,7 @@ def _check(catalogue: Catalogue) -> None:
         )
 
 
-def practices_by_signal(catalogue: Catalogue) -> dict[str, list[Signal]]:
+def practices_by_signal(catalogue: SignalCatalogue) -> dict[str, list[Signal]]:
     """Practice IRI -> the signals that evidence or contradict it."""
     out: dict[str, list[Signal]] = defaultdict(list)
     for sig in catalogue.signals:

@@ -1,0 +1,415 @@
+"""Assess page: a bundled case study, an uploaded or pasted profile, or the questionnaire in,
+levels, external levels, scores, gaps, roadmap and the validation report out."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from cmlops_kg.app import support as ui
+from cmlops_kg.app.figures import radar_figure
+from cmlops_kg.app.loaded import FORMAT_CHOICES, MAX_UPLOAD_BYTES, Analysis
+from cmlops_kg.assessment.questionnaire import (
+    MODES,
+    STATUSES,
+    answers_document,
+    organisation_iri,
+    questionnaire_turtle,
+)
+from cmlops_kg.assessment.result import AssessmentResult
+from cmlops_kg.errors import CmlopsError
+from cmlops_kg.present.charts import score_rows, weakest_score
+from cmlops_kg.present.report import html_report, markdown_report
+
+SOURCES = ["Bundled case study", "Upload a profile", "Questionnaire"]
+QUESTIONNAIRE_SOURCE = "questionnaire_source"
+
+
+# -- where the profile comes from ----------------------------------------------------------------
+def case_study_source() -> ui.ProfileSource | None:
+    examples = {ex.key: ex for ex in ui.bundled_examples()}
+    if not examples:
+        st.warning("No case studies are bundled (examples/profiles/ is empty).")
+        return None
+    key = st.selectbox(
+        "Case study",
+        list(examples),
+        format_func=lambda k: examples[k].title,
+        key="assess_case",
+    )
+    example = examples[key]
+    if example.narrative:
+        st.caption(example.narrative)
+    return ui.example_source(example)
+
+
+def upload_source() -> ui.ProfileSource | None:
+    left, right = st.columns([3, 1])
+    uploaded = left.file_uploader(
+        "Profile file (Turtle, JSON-LD, RDF/XML or N-Triples)",
+        key="assess_upload",
+        max_upload_size=MAX_UPLOAD_BYTES // (1024 * 1024),
+        help="A profile as written by 'cmlops-kg import' or by hand, up to 20 MB. The syntax "
+        "comes from the extension (.ttl, .jsonld, .rdf, .nt) unless you choose a format.",
+    )
+    fmt = right.selectbox("Format", FORMAT_CHOICES, key="assess_format")
+    with st.expander("…or paste the profile text"):
+        pasted = st.text_area(
+            "Profile text", key="assess_paste", height=200, placeholder="@prefix cmlops: ..."
+        )
+    if uploaded is not None:
+        return ui.ProfileSource(uploaded.name, uploaded.getvalue(), fmt, "upload")
+    if pasted.strip():
+        syntax = fmt if fmt != FORMAT_CHOICES[0] else "turtle"
+        return ui.ProfileSource("pasted text", pasted.encode("utf-8"), syntax, "pasted text")
+    st.info("Upload a profile file or paste its text to assess it.", icon=":material/upload:")
+    return None
+
+
+def questionnaire_frame(dimension: dict) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "practice": q["practice"],
+                "Practice": q["label"],
+                "Level": q["level"],
+                "Question": q["question"],
+                "Status": None,
+                "Mode": None,
+                "Justification": "",
+            }
+            for q in dimension["questions"]
+        ]
+    )
+
+
+QUESTION_COLUMNS = {
+    "Practice": st.column_config.TextColumn(width="medium", disabled=True),
+    "Level": st.column_config.NumberColumn(width="small", disabled=True),
+    "Question": st.column_config.TextColumn(width="large", disabled=True),
+    "Status": st.column_config.SelectboxColumn(options=STATUSES, width="medium"),
+    "Mode": st.column_config.SelectboxColumn(options=list(MODES), width="medium"),
+    "Justification": st.column_config.TextColumn(
+        width="medium", help="Required when the status is not-applicable."
+    ),
+}
+
+
+def questionnaire_source() -> ui.ProfileSource | None:
+    st.caption(
+        "One question per practice, generated from the ontology. Set a status for what you "
+        "know; an unanswered practice counts as not implemented. *Not applicable* needs a "
+        "justification. The mode (manual or automated) sets the ML-Test-Score-style score."
+    )
+    cols = st.columns([2, 2, 1, 1])
+    name = cols[0].text_input("Organisation name", key="q_name", placeholder="Acme Analytics")
+    iri = cols[1].text_input(
+        "Organisation IRI (optional)", key="q_iri", placeholder="https://example.org/org/acme"
+    )
+    date = cols[2].date_input("Assessment date", value=dt.date.today(), key="q_date")
+    method = cols[3].selectbox(
+        "Method", ["questionnaire", "audit", "repository-scan"], key="q_method"
+    )
+    dimensions = ui.questionnaire_items()
+    tabs = st.tabs([f"{d['dimension']} ({len(d['questions'])})" for d in dimensions])
+    answers: list[dict] = []
+    for i, (tab, dimension) in enumerate(zip(tabs, dimensions, strict=True)):
+        with tab:
+            edited = st.data_editor(
+                questionnaire_frame(dimension),
+                key=f"q_dim_{i}",
+                hide_index=True,
+                column_order=list(QUESTION_COLUMNS),
+                column_config=QUESTION_COLUMNS,
+                width="stretch",
+            )
+        answers += [
+            {
+                "practice": row["practice"],
+                "status": row["Status"],
+                "mode": row["Mode"],
+                "justification": row["Justification"],
+            }
+            for row in edited.to_dict("records")
+        ]
+    answered = sum(1 for a in answers if a["status"])
+    st.caption(f"{answered} of {len(answers)} practices answered.")
+    if st.button("Build the profile and assess", type="primary", key="q_build"):
+        build_questionnaire_profile(name, iri, date, method, answers)
+    return st.session_state.get(QUESTIONNAIRE_SOURCE)
+
+
+def build_questionnaire_profile(
+    name: str, iri: str, date: dt.date, method: str, answers: list[dict]
+) -> None:
+    """Answers -> profile (Turtle), exactly as 'cmlops-kg import' builds it."""
+    document = answers_document(
+        name.strip(),
+        answers,
+        organisation=iri.strip() or organisation_iri(name),
+        date=date,
+        method=method,
+    )
+    try:
+        turtle = questionnaire_turtle(document, ui.ontology_store())
+    except CmlopsError as exc:
+        st.session_state.pop(QUESTIONNAIRE_SOURCE, None)
+        ui.show_error(exc, "The answers do not make a profile yet")
+        return
+    st.session_state[QUESTIONNAIRE_SOURCE] = ui.ProfileSource(
+        "questionnaire.ttl", turtle, "turtle", "questionnaire"
+    )
+
+
+# -- results -------------------------------------------------------------------------------------
+def choose_assessment(analysis: Analysis) -> tuple[str | None, str | None]:
+    organisations = analysis.organisations()
+    if not organisations:
+        return None, None
+    org = next(iter(organisations))
+    if len(organisations) > 1:
+        org = st.selectbox(
+            "Organisation", list(organisations), format_func=organisations.get, key="assess_org"
+        )
+    refs = analysis.assessments_of(org)
+    if len(refs) > 1:
+        titles = {r.iri: r.title for r in refs}
+        chosen = st.selectbox(
+            "Assessment (latest first)", list(titles), format_func=titles.get, key="assess_which"
+        )
+        return org, chosen
+    return org, refs[0].iri
+
+
+def render_metrics(result: AssessmentResult) -> None:
+    cols = st.columns(5)
+    cols[0].metric(
+        "Overall level",
+        result.overall_level,
+        help=f"{result.overall_label}: the weakest dimension sets it.",
+        border=True,
+    )
+    for col, key, name in ((cols[1], "google", "Google MLOps"), (cols[2], "azure", "Azure MLOps")):
+        ext = result.external_levels.get(key)
+        if ext is None:
+            col.metric(f"{name} level", "–", border=True)
+            continue
+        missing = ", ".join(ext.missing_for_next) or "nothing: top level"
+        col.metric(
+            f"{name} level",
+            ext.level,
+            help=f"{ext.label}. Missing for the next level: {missing}",
+            border=True,
+        )
+    implemented = sum(d.implemented for d in result.dimensions)
+    applicable = sum(d.applicable for d in result.dimensions)
+    cols[3].metric("Practices implemented", f"{implemented} / {applicable}", border=True)
+    cols[4].metric("Gaps to the next level", len(result.gaps), border=True)
+    st.markdown(f"**{result.overall_label}** — {result.weakest_link}.")
+
+
+def render_downloads(analysis: Analysis, result: AssessmentResult) -> None:
+    stem = result.label.lower().replace(" ", "-") or "profile"
+    row = st.container(horizontal=True)
+    row.download_button(
+        "Profile (Turtle)",
+        analysis.turtle(),
+        file_name=f"{stem}.ttl",
+        mime="text/turtle",
+        on_click="ignore",
+        icon=":material/download:",
+        key="dl_profile",
+    )
+    row.download_button(
+        "Report (HTML)",
+        html_report(result),
+        file_name=f"{stem}-report.html",
+        mime="text/html",
+        on_click="ignore",
+        icon=":material/description:",
+        key="dl_html",
+    )
+    row.download_button(
+        "Report (Markdown)",
+        markdown_report(result),
+        file_name=f"{stem}-report.md",
+        mime="text/markdown",
+        on_click="ignore",
+        icon=":material/article:",
+        key="dl_md",
+    )
+
+
+def render_scores(result: AssessmentResult) -> None:
+    st.markdown("##### Levels and ML-Test-Score-style scores")
+    frame = pd.DataFrame(score_rows(result))
+    frame["Score"] = [f"{r.Score:g} / {r.Max:g}" for r in frame.itertuples()]
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_order=["Dimension", "Level", "Score", "Percent", "Implemented"],
+        column_config={
+            "Dimension": st.column_config.TextColumn(width="medium"),
+            "Level": st.column_config.NumberColumn(width="small"),
+            "Score": st.column_config.TextColumn(width="small"),
+            "Percent": st.column_config.ProgressColumn(
+                "Score %", min_value=0, max_value=100, format="%.0f%%", width="small"
+            ),
+            "Implemented": st.column_config.TextColumn("Done", width="small"),
+        },
+    )
+    st.caption(
+        "½ point per practice done manually, 1 per automated practice (Breck et al. 2017); "
+        f"the weakest dimension scores {weakest_score(result):g}."
+    )
+
+
+def render_gaps(result: AssessmentResult) -> None:
+    if not result.gaps:
+        st.success("No gaps: every dimension is at the top level.")
+        return
+    rows = [
+        {
+            "Dimension": g.dimension_label,
+            "Level now": g.current_level,
+            "Next level": g.next_level,
+            "Practice": g.label,
+            "Status now": g.status,
+        }
+        for g in result.gaps
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def render_roadmap(result: AssessmentResult) -> None:
+    if not result.roadmap:
+        st.success("Nothing left to do: the roadmap is empty.")
+        return
+    st.caption("Prerequisites first, then by level, then by how much each step unblocks.")
+    for item in result.roadmap:
+        refs = "; ".join(f"[{s.label}]({s.url})" if s.url else s.label for s in item.sources)
+        st.markdown(
+            f"**{item.position}. {item.label}** · {item.dimension_label}, level {item.level}  \n"
+            f"{item.why}" + (f"  \n:gray[Sources: {refs}]" if refs else "")
+        )
+
+
+def render_practices(result: AssessmentResult) -> None:
+    rows = [
+        {
+            "Practice": str(p["label"]),
+            "Dimension": str(p["dimensionLabel"]),
+            "Level": int(p["level"]),
+            "Status": str(p["statusLabel"]),
+            "Mode": str(p["modeLabel"] or ""),
+            "Counts": "excluded" if p["excluded"] else ("yes" if p["satisfied"] else "no"),
+        }
+        for p in result.practices
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def render_outcomes(result: AssessmentResult) -> None:
+    from cmlops_kg.present.charts import outcome_rows
+
+    if not result.outcomes:
+        st.caption(
+            "No metric observations in this assessment. Add cmlops:MetricObservation nodes "
+            "(DORA's five metrics, time to retrain, model lead time ...) to see how the team "
+            "performs beside how it works."
+        )
+        return
+    st.caption(
+        "Practices say what a team does; outcomes say whether it works. Each DORA metric is "
+        "placed in the performance cluster of the newest survey year with thresholds for it."
+    )
+    st.dataframe(pd.DataFrame(outcome_rows(result)), hide_index=True, width="stretch")
+
+
+def render_history(result: AssessmentResult) -> None:
+    from cmlops_kg.app.figures import history_figure
+    from cmlops_kg.present.charts import history_series
+
+    if len(result.history) < 2:
+        st.caption("Only one assessment of this organisation: no history to draw yet.")
+        return
+    st.plotly_chart(history_figure(history_series(result.history)), key="assess_history")
+
+
+def render_results(analysis: Analysis) -> None:
+    org, assessment = choose_assessment(analysis)
+    if org is None:
+        st.warning(
+            "The profile holds no assessment of any organisation. Add "
+            "'<assessment> a cmlops:Assessment ; cmlops:assesses <organisation>' with its "
+            "evidence, or build one with the questionnaire."
+        )
+        ui.render_validation_report(analysis.report)
+        return
+    if not analysis.conforms:
+        ui.render_validation_report(analysis.report)
+        if not st.checkbox("Assess anyway (like 'cmlops-kg assess --no-validate')", key="force"):
+            return
+    try:
+        result = analysis.result(org, assessment)
+    except CmlopsError as exc:
+        ui.show_error(exc, "Cannot assess this profile")
+        return
+    st.header(result.label, divider="gray")
+    st.caption(
+        f"Assessment of {result.date or 'unknown date'}"
+        + (f" · {result.method}" if result.method else "")
+        + f" · `{result.assessment}`"
+    )
+    render_metrics(result)
+    render_downloads(analysis, result)
+    left, right = st.columns([5, 6])
+    with left:
+        st.markdown("##### Level per dimension")
+        st.plotly_chart(radar_figure(result), key="assess_radar")
+    with right:
+        render_scores(result)
+    tabs = st.tabs(["Gaps", "Roadmap", "Practices", "Outcomes", "Validation report", "History"])
+    with tabs[0]:
+        render_gaps(result)
+    with tabs[1]:
+        render_roadmap(result)
+    with tabs[2]:
+        render_practices(result)
+    with tabs[3]:
+        render_outcomes(result)
+    with tabs[4]:
+        ui.render_validation_report(analysis.report)
+    with tabs[5]:
+        render_history(result)
+
+
+def main() -> None:
+    st.title("Assess an organisation")
+    st.caption(
+        "Levels per dimension, the overall level (weakest link), the equivalent Google and "
+        "Azure levels, gaps and a roadmap — computed by the same engine as `cmlops-kg assess`."
+    )
+    mode = st.radio("Profile", SOURCES, horizontal=True, key="assess_mode")
+    if mode == SOURCES[0]:
+        source = case_study_source()
+    elif mode == SOURCES[1]:
+        source = upload_source()
+    else:
+        source = questionnaire_source()
+    if source is None:
+        return
+    try:
+        with st.spinner("Validating and assessing…"):
+            analysis = ui.analysis_of(source)
+    except CmlopsError as exc:
+        ui.show_error(exc, f"Cannot read the profile ({source.origin})")
+        return
+    ui.set_current_source(source)
+    render_results(analysis)
+
+
+main()

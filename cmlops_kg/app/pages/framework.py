@@ -1,0 +1,249 @@
+"""Framework page: lifecycle phases and their practices, one practice in detail, the pipelines
+and the interfaces between them, and what the Google and Azure levels require."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from cmlops_kg.app import support as ui
+from cmlops_kg.errors import CmlopsError
+from cmlops_kg.present.charts import lifecycle_dot, pipeline_dot
+from cmlops_kg.present.framework import (
+    FrameworkCatalogue,
+    PracticeDetail,
+    PracticeSummary,
+    search_practices,
+)
+
+
+def practice_table(practices: list[PracticeSummary] | tuple[PracticeSummary, ...]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "Practice": p.label,
+                "Type": p.kind,
+                "Dimension": p.dimension_label,
+                "Level": p.level,
+                "Pipelines": ", ".join(p.pipelines),
+            }
+            for p in practices
+        ]
+    )
+
+
+def render_header(cat: FrameworkCatalogue) -> None:
+    st.title("The Continuous ML Development framework")
+    st.caption(
+        "One lifecycle joining the DevOps loop and the ML loop. Every practice belongs to a "
+        "phase, counts towards one dimension, is required from one maturity level on, extends "
+        "a DevOps practice, and is crosswalked to the published models."
+    )
+    counts = cat.counts()
+    cols = st.columns(5)
+    cols[0].metric("Practices", counts["practices"])
+    cols[1].metric("DevOps practices", counts["DevOps"])
+    cols[2].metric("MLOps practices", counts["MLOps"])
+    cols[3].metric("Lifecycle phases", counts["phases"])
+    cols[4].metric("Dimensions", counts["dimensions"])
+
+
+def render_lifecycle(
+    cat: FrameworkCatalogue, matches: list[PracticeSummary], searching: bool
+) -> None:
+    if not searching:
+        st.graphviz_chart(lifecycle_dot(cat.phases), width="stretch")
+        st.caption(
+            "Phases in order with their number of practices; blue: from the DevOps loop, "
+            "violet: from the ML loop, green: where the two loops meet. Open a phase to see "
+            "its practices."
+        )
+    wanted = {p.iri for p in matches}
+    shown = 0
+    for phase in cat.phases:
+        practices = [p for p in phase.practices if p.iri in wanted]
+        if searching and not practices:
+            continue
+        shown += 1
+        title = f"{phase.order}. {phase.label} — {phase.stages} · {len(practices)} practices"
+        with st.expander(title, expanded=searching):
+            if phase.definition:
+                st.caption(phase.definition)
+            if practices:
+                height = 35 * (len(practices) + 1) + 3  # every row, no inner scrolling
+                st.dataframe(
+                    practice_table(practices), hide_index=True, width="stretch", height=height
+                )
+    if searching and not shown:
+        st.info("No practice name matches the search.")
+
+
+def choose_practice(matches: list[PracticeSummary]) -> str | None:
+    """The practice to show: the one in the URL (?practice=...) if it matches, else the first."""
+    if not matches:
+        st.info("No practice name matches the search; clear it to see them all.")
+        return None
+    keys = [p.key for p in matches]
+    labels = {p.key: f"{p.label} ({p.kind}, level {p.level})" for p in matches}
+    wanted = st.query_params.get("practice")
+    if wanted in keys and st.session_state.get("fw_practice") not in keys:
+        st.session_state["fw_practice"] = wanted
+    if st.session_state.get("fw_practice") not in keys:
+        st.session_state["fw_practice"] = keys[0]
+    key = st.selectbox("Practice", keys, format_func=labels.get, key="fw_practice")
+    st.query_params["practice"] = key
+    return key
+
+
+def _names(items: list, empty: str = "none") -> str:
+    return ", ".join(r.label for r in items) or empty
+
+
+def render_detail(detail: PracticeDetail) -> None:
+    st.subheader(detail.label)
+    kind_colour = "blue" if detail.kind == "DevOps" else "violet"
+    st.markdown(
+        f":{kind_colour}-badge[{detail.kind} practice] "
+        f":orange-badge[Required from level {detail.level}] "
+        f":gray-badge[{detail.dimension_label}]"
+    )
+    if detail.definition:
+        st.markdown(detail.definition)
+    if detail.question:
+        st.info(f"**Self-assessment question:** {detail.question}", icon=":material/help:")
+    left, right = st.columns(2)
+    with left:
+        st.markdown(
+            "\n".join(
+                [
+                    f"- **Dimension:** {detail.dimension_label}",
+                    f"- **Level:** {detail.level_label}",
+                    f"- **Lifecycle phase:** {detail.phase_label or '–'}",
+                    f"- **Pipelines:** {_names(detail.related('in pipeline'))}",
+                ]
+            )
+        )
+    with right:
+        extends = _names(detail.related("extends"), "nothing: it is a root DevOps practice")
+        st.markdown(
+            "\n".join(
+                [
+                    f"- **Extends:** {extends}",
+                    f"- **DevOps practice it builds on:** {_names(detail.devops_roots, '–')}",
+                    f"- **Prerequisites:** {_names(detail.related('requires'))}",
+                    f"- **Needed by:** {_names(detail.related('required by'))}",
+                    f"- **Interfaces it secures:** {_names(detail.related('secures'))}",
+                ]
+            )
+        )
+    render_crosswalk(detail)
+    render_sources(detail)
+    if detail.example or detail.rationale:
+        with st.expander("Examples and rationale"):
+            if detail.example:
+                st.markdown(f"**Examples:** {detail.example}")
+            if detail.rationale:
+                st.markdown(f"**Why here:** {detail.rationale}")
+
+
+def render_crosswalk(detail: PracticeDetail) -> None:
+    st.markdown("##### Crosswalk")
+    if not detail.crosswalk:
+        st.caption("Not mapped to any external model yet.")
+        return
+    rows = [
+        {
+            "Model": model,
+            "Ids": ", ".join(e.notation for e in entries),
+            "Items": "; ".join(e.label for e in entries),
+        }
+        for model, entries in detail.crosswalk.items()
+    ]
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Model": st.column_config.TextColumn(width="small"),
+            "Ids": st.column_config.TextColumn(width="medium"),
+            "Items": st.column_config.TextColumn(width="large"),
+        },
+    )
+    names = ", ".join(f"{m} = {entries[0].model_label}" for m, entries in detail.crosswalk.items())
+    st.caption(names)
+
+
+def render_sources(detail: PracticeDetail) -> None:
+    st.markdown("##### Sources")
+    if not detail.sources:
+        st.caption("No sources cited.")
+        return
+    lines = []
+    for s in detail.sources:
+        name = f"[{s.label}]({s.url})" if s.url else s.label
+        extra = ", ".join(filter(None, [s.title, s.creators]))
+        lines.append(f"- {name}" + (f" — {extra}" if extra else ""))
+    st.markdown("\n".join(lines))
+
+
+def render_pipelines(cat: FrameworkCatalogue, detail: PracticeDetail | None) -> None:
+    highlight = [r.iri for r in detail.related("secures")] if detail else []
+    st.graphviz_chart(pipeline_dot(cat.pipelines, cat.interfaces, highlight), width="stretch")
+    if detail and highlight:
+        st.caption(f"Highlighted: the interfaces that **{detail.label}** secures.")
+    else:
+        st.caption("Pick a practice that secures an interface to highlight it.")
+    for i in cat.interfaces:
+        with st.expander(f"{i.label} ({i.source_label} → {i.target_label})"):
+            if i.definition:
+                st.markdown(i.definition)
+            st.markdown(
+                f"- **Artefacts:** {', '.join(i.artefacts) or '–'}\n"
+                f"- **Secured by:** {', '.join(i.secured_by) or 'no practice yet'}"
+            )
+
+
+def render_external_levels() -> None:
+    st.caption(
+        "What each level of the external maturity models requires from the cmlops catalogue "
+        "(cumulative: a level includes everything the levels below it require)."
+    )
+    for req in ui.level_requirements():
+        title = f"{req.level_label} — {len(req.practices)} practices ({len(req.new_practices)} new)"
+        with st.expander(title):
+            st.markdown("\n".join(f"- {name}" for name in req.new_practices) or "Nothing new.")
+
+
+def main() -> None:
+    cat = ui.catalogue()
+    render_header(cat)
+    search = st.text_input(
+        "Search practices by name",
+        key="fw_search",
+        placeholder="e.g. drift, registry, data validation",
+    )
+    matches = search_practices(cat.practices, search)
+    if search.strip():
+        st.caption(f"{len(matches)} of {len(cat.practices)} practices match.")
+    tab_life, tab_practice, tab_pipes, tab_levels = st.tabs(
+        ["Lifecycle phases", "Practice detail", "Pipelines and interfaces", "Google / Azure levels"]
+    )
+    detail = None
+    with tab_practice:
+        key = choose_practice(matches)
+        if key:
+            try:
+                detail = ui.cached_practice_detail(key)
+            except CmlopsError as exc:
+                ui.show_error(exc, "Cannot show this practice")
+            else:
+                render_detail(detail)
+    with tab_life:
+        render_lifecycle(cat, matches, bool(search.strip()))
+    with tab_pipes:
+        render_pipelines(cat, detail)
+    with tab_levels:
+        render_external_levels()
+
+
+main()

@@ -1,0 +1,249 @@
+"""Streamlit glue shared by the explorer's pages: cached resources, error boxes, profile sources.
+
+Shared resources (the ontology store, the catalogue, the bundled case studies) are built once
+per server with ``st.cache_resource`` and only ever read afterwards. A profile a user uploads,
+pastes or builds with the questionnaire is analysed into a store of its own
+(:func:`cmlops_kg.app.loaded.analyse`), cached by the digest of its bytes, so reruns are cheap and
+sessions never see each other's changes. Nothing here computes results: that is
+:mod:`cmlops_kg.app.loaded`, :mod:`cmlops_kg.present.framework` and
+:mod:`cmlops_kg.present.charts`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass
+
+import streamlit as st
+
+from cmlops_kg.app.loaded import Analysis, analyse, digest
+from cmlops_kg.casestudies import Example, case_studies, invalid_examples
+from cmlops_kg.errors import CmlopsError
+from cmlops_kg.present.framework import (
+    ExternalLevelRequirement,
+    FrameworkCatalogue,
+    PracticeDetail,
+    external_level_requirements,
+    load_catalogue,
+    practice_detail,
+)
+from cmlops_kg.sparql.library import QueryFile, library
+from cmlops_kg.store import open_store
+from cmlops_kg.store.base import ENDPOINT_ENV, STORE_ENV, GraphStore
+from cmlops_kg.store.embedded import EmbeddedStore
+from cmlops_kg.validation import ValidationFinding
+from cmlops_kg.validation.report import ValidationReport
+
+CURRENT_SOURCE = "current_profile_source"
+
+
+@dataclass(frozen=True)
+class ProfileSource:
+    """Bytes of a profile and where they came from (kept in the session, not in a store)."""
+
+    name: str
+    data: bytes
+    fmt: str | None
+    origin: str
+
+    @property
+    def digest(self) -> str:
+        return digest(self.data)
+
+
+# -- shared, read-only resources -----------------------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def ontology_store() -> EmbeddedStore:
+    """The ontology alone; read-only for every session."""
+    store = EmbeddedStore()
+    store.load_ontology()
+    return store
+
+
+@st.cache_resource(show_spinner=False)
+def catalogue() -> FrameworkCatalogue:
+    return load_catalogue(ontology_store())
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def cached_practice_detail(key: str) -> PracticeDetail:
+    return practice_detail(ontology_store(), key)
+
+
+@st.cache_resource(show_spinner=False)
+def level_requirements() -> list[ExternalLevelRequirement]:
+    return external_level_requirements(ontology_store())
+
+
+@st.cache_resource(show_spinner=False)
+def query_library() -> dict[str, QueryFile]:
+    return library()
+
+
+@st.cache_resource(show_spinner=False)
+def bundled_examples() -> list[Example]:
+    return case_studies()
+
+
+@st.cache_resource(show_spinner=False)
+def bundled_invalid_examples() -> list[Example]:
+    return invalid_examples()
+
+
+# A few profiles per server at a time: an upload may hold up to 20 MB of triples.
+@st.cache_resource(show_spinner=False, max_entries=16, ttl=3600)
+def _analysis(key: str, name: str, fmt: str | None, _data: bytes) -> Analysis:
+    del key  # only the cache key: the digest of _data
+    return analyse(name, _data, fmt)
+
+
+def analysis_of(source: ProfileSource) -> Analysis:
+    """The analysis of a profile, built once per distinct content (raises CmlopsError)."""
+    return _analysis(source.digest, source.name, source.fmt, source.data)
+
+
+def example_source(example: Example) -> ProfileSource:
+    return ProfileSource(example.path.name, example.read_bytes(), None, "case study")
+
+
+WARM_UP_DELAY = 1.0  # seconds: let the first page render before competing with it for the GIL
+
+
+def _warm(examples: list[Example]) -> None:
+    time.sleep(WARM_UP_DELAY)
+    analyses = []
+    for example in examples:  # loading and assessing first: the Compare page needs only that
+        try:
+            analyses.append(analysis_of(example_source(example)))
+        except CmlopsError:  # a broken example is reported when a page opens it
+            continue
+    for analysis in analyses:  # then validation, the slow part (pySHACL)
+        _ = analysis.report
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up() -> threading.Thread:
+    """Analyse and validate the bundled case studies once, in the background, so choosing
+    one on the Assess page is instant; the first page renders without waiting for it."""
+    thread = threading.Thread(
+        target=_warm, args=(bundled_examples(),), name="cmlops-warm-up", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def _command_line_option(name: str) -> str | None:
+    """``--endpoint URL`` / ``--store DIR`` given after ``--`` on ``streamlit run app.py``."""
+    args = sys.argv[1:]
+    for i, arg in enumerate(args):
+        if arg == name and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def shared_store_location() -> tuple[str | None, str | None]:
+    """(endpoint, store folder) the user named, from the command line or the environment."""
+    endpoint = _command_line_option("--endpoint") or os.environ.get(ENDPOINT_ENV) or None
+    location = _command_line_option("--store") or os.environ.get(STORE_ENV) or None
+    return endpoint, location
+
+
+@st.cache_resource(show_spinner=False)
+def _shared_store(endpoint: str | None, location: str | None) -> GraphStore:
+    return open_store(endpoint, location)
+
+
+def shared_store() -> GraphStore | None:
+    """The shared store (a SPARQL endpoint or an on-disk embedded store) the app was started
+    with, or None for the default: the bundled case studies in memory. Credentials for an
+    endpoint come only from the environment (see README), never from the page."""
+    endpoint, location = shared_store_location()
+    if not endpoint and not location:
+        return None
+    return _shared_store(endpoint, location)
+
+
+@st.cache_resource(show_spinner=False)
+def bundled_store() -> EmbeddedStore:
+    """The ontology plus every case study (each in its own graph), for the SPARQL page."""
+    from cmlops_kg.assessment.engine import Assessor
+    from cmlops_kg.rdf.profiles import read_profile
+
+    store = EmbeddedStore()
+    store.load_ontology()
+    engine = Assessor(store)
+    for example in bundled_examples():
+        engine.load(read_profile(example.path))
+    return store
+
+
+# -- the session's own profile -------------------------------------------------------------------
+def set_current_source(source: ProfileSource) -> None:
+    st.session_state[CURRENT_SOURCE] = source
+
+
+def current_source() -> ProfileSource | None:
+    value = st.session_state.get(CURRENT_SOURCE)
+    return value if isinstance(value, ProfileSource) else None
+
+
+# -- presentation helpers --------------------------------------------------------------------------
+def show_error(exc: CmlopsError, context: str) -> None:
+    """An error box that says what went wrong, where, and how to fix it (never a traceback)."""
+    parts = [f"**{context}**", exc.what]
+    if exc.where:
+        parts.append(f"*Where:* `{exc.where}`")
+    if exc.fix:
+        parts.append(f"*How to fix:* {exc.fix}")
+    st.error("\n\n".join(parts), icon=":material/error:")
+
+
+def render_validation_report(report: ValidationReport) -> None:
+    """The SHACL report in plain words, grouped by organisation, then by evidence."""
+    problems = sum(1 for f in report.findings if f.severity == "Violation")
+    if report.conforms and not report.findings:
+        st.success("The profile conforms to the shapes: nothing to fix.", icon=":material/check:")
+        return
+    if report.conforms:
+        st.success(
+            f"The profile conforms; {len(report.findings)} remark(s) below are worth a look.",
+            icon=":material/check:",
+        )
+    else:
+        st.error(
+            f"The profile does not conform: {problems} problem{'s' if problems != 1 else ''} "
+            "to fix. Each one says which evidence or assessment is wrong and what is expected.",
+            icon=":material/error:",
+        )
+    for organisation, findings in report.by_organisation().items():
+        with st.expander(f"Organisation: {organisation} — {len(findings)} finding(s)", True):
+            by_focus: dict[str, list[ValidationFinding]] = {}
+            for finding in findings:
+                by_focus.setdefault(finding.focus_label, []).append(finding)
+            for focus, items in by_focus.items():
+                st.markdown(f"**{focus}**")
+                st.markdown("\n".join(_finding_line(f) for f in items))
+
+
+def _finding_line(finding: ValidationFinding) -> str:
+    colour = {"Violation": "red", "Warning": "orange"}.get(finding.severity, "blue")
+    details = []
+    if finding.path:
+        details.append(f"property `{finding.path}`")
+    if finding.value:
+        details.append(f"value `{finding.value}`")
+    suffix = f" ({', '.join(details)})" if details else ""
+    return f"- :{colour}[{finding.severity}] {finding.message}{suffix}"
+
+
+@st.cache_resource(show_spinner=False)
+def questionnaire_items() -> tuple[dict, ...]:
+    """The questionnaire generated from the ontology: one entry per dimension (read-only)."""
+    from cmlops_kg.assessment.questionnaire import questionnaire_document
+
+    return tuple(questionnaire_document(ontology_store())["dimensions"])

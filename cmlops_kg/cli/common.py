@@ -1,0 +1,88 @@
+"""What several commands share: input and store options, progress bars, writing outputs."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from cmlops_kg.files import atomic_write
+from cmlops_kg.rdf.profiles import FORMATS
+from cmlops_kg.store.base import ENDPOINT_ENV, STORE_ENV
+
+Progress = Callable[[int, int], None]
+
+
+def add_input_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--input-format",
+        choices=sorted(FORMATS),
+        help="RDF syntax of the input (default: from the file extension)",
+    )
+
+
+def add_store_arguments(parser: argparse.ArgumentParser, timeout: bool = True) -> None:
+    parser.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help=f"a shared SPARQL 1.1 server (base or /query URL; default ${ENDPOINT_ENV}). "
+        "Credentials come from CMLOPS_KG_ENDPOINT_USER/_PASSWORD or CMLOPS_KG_ENDPOINT_TOKEN",
+    )
+    parser.add_argument(
+        "--store",
+        type=Path,
+        metavar="DIR",
+        help=f"an embedded store kept on disk in DIR (default ${STORE_ENV})",
+    )
+    if timeout:
+        parser.add_argument(
+            "--timeout",
+            type=float,
+            metavar="SECONDS",
+            help="give up on a server that does not answer within this time (default 30)",
+        )
+
+
+def add_endpoint_argument(parser: argparse.ArgumentParser) -> None:
+    """``--endpoint`` for commands that otherwise build an in-memory store (e.g. query)."""
+    parser.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help=f"query a shared SPARQL 1.1 server instead (default ${ENDPOINT_ENV})",
+    )
+
+
+def endpoint_option(endpoint: str | None) -> str | None:
+    """The endpoint asked for by --endpoint or $CMLOPS_KG_ENDPOINT, else None."""
+    return endpoint or os.environ.get(ENDPOINT_ENV) or None
+
+
+def write_output(path: Path, data: bytes) -> None:
+    atomic_write(path, data)
+
+
+def progress_bar(stream: TextIO, label: str, width: int = 30) -> Progress:
+    """A one-line progress bar redrawn at most ten times a second (and at the end)."""
+    last = [0.0]
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - last[0] < 0.1:
+            return
+        last[0] = now
+        filled = int(width * done / total) if total else width
+        stream.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            stream.write("\n")
+        stream.flush()
+
+    return show
+
+
+def show_progress(option: bool | None) -> bool:
+    """--progress / --no-progress, by default when stderr is a terminal."""
+    return option if option is not None else sys.stderr.isatty()

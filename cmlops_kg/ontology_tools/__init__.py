@@ -1,0 +1,1 @@
+"""Tools for the ontology itself: quality checks (``check``), documentation (``docs``), releases."""

@@ -1,0 +1,1 @@
+"""Presenting results: reports (text, Markdown, HTML), tables, chart data, the framework browser."""

@@ -1,0 +1,1 @@
+"""RDF in and out: reading profiles, backend-neutral terms, loading the ontology modules."""

@@ -1,0 +1,8 @@
+"""CI configurations of a repository: providers' parsers and what their jobs run."""
+
+from __future__ import annotations
+
+from cmlops_kg.scanner.ci.model import CiCommand, CiJob, CiParse
+from cmlops_kg.scanner.ci.parse import ci_files, parse_ci
+
+__all__ = ["CiCommand", "CiJob", "CiParse", "ci_files", "parse_ci"]

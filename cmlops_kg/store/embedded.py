@@ -1,0 +1,114 @@
+"""The embedded backend: Oxigraph in-process, in memory or on disk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from cmlops_kg.errors import QueryError
+from cmlops_kg.rdf.ontology import ontology_files
+from cmlops_kg.rdf.terms import from_oxigraph
+from cmlops_kg.sparql.library import QueryFile, bind_parameters, query_file
+from cmlops_kg.store.base import Dataset, GraphStore, Row
+from cmlops_kg.store.inference import inferred_graph
+from cmlops_kg.vocab import ONTOLOGY_GRAPH
+
+
+class EmbeddedStore(GraphStore):
+    """Oxigraph in-process, in memory or on disk (``path``: kept between runs)."""
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self._store = ox.Store(str(path)) if path else ox.Store()
+        self._ontology_loaded = False
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        return self._store
+
+    def load_ontology(self, files: Iterable[Path] | None = None) -> None:
+        graph = ox.NamedNode(ONTOLOGY_GRAPH)
+        quads = [
+            ox.Quad(t.subject, t.predicate, t.object, graph)
+            for path in (files if files is not None else ontology_files())
+            for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+        ]
+        self.update(f"DROP SILENT GRAPH {graph}")  # parsed first: a bad file changes nothing
+        self._store.extend(quads)
+        self._ontology_loaded = True
+
+    def replace_graph(self, graph: str, triples: list[ox.Triple]) -> None:
+        node = ox.NamedNode(graph)
+        quads = [ox.Quad(t.subject, t.predicate, t.object, node) for t in triples]
+        self.drop_graph(inferred_graph(graph))
+        self.drop_graph(graph)
+        self._store.extend(quads)
+
+    def drop_graph(self, graph: str) -> None:
+        node = ox.NamedNode(graph)
+        if self._store.contains_named_graph(node):
+            self._store.remove_graph(node)
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def update(self, sparql: str) -> None:
+        try:
+            self._store.update(sparql)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL update syntax error: {exc}") from exc
+
+    def _run(self, query: QueryFile, params: Mapping[str, object] | None, dataset: Dataset):
+        bindings = bind_parameters(query, params)
+        scope: dict = {"use_default_graph_as_union": True}
+        if dataset is not None:
+            graphs = [ox.NamedNode(g) for g in dataset]
+            scope = {"default_graph": graphs, "named_graphs": graphs or None}
+        try:
+            return self._store.query(
+                query.text,
+                substitutions={ox.Variable(k): v for k, v in bindings.items()},
+                **scope,
+            )
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}", where=str(query.path)) from exc
+
+    def select(
+        self,
+        query: QueryFile | str,
+        params: Mapping[str, object] | None = None,
+        *,
+        dataset: Dataset = None,
+    ) -> list[Row]:
+        qf = query_file(query)
+        result = self._run(qf, params, dataset)
+        if isinstance(result, ox.QueryBoolean):
+            return [{"result": bool(result)}]
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError(f"query {qf.name!r} is a {qf.form} query, not a SELECT")
+        names = [v.value for v in result.variables]
+        return [{n: from_oxigraph(sol[n]) for n in names} for sol in result]
+
+    def construct(
+        self,
+        query: QueryFile | str,
+        params: Mapping[str, object] | None = None,
+        *,
+        dataset: Dataset = None,
+    ) -> list[ox.Triple]:
+        qf = query_file(query)
+        result = self._run(qf, params, dataset)
+        if not isinstance(result, ox.QueryTriples):
+            raise QueryError(f"query {qf.name!r} is a {qf.form} query, not a CONSTRUCT")
+        return list(result)
+
+    def add_triples(self, graph: str, triples: list[ox.Triple]) -> None:
+        node = ox.NamedNode(graph)
+        self._store.extend([ox.Quad(t.subject, t.predicate, t.object, node) for t in triples])
+
+    def export(self, graph: str) -> bytes:
+        return self._store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(graph))
+
+    def close(self) -> None:
+        self._store.flush()

@@ -1,0 +1,75 @@
+"""Where a profile's inferred results live, and the update requests that infer them.
+
+The inference strata (``queries/infer/*.rq``, CONSTRUCT queries run in order) become
+server-side ``INSERT ... WHERE`` operations of one update request, so blank nodes minted by one
+stratum are joined by the next and a load is one transaction on any backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from cmlops_kg.rdf.terms import IRI
+from cmlops_kg.sparql.library import bind_parameters, inference_strata
+from cmlops_kg.sparql.rewrite import construct_as_insert, update_request
+from cmlops_kg.vocab import ONTOLOGY_GRAPH
+
+
+def inferred_graph(graph: str) -> str:
+    """Where the results inferred from a profile graph are kept."""
+    return graph + "/inferred"
+
+
+def profile_dataset(graph: str) -> list[str]:
+    """The graphs a profile's assessment reads: the ontology, the profile, its results."""
+    return [ONTOLOGY_GRAPH, graph, inferred_graph(graph)]
+
+
+def materialise_update(graph: str, assessments: Iterable[str], using: bool = True) -> str:
+    """One update request: drop a profile's inferred graph, then run every stratum into it.
+
+    ``using``: name the profile's dataset in ``USING`` clauses; a remote store sends it as the
+    protocol's ``using-graph-uri`` instead (Oxigraph's server refuses USING when it serves
+    the union of its graphs as the default graph).
+    """
+    return update_request(_strata_operations(graph, inferred_graph(graph), assessments, using))
+
+
+def commit_update(stage: str, graph: str, assessments: Iterable[str], using: bool = True) -> str:
+    """One update request that replaces a profile by a staged copy and infers its results.
+
+    The strata read the staged profile (dataset :func:`commit_dataset`) and write straight
+    into the live inferred graph; the staged triples then move into the live graph. Run as
+    one transaction, it leaves either the old profile with its results or the new one with
+    its results.
+    """
+    target = inferred_graph(graph)
+    operations = _strata_operations(stage, target, assessments, using, target)
+    return update_request(
+        [
+            *operations,
+            f"DROP SILENT GRAPH {ox.NamedNode(graph)}",
+            f"MOVE {ox.NamedNode(stage)} TO {ox.NamedNode(graph)}",
+        ]
+    )
+
+
+def commit_dataset(stage: str, graph: str) -> list[str]:
+    return [ONTOLOGY_GRAPH, stage, inferred_graph(graph)]
+
+
+def _strata_operations(
+    source: str, target: str, assessments: Iterable[str], using: bool, results: str | None = None
+) -> list:
+    """Drop ``target``, then every stratum for every assessment, reading ``source`` (and the
+    results written so far, in ``results`` or ``source``'s inferred graph)."""
+    dataset = [ONTOLOGY_GRAPH, source, results or inferred_graph(source)] if using else []
+    strata = inference_strata()
+    operations: list = [f"DROP SILENT GRAPH {ox.NamedNode(target)}"]
+    for assessment in assessments:
+        for stratum in strata:
+            bindings = bind_parameters(stratum, {"assessment": IRI(assessment)})
+            operations.append(construct_as_insert(stratum.text, target, dataset, bindings))
+    return operations

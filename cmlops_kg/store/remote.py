@@ -1,0 +1,453 @@
+"""The remote backend: a shared SPARQL 1.1 server behind the store interface.
+
+Queries and updates go through SPARQLWrapper (SPARQL 1.1 Protocol); profiles and the ontology
+are uploaded with the Graph Store Protocol over plain HTTP (SPARQLWrapper has none). Query
+parameters are bound with a ``VALUES`` block (SEP-0007 substitution does not exist over the
+protocol); a query scoped to a dataset sends it as ``default-graph-uri``; the inference
+strata run on the server as ``INSERT ... USING ... WHERE``. Any standards-compliant server
+works; the tests run a real ``oxigraph serve``.
+
+Credentials come from the environment only (``CMLOPS_KG_ENDPOINT_USER`` and
+``CMLOPS_KG_ENDPOINT_PASSWORD`` for basic auth, ``CMLOPS_KG_ENDPOINT_TOKEN`` for a bearer
+token). They are never put in URLs, messages, logs or graphs; errors are raised as
+:class:`EndpointError` with a message saying what failed and how to fix it.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.error
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pyoxigraph as ox
+import requests
+from SPARQLWrapper import BASIC, JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+from cmlops_kg.errors import QueryError, StoreError
+from cmlops_kg.rdf.ontology import ontology_files
+from cmlops_kg.rdf.terms import IRI, BNode, literal_value
+from cmlops_kg.sparql.lexer import query_form
+from cmlops_kg.sparql.library import QueryFile, bind_parameters, query_file
+from cmlops_kg.sparql.rewrite import bind_with_values
+from cmlops_kg.store.base import Dataset, GraphStore, Row, is_staging
+from cmlops_kg.store.inference import (
+    commit_dataset,
+    commit_update,
+    inferred_graph,
+    materialise_update,
+    profile_dataset,
+)
+from cmlops_kg.vocab import ONTOLOGY_GRAPH
+
+DEFAULT_TIMEOUT = 30.0
+USER_ENV = "CMLOPS_KG_ENDPOINT_USER"
+PASSWORD_ENV = "CMLOPS_KG_ENDPOINT_PASSWORD"
+TOKEN_ENV = "CMLOPS_KG_ENDPOINT_TOKEN"
+TIMEOUT_ENV = "CMLOPS_KG_ENDPOINT_TIMEOUT"
+UPDATE_ENV = "CMLOPS_KG_UPDATE_ENDPOINT"
+GSP_ENV = "CMLOPS_KG_GSP_ENDPOINT"
+AUTH_FIX = (
+    f"set {USER_ENV} and {PASSWORD_ENV} (basic auth) or {TOKEN_ENV} (bearer token) "
+    "to credentials the server accepts"
+)
+
+
+class EndpointError(StoreError):
+    """The SPARQL server could not be reached, timed out, refused or failed (exit 3)."""
+
+
+@dataclass(frozen=True)
+class EndpointAuth:
+    """Basic or bearer credentials; ``repr`` never shows them."""
+
+    user: str | None = field(default=None, repr=False)
+    password: str | None = field(default=None, repr=False)
+    token: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> EndpointAuth | None:
+        user, password = environ.get(USER_ENV) or None, environ.get(PASSWORD_ENV) or None
+        token = environ.get(TOKEN_ENV) or None
+        if token and (user or password):
+            raise EndpointError(
+                "both a bearer token and a user/password are set for the endpoint",
+                fix=f"set either {TOKEN_ENV} or {USER_ENV}/{PASSWORD_ENV}, not both",
+            )
+        if bool(user) != bool(password):
+            raise EndpointError(
+                "basic auth needs both a user and a password",
+                fix=f"set both {USER_ENV} and {PASSWORD_ENV}",
+            )
+        if not (token or user):
+            return None
+        return cls(user=user, password=password, token=token)
+
+    @property
+    def secrets(self) -> list[str]:
+        return [s for s in (self.password, self.token) if s]
+
+
+@dataclass(frozen=True)
+class EndpointUrls:
+    query: str
+    update: str
+    gsp: str
+
+    @classmethod
+    def from_endpoint(
+        cls, endpoint: str, update: str | None = None, gsp: str | None = None
+    ) -> EndpointUrls:
+        """From a server base URL or its query URL; Oxigraph's layout unless told otherwise
+        (``/query``, ``/update``, ``/store``)."""
+        for url in filter(None, (endpoint, update, gsp)):
+            _check_url(url)
+        parts = urlsplit(endpoint.strip())
+        path = parts.path.rstrip("/")
+        last = path.rsplit("/", 1)[-1]
+        base = path[: -len(last) - 1] if last in {"query", "sparql"} else path
+        query = urlunsplit(
+            parts._replace(path=path if last in {"query", "sparql"} else base + "/query")
+        )
+        default_update = (
+            query if last == "sparql" else urlunsplit(parts._replace(path=base + "/update"))
+        )
+        default_gsp = urlunsplit(parts._replace(path=base + "/store"))
+        return cls(query, update or default_update, gsp or default_gsp)
+
+
+def _check_url(url: str) -> None:
+    parts = urlsplit(url.strip())
+    if parts.username or parts.password:
+        raise EndpointError(
+            "the endpoint URL contains credentials",
+            where=redact_url(url),
+            fix=f"remove them from the URL and {AUTH_FIX}",
+        )
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise EndpointError(
+            "the endpoint must be an http:// or https:// URL",
+            where=redact_url(url),
+            fix="pass e.g. --endpoint http://127.0.0.1:7878 (or its /query URL)",
+        )
+
+
+def redact_url(url: str) -> str:
+    """The URL without any user:password@ part."""
+    parts = urlsplit(url)
+    if parts.username or parts.password:
+        host = parts.hostname or ""
+        netloc = host + (f":{parts.port}" if parts.port else "")
+        parts = parts._replace(netloc=netloc)
+    return urlunsplit(parts)
+
+
+class RemoteStore(GraphStore):
+    """A SPARQL 1.1 server (Protocol + Graph Store Protocol) holding the shared store."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        update_endpoint: str | None = None,
+        gsp_endpoint: str | None = None,
+        auth: EndpointAuth | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        union_default_graph: bool | None = None,
+    ) -> None:
+        self.urls = EndpointUrls.from_endpoint(endpoint, update_endpoint, gsp_endpoint)
+        self.timeout = float(timeout)
+        self._auth = auth
+        self._union = union_default_graph
+        self._http = requests.Session()
+        self._http.trust_env = False  # no proxies or .netrc credentials picked up silently
+        if auth and auth.token:
+            self._http.headers["Authorization"] = f"Bearer {auth.token}"
+        elif auth:
+            self._http.auth = (auth.user or "", auth.password or "")
+
+    @classmethod
+    def from_environment(
+        cls,
+        endpoint: str,
+        *,
+        timeout: float | None = None,
+        environ: Mapping[str, str],
+    ) -> RemoteStore:
+        if timeout is None:
+            raw = environ.get(TIMEOUT_ENV)
+            try:
+                timeout = float(raw) if raw else DEFAULT_TIMEOUT
+            except ValueError as exc:
+                raise EndpointError(
+                    f"{TIMEOUT_ENV}={raw!r} is not a number of seconds", fix="e.g. 30"
+                ) from exc
+        return cls(
+            endpoint,
+            update_endpoint=environ.get(UPDATE_ENV) or None,
+            gsp_endpoint=environ.get(GSP_ENV) or None,
+            auth=EndpointAuth.from_environment(environ),
+            timeout=timeout,
+        )
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.urls.query!r})"
+
+    # -- the SPARQL protocol (SPARQLWrapper) -----------------------------------------------------
+    def _wrapper(self, text: str, form: str, dataset: Dataset = None) -> SPARQLWrapper:
+        sw = SPARQLWrapper(self.urls.query, updateEndpoint=self.urls.update)
+        sw.setMethod(POST)
+        sw.setRequestMethod(URLENCODED)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            sw.setQuery(text)
+        # SPARQLWrapper guesses the form with a regex that words in comments can fool
+        # ("download" reads as LOAD); we know it.
+        sw.queryType = form
+        sw.timeout = self.timeout  # setTimeout() truncates to whole seconds
+        for graph in dataset or ():
+            sw.addParameter("default-graph-uri", graph)
+            sw.addParameter("named-graph-uri", graph)
+        if self._auth and self._auth.token:
+            sw.addCustomHttpHeader("Authorization", f"Bearer {self._auth.token}")
+        elif self._auth:
+            sw.setHTTPAuth(BASIC)
+            sw.setCredentials(self._auth.user, self._auth.password)
+        return sw
+
+    def _send(self, sw: SPARQLWrapper, action: str) -> bytes:
+        url = self.urls.update if sw.isSparqlUpdateRequest() else self.urls.query
+        try:
+            response = sw.query().response
+            return response.read()
+        except SPARQLWrapperException as exc:
+            status = {
+                "QueryBadFormed": 400,
+                "Unauthorized": 401,
+                "EndPointNotFound": 404,
+                "URITooLong": 414,
+                "EndPointInternalError": 500,
+            }.get(type(exc).__name__)
+            raise self._http_error(action, url, status, str(exc)) from None
+        except urllib.error.HTTPError as exc:
+            raise self._http_error(action, url, exc.code, _body(exc)) from None
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, TimeoutError | socket.timeout):
+                raise self._timeout(action, url) from None
+            raise self._unreachable(action, url, str(exc.reason)) from None
+        except TimeoutError:
+            raise self._timeout(action, url) from None
+        except (ConnectionError, OSError) as exc:
+            raise self._unreachable(action, url, exc.__class__.__name__) from None
+
+    def _query(self, text: str, fmt: str, dataset: Dataset, action: str) -> bytes:
+        sw = self._wrapper(text, query_form(text), self._dataset(dataset))
+        sw.setReturnFormat(fmt)
+        return self._send(sw, action)
+
+    def update(self, sparql: str, using: Dataset = None) -> None:
+        sw = self._wrapper(sparql, "INSERT")
+        for graph in using or ():
+            # named graphs too: Oxigraph's server runs MOVE as an INSERT ... WHERE { GRAPH }
+            # over the request's dataset, and without them it would move nothing.
+            sw.addParameter("using-graph-uri", graph)
+            sw.addParameter("using-named-graph-uri", graph)
+        self._send(sw, "update the store")
+
+    def materialise(self, graph: str, assessments: Iterable[str]) -> None:
+        request = materialise_update(graph, assessments, using=False)
+        self.update(request, using=profile_dataset(graph))
+
+    def _commit(self, stage: str, graph: str, assessments: Sequence[str]) -> None:
+        request = commit_update(stage, graph, assessments, using=False)
+        self.update(request, using=commit_dataset(stage, graph))
+
+    # -- the Graph Store Protocol (requests) ------------------------------------------------------
+    def _gsp(self, method: str, graph: str, data: bytes | None = None, **headers: str):
+        action = {"PUT": "upload a graph", "POST": "add to a graph", "GET": "read a graph"}
+        try:
+            response = self._http.request(
+                method,
+                self.urls.gsp,
+                params={"graph": graph},
+                data=data,
+                headers=headers,
+                timeout=self.timeout,
+            )
+        except requests.exceptions.Timeout:
+            raise self._timeout(action[method], self.urls.gsp) from None
+        except requests.exceptions.RequestException as exc:
+            reason = exc.__class__.__name__
+            raise self._unreachable(action[method], self.urls.gsp, reason) from None
+        if response.status_code == 404 and method == "GET":
+            return response
+        if response.status_code >= 400:
+            body = response.text[:500]
+            raise self._http_error(action[method], self.urls.gsp, response.status_code, body)
+        return response
+
+    def _put(self, graph: str, triples: list[ox.Triple]) -> None:
+        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
+        self._gsp("PUT", graph, body, **{"Content-Type": "application/n-triples"})
+
+    # -- errors -----------------------------------------------------------------------------------
+    def _redact(self, text: str) -> str:
+        for secret in self._auth.secrets if self._auth else ():
+            text = text.replace(secret, "***")
+        return text
+
+    def _http_error(self, action: str, url: str, status: int | None, body: str) -> EndpointError:
+        if status in {401, 403}:
+            return EndpointError(
+                f"the endpoint refused access (HTTP {status}) when trying to {action}",
+                where=redact_url(url),
+                fix=AUTH_FIX,
+            )
+        detail = " ".join(self._redact(body).split())[:300]
+        return EndpointError(
+            f"the endpoint failed to {action} (HTTP {status or '?'}): {detail or 'no details'}",
+            where=redact_url(url),
+            fix="check the server's log; nothing was changed by a failed profile load",
+        )
+
+    def _timeout(self, action: str, url: str) -> EndpointError:
+        return EndpointError(
+            f"the endpoint did not answer within {self.timeout:g} s when trying to {action}",
+            where=redact_url(url),
+            fix=f"check the server is healthy, or allow more time with --timeout or {TIMEOUT_ENV}",
+        )
+
+    def _unreachable(self, action: str, url: str, reason: str) -> EndpointError:
+        return EndpointError(
+            f"cannot reach the SPARQL endpoint to {action} ({self._redact(reason)})",
+            where=redact_url(url),
+            fix="start the server, or check --endpoint / CMLOPS_KG_ENDPOINT",
+        )
+
+    # -- the store interface ----------------------------------------------------------------------
+    def load_ontology(self, files: Iterable[Path] | None = None) -> None:
+        triples: list[ox.Triple] = []
+        for path in files if files is not None else ontology_files():
+            triples += ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+        self._put(ONTOLOGY_GRAPH, triples)  # one PUT: the graph is replaced atomically
+
+    def replace_graph(self, graph: str, triples: list[ox.Triple]) -> None:
+        self._put(graph, triples)
+        self.drop_graph(inferred_graph(graph))
+
+    def drop_graph(self, graph: str) -> None:
+        self.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")
+
+    def add_triples(self, graph: str, triples: list[ox.Triple]) -> None:
+        if triples:
+            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+            self._gsp("POST", graph, body, **{"Content-Type": "application/n-triples"})
+
+    def graphs(self) -> list[str]:
+        text = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
+        rows = _rows(self._query(text, JSON, [], "list the graphs"))
+        return sorted(str(r["g"]) for r in rows if isinstance(r["g"], IRI))
+
+    def export(self, graph: str) -> bytes:
+        response = self._gsp("GET", graph, Accept="text/turtle")
+        return b"" if response.status_code == 404 else response.content
+
+    def select(
+        self,
+        query: QueryFile | str,
+        params: Mapping[str, object] | None = None,
+        *,
+        dataset: Dataset = None,
+    ) -> list[Row]:
+        qf = query_file(query)
+        if qf.form not in {"SELECT", "ASK"}:
+            raise QueryError(f"query {qf.name!r} is a {qf.form} query, not a SELECT")
+        text = bind_with_values(qf.text, bind_parameters(qf, params))
+        return _rows(self._query(text, JSON, dataset, f"run the query {qf.name!r}"))
+
+    def construct(
+        self,
+        query: QueryFile | str,
+        params: Mapping[str, object] | None = None,
+        *,
+        dataset: Dataset = None,
+    ) -> list[ox.Triple]:
+        qf = query_file(query)
+        if qf.form not in {"CONSTRUCT", "DESCRIBE"}:
+            raise QueryError(f"query {qf.name!r} is a {qf.form} query, not a CONSTRUCT")
+        text = bind_with_values(qf.text, bind_parameters(qf, params))
+        data = self._query(text, TURTLE, dataset, f"run the query {qf.name!r}")
+        try:
+            return list(ox.parse(data, format=ox.RdfFormat.TURTLE))
+        except SyntaxError as exc:
+            raise EndpointError(f"the endpoint's answer is not valid Turtle ({exc})") from None
+
+    def close(self) -> None:
+        self._http.close()
+
+    # -- which graphs a query sees ----------------------------------------------------------------
+    def _dataset(self, dataset: Dataset) -> Dataset:
+        """The explicit dataset to send: as asked, or -- for a query over the whole store on a
+        server whose default graph is not the union of its graphs -- every profile graph."""
+        if dataset is not None:
+            return list(dataset)
+        if self.union_default_graph():
+            return None
+        return [g for g in self.graphs() if not is_staging(g)]
+
+    def union_default_graph(self) -> bool:
+        """Whether the server's default graph is the union of its named graphs (Fuseki's
+        ``unionDefaultGraph``, ``oxigraph serve --union-default-graph``, Virtuoso, GraphDB)."""
+        if self._union is None:
+            probe = (
+                "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o FILTER (isIRI(?s) && isIRI(?o)) } }"
+                " LIMIT 1"
+            )
+            rows = _rows(self._query(probe, JSON, [], "probe the default graph"))
+            if not rows:
+                return True  # nothing in named graphs yet: the answer makes no difference
+            s, p, o = (ox.NamedNode(str(rows[0][k])) for k in ("s", "p", "o"))
+            ask = f"ASK {{ {s} {p} {o} }}"
+            self._union = bool(
+                _rows(self._query(ask, JSON, [], "probe the default graph"))[0]["result"]
+            )
+        return self._union
+
+
+def _body(exc: urllib.error.HTTPError) -> str:
+    try:
+        return exc.read().decode("utf-8", "replace")
+    except Exception:
+        return ""
+
+
+def _rows(data: bytes) -> list[Row]:
+    """Rows of plain values from SPARQL 1.1 JSON results (the same values as the embedded
+    store gives, see :mod:`cmlops_kg.rdf.terms`)."""
+    try:
+        doc = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise EndpointError(f"the endpoint's answer is not SPARQL JSON results ({exc})") from None
+    if "boolean" in doc:
+        return [{"result": bool(doc["boolean"])}]
+    names = doc.get("head", {}).get("vars", [])
+    return [
+        {n: _value(b[n]) if n in b else None for n in names}
+        for b in doc.get("results", {}).get("bindings", [])
+    ]
+
+
+def _value(binding: Mapping[str, str]) -> object:
+    kind, value = binding.get("type"), binding.get("value", "")
+    if kind == "uri":
+        return IRI(value)
+    if kind == "bnode":
+        return BNode(value)
+    if "xml:lang" in binding:
+        return value
+    return literal_value(value, binding.get("datatype"))

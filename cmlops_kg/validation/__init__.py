@@ -1,0 +1,120 @@
+"""SHACL validation of organisation profiles: one entry point, two engines, one report.
+
+:func:`validate_profile` checks a profile against ``shapes/profile.shapes.ttl`` with the
+ontology's types mixed in, using pySHACL (:mod:`.pyshacl_engine`) or the Rust ``shacl``
+package (:mod:`.rust_engine`, ``pip install 'cmlops-kg[fast]'``); both reports are worded the
+same way (:mod:`.report`). :func:`shacl_engine` picks the engine.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import SH
+
+from cmlops_kg.errors import InputError
+from cmlops_kg.rdf.profiles import Profile, triples_to_rdflib
+from cmlops_kg.resources import SHAPES_DIR
+from cmlops_kg.store.embedded import EmbeddedStore
+from cmlops_kg.validation import pyshacl_engine, rust_engine
+from cmlops_kg.validation.report import (
+    ValidationFinding,
+    ValidationReport,
+    findings_of,
+    format_validation_report,
+    no_assessment_finding,
+    short_node,
+)
+
+__all__ = [
+    "SHACL_ENGINES",
+    "ValidationFinding",
+    "ValidationReport",
+    "format_validation_report",
+    "shacl_engine",
+    "validate_profile",
+]
+
+PROFILE_SHAPES = SHAPES_DIR / "profile.shapes.ttl"
+
+
+@lru_cache(maxsize=1)
+def shapes_graph() -> rdflib.Graph:
+    return rdflib.Graph().parse(PROFILE_SHAPES, format="turtle")
+
+
+@lru_cache(maxsize=1)
+def validation_context() -> tuple[ox.Triple, ...]:
+    """Type and class-hierarchy triples of the ontology (see queries/validation_context.rq)."""
+    store = EmbeddedStore()
+    store.load_ontology()
+    return tuple(store.construct("validation_context"))
+
+
+SHACL_ENGINE_ENV = "CMLOPS_KG_SHACL_ENGINE"
+SHACL_ENGINES = ("pyshacl", "rust", "auto")
+
+
+def shacl_engine(name: str | None = None) -> str:
+    """The engine to validate with: ``name``, else $CMLOPS_KG_SHACL_ENGINE, else pySHACL;
+    ``auto`` picks the Rust engine (PyPI ``shacl``, see :mod:`.rust_engine`) when it
+    is installed."""
+    chosen = (name or os.environ.get(SHACL_ENGINE_ENV) or "pyshacl").strip().lower()
+    if chosen not in SHACL_ENGINES:
+        raise InputError(
+            f"unknown SHACL engine {chosen!r}", fix=f"use one of {', '.join(SHACL_ENGINES)}"
+        )
+    if chosen == "auto":
+        return "rust" if rust_engine.available() else "pyshacl"
+    if chosen == "rust" and not rust_engine.available():
+        raise InputError(
+            "the Rust SHACL engine is not installed",
+            fix="pip install shacl, or choose --shacl-engine pyshacl",
+        )
+    return chosen
+
+
+@lru_cache(maxsize=1)
+def _message_templates() -> tuple[str, ...]:
+    return tuple(str(m) for m in shapes_graph().objects(None, SH.message))
+
+
+@lru_cache(maxsize=1)
+def _context_ntriples() -> bytes:
+    return ox.serialize(list(validation_context()), format=ox.RdfFormat.N_TRIPLES)
+
+
+@lru_cache(maxsize=1)
+def _shapes_text() -> str:
+    return PROFILE_SHAPES.read_text(encoding="utf-8")
+
+
+def validate_profile(profile: Profile, engine: str | None = None) -> ValidationReport:
+    """Validate one profile against the profile shapes, with the ontology's types mixed in."""
+    if shacl_engine(engine) == "rust":
+        conforms, results = rust_engine.validate(
+            profile.triples,
+            _context_ntriples(),
+            _shapes_text(),
+            _message_templates(),
+            short_node,
+        )
+        data = rdflib.Graph()
+        if len(results):  # labels for the findings; not needed when the profile conforms
+            data = profile.to_rdflib()
+            triples_to_rdflib(validation_context(), data)
+    else:
+        data = profile.to_rdflib()
+        triples_to_rdflib(validation_context(), data)
+        conforms, results = pyshacl_engine.validate(data, shapes_graph())
+    findings = findings_of(results, data)
+    if not profile.assessment_iris():
+        conforms = False
+        findings.append(no_assessment_finding(profile.name))
+    findings.sort(
+        key=lambda f: (f.organisation_label or "", f.focus_label, f.path or "", f.message)
+    )
+    return ValidationReport(source=profile.name, conforms=bool(conforms), findings=findings)

@@ -1,0 +1,128 @@
+"""The package's shape: every module imports, the import graph has no cycles, and only the app
+imports Streamlit, Plotly or pandas. The graph is read from the source (ast), counting
+imports inside functions too (a lazy import still ties two modules together), but not those
+under ``if TYPE_CHECKING:`` (annotations only)."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "cmlops_kg"
+APP_ONLY = {"streamlit", "plotly", "pandas"}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _type_checking_nodes(tree: ast.AST) -> set[int]:
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skipped |= {id(n) for stmt in node.body for n in ast.walk(stmt)}
+    return skipped
+
+
+def imports_of(name: str) -> set[str]:
+    """Modules of the package (and top-level third-party names) that ``name`` imports."""
+    path = MODULES[name]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    skipped = _type_checking_nodes(tree)
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{anchor}.{base}" if base else anchor
+            for alias in node.names:
+                sub = f"{base}.{alias.name}"
+                found.add(sub if sub in MODULES else base)
+    return found
+
+
+GRAPH = {name: {m for m in imports_of(name) if m in MODULES and m != name} for name in MODULES}
+
+
+def test_the_import_graph_has_no_cycles():
+    state: dict[str, str] = {}
+    cycles: list[list[str]] = []
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = "open"
+        for nxt in sorted(GRAPH[node]):
+            if state.get(nxt) == "open":
+                cycles.append([*trail[trail.index(nxt) :], nxt])
+            elif nxt not in state:
+                visit(nxt, [*trail, nxt])
+        state[node] = "done"
+
+    for name in sorted(GRAPH):
+        if name not in state:
+            visit(name, [name])
+    assert not cycles, "\n".join(" -> ".join(c) for c in cycles)
+
+
+def test_the_cycle_check_sees_a_cycle():
+    saved = dict(GRAPH)
+    try:
+        GRAPH["cmlops_kg.errors"] = {"cmlops_kg.api"}  # api -> ... -> errors: now a loop
+        with pytest.raises(AssertionError, match=r"cmlops_kg\.errors"):
+            test_the_import_graph_has_no_cycles()
+    finally:
+        GRAPH.clear()
+        GRAPH.update(saved)
+
+
+@pytest.mark.parametrize(
+    "name", [n for n in MODULES if not n.startswith("cmlops_kg.app") and n != "cmlops_kg.__main__"]
+)
+def test_every_library_module_imports_without_the_app_stack(name):
+    third_party = {m.split(".")[0] for m in imports_of(name)}
+    assert not third_party & APP_ONLY, f"{name} imports {third_party & APP_ONLY}"
+    importlib.import_module(name)
+
+
+def test_assess_imports_only_what_it_needs(tmp_path):
+    """The command table loads one command's module: assessing never imports the app, the
+    documentation, the scanner, the remote store or the HTTP stack."""
+    code = (
+        "import sys\n"
+        "from cmlops_kg.cli import main\n"
+        "code = main(['assess', sys.argv[1], '--format', 'json'])\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'streamlit', 'plotly', 'pandas', 'requests', 'SPARQLWrapper', 'owlready2'} "
+        "or m.startswith(('cmlops_kg.app', 'cmlops_kg.scanner', 'cmlops_kg.ontology_tools', "
+        "'cmlops_kg.store.remote')))\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    example = PACKAGE.parent / "examples" / "profiles" / "ledgerly.ttl"
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(example)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "HEAVY []" in done.stderr, done.stderr
+
+
+def test_importing_the_package_is_cheap():
+    code = (
+        "import sys, cmlops_kg; print(sorted(m for m in sys.modules if m.startswith('cmlops_kg')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['cmlops_kg', 'cmlops_kg._version']"
