@@ -27,7 +27,18 @@ from cmlops_kg.rdf.profiles import Profile
 from cmlops_kg.scanner.detect import RUN_BY_CI, Detection, SignalFinding
 from cmlops_kg.scanner.patterns import shorten
 from cmlops_kg.scanner.signals import SignalCatalogue, local
-from cmlops_kg.vocab import CMLOPS
+from cmlops_kg.vocab import (
+    CMLOPS,
+    DCTERMS,
+    EARL,
+    METHODS,
+    MODES,
+    PROV,
+    RDF,
+    RDFS,
+    STATUSES,
+    XSD,
+)
 
 CORROBORATION = 0.05
 MAX_CORROBORATING = 2
@@ -166,12 +177,8 @@ def _quote(v: Verdict) -> str:
 
 
 # -- the profile ----------------------------------------------------------------------------
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
-EARL = "http://www.w3.org/ns/earl#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+DCT = DCTERMS
+MODE_IRIS = {iri.rsplit("#", 1)[-1]: iri for iri in MODES.values()}  # verdicts say "automatic"
 SCANNER_AGENT = "https://w3id.org/cmlops/agent/repository-scanner"
 
 
@@ -210,7 +217,7 @@ def build_profile(
         ox.Triple(asm, rdfs_label, _lit(f"Repository scan of {label}")),
         ox.Triple(asm, _n(CMLOPS + "assesses"), org),
         ox.Triple(asm, _n(DCT + "date"), _lit(date.isoformat(), XSD + "date")),
-        ox.Triple(asm, _n(CMLOPS + "method"), _n(CMLOPS + "method-repository-scan")),
+        ox.Triple(asm, _n(CMLOPS + "method"), _n(METHODS["repository-scan"])),
         ox.Triple(asm, _n(PROV + "wasAssociatedWith"), agent),
         ox.Triple(agent, a, _n(PROV + "Agent")),
         ox.Triple(agent, rdfs_label, _lit(f"cmlops-kg repository scanner {version}")),
@@ -222,13 +229,13 @@ def build_profile(
             ox.Triple(ev, a, _n(CMLOPS + "Evidence")),
             ox.Triple(ev, _n(PROV + "wasGeneratedBy"), asm),
             ox.Triple(ev, _n(CMLOPS + "aboutPractice"), _n(v.practice)),
-            ox.Triple(ev, _n(CMLOPS + "status"), _n(CMLOPS + "status-" + v.status)),
+            ox.Triple(ev, _n(CMLOPS + "status"), _n(STATUSES[v.status])),
             ox.Triple(ev, _n(CMLOPS + "confidence"), _lit(f"{v.confidence:.2f}", XSD + "decimal")),
             ox.Triple(ev, _n(CMLOPS + "justification"), _lit(v.justification)),
             ox.Triple(ev, _n(CMLOPS + "quote"), _lit(v.quote)),
         ]
         if v.mode:
-            t.append(ox.Triple(ev, _n(EARL + "mode"), _n(EARL + v.mode)))
+            t.append(ox.Triple(ev, _n(EARL + "mode"), _n(MODE_IRIS[v.mode])))
         everything = v.findings + v.negatives
         detectors = dict.fromkeys(f"cmlops:{f.signal.name}" for f in everything)
         detectors.update(dict.fromkeys(f"ci:{f.provider}" for f in everything if f.provider))
