@@ -331,3 +331,56 @@ def test_report_to_a_bad_place(tmp_path, capsys, target):
         or "cannot write" in err
         or ".html or .md" in err
     )
+
+
+# -- the read-only guard decides on the parsed query: texts built to fool a keyword scanner ----
+SERVICE = "SERVICE <https://example.org/sparql> { ?s ?p ?o }"
+GUARD_CASES = [
+    # a triple quote in each of two comment lines: a scanner that reads strings before
+    # comments sees one long string between them and misses the SERVICE in the middle
+    ("triple-quote-comments", f"SELECT * WHERE {{\n# '''\n{SERVICE}\n# '''\n}}", "SERVICE"),
+    ("triple-double-quote-comments", f'SELECT * WHERE {{\n# """\n{SERVICE}\n# """\n}}', "SERVICE"),
+    # a quote inside an IRI: not a valid IRI, so the parser refuses the whole text
+    ("iri-with-quote", f'SELECT * WHERE {{ ?s <https://e/a"b> ?o . {SERVICE} }}', "syntax"),
+    ("string-then-iri", f'SELECT * WHERE {{ ?s ?p "a<b" . {SERVICE} }}', "SERVICE"),
+    ("filter-exists", f"SELECT * WHERE {{ ?s ?p ?o FILTER EXISTS {{ {SERVICE} }} }}", "SERVICE"),
+    ("not-exists", f"SELECT * WHERE {{ ?s ?p ?o FILTER NOT EXISTS {{ {SERVICE} }} }}", "SERVICE"),
+    ("lowercase", "select * where { service <https://e/s> { ?s ?p ?o } }", "SERVICE"),
+    ("optional", f"SELECT * WHERE {{ ?s ?p ?o OPTIONAL {{ {SERVICE} }} }}", "SERVICE"),
+    ("union", f"SELECT * WHERE {{ {{ ?s ?p ?o }} UNION {{ {SERVICE} }} }}", "SERVICE"),
+    ("sub-select", f"SELECT * WHERE {{ {{ SELECT ?s WHERE {{ {SERVICE} }} }} }}", "SERVICE"),
+    ("minus", f"SELECT * WHERE {{ ?s ?p ?o MINUS {{ {SERVICE} }} }}", "SERVICE"),
+    ("graph", f"SELECT * WHERE {{ GRAPH ?g {{ {SERVICE} }} }}", "SERVICE"),
+    (
+        "service-variable",
+        "SELECT * WHERE { VALUES ?e { <https://e/s> } SERVICE ?e { ?s ?p ?o } }",
+        "SERVICE",
+    ),
+    ("construct", f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {SERVICE} }}", "SERVICE"),
+    ("ask", f"ASK {{ {SERVICE} }}", "SERVICE"),
+    ("describe", f"DESCRIBE ?s WHERE {{ {SERVICE} }}", "SERVICE"),
+    (
+        "update-after-query",
+        "SELECT * WHERE { ?s ?p ?o } ; INSERT DATA { <https://e/a> <https://e/b> 1 }",
+        "second operation",
+    ),
+    ("update", "DELETE WHERE { ?s ?p ?o }", "Update"),
+    ("load", "LOAD <https://example.org/x.ttl>", "Update"),
+    ("prefix-named-ask", "PREFIX ask: <https://e/> SELECT * WHERE { ?s ask:p ?o }", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"), [c[1:] for c in GUARD_CASES], ids=[c[0] for c in GUARD_CASES]
+)
+def test_the_guard_reads_the_query_as_the_engine_would(text, message):
+    from cmlops_kg.errors import QueryError
+    from cmlops_kg.sparql.guard import ensure_read_only
+
+    if message is None:
+        ensure_read_only(text)  # a plain SELECT: allowed
+        return
+    with pytest.raises(QueryError) as info:
+        ensure_read_only(text)
+    assert message in info.value.what
+    assert info.value.fix

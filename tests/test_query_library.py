@@ -3,13 +3,15 @@ its parameters with kinds, and projects exactly the columns its header lists."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 
 from cmlops_kg.assessment.engine import Assessor
 from cmlops_kg.rdf.profiles import read_profile
 from cmlops_kg.resources import EXAMPLES_DIR
-from cmlops_kg.sparql.library import library
+from cmlops_kg.sparql.library import QueryFile, library
 
 LIBRARY = library()
 NAMES = sorted(LIBRARY)
@@ -71,3 +73,18 @@ def test_parameters_are_projected_so_they_bind_the_same_way_everywhere(name):
     declared = {c.name for c in query.columns}
     for param in query.parameters:
         assert param.name in declared, f"{name}: parameter ?{param.name} is not a column"
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        ("# '''\n# SELECT in a comment\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "CONSTRUCT"),
+        ("PREFIX ask: <https://e/>\nSELECT * WHERE { ?s ask:p ?o }", "SELECT"),
+        ('PREFIX e: <https://e/>\nASK { ?s e:p "SELECT" }', "ASK"),
+        ("DESCRIBE <https://e/x>", "DESCRIBE"),
+        ("INSERT DATA { <https://e/a> <https://e/b> 1 }", "UNKNOWN"),
+    ],
+)
+def test_the_form_comes_from_the_lexer_not_from_words_in_comments(text, form):
+    query = QueryFile("q", Path("q.rq"), text, "q", "")
+    assert query.form == form
