@@ -13,6 +13,7 @@ from pathlib import Path
 from cmlops_kg import api
 from cmlops_kg.assessment.engine import profile_graph_name
 from cmlops_kg.assessment.result import AssessmentResult
+from cmlops_kg.casestudies import find_case_study
 from cmlops_kg.cli.common import add_input_format, write_output
 from cmlops_kg.errors import InputError, ValidationFailed
 from cmlops_kg.present.tables import csv_text, json_text, text_table
@@ -25,15 +26,23 @@ FORMATS = ["table", "json", "markdown"]
 REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 
 
-def _selection_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", type=Path, metavar="FILE", help="profile file")
+def _selection_arguments(parser: argparse.ArgumentParser, example: bool = False) -> None:
+    if example:
+        parser.add_argument("file", type=Path, nargs="?", metavar="FILE", help="profile file")
+        parser.add_argument(
+            "--example",
+            metavar="NAME",
+            help="assess a bundled case study instead of FILE ('cmlops-kg examples' lists them)",
+        )
+    else:
+        parser.add_argument("file", type=Path, metavar="FILE", help="profile file")
     parser.add_argument("--org", help="organisation IRI (needed when the profile has several)")
     parser.add_argument("--assessment", help="assessment IRI (default: the latest)")
 
 
 # -- assess ------------------------------------------------------------------------------------
 def add_assess_arguments(parser: argparse.ArgumentParser) -> None:
-    _selection_arguments(parser)
+    _selection_arguments(parser, example=True)
     parser.add_argument("--format", choices=FORMATS, default="table")
     parser.add_argument(
         "--fail-under",
@@ -110,9 +119,18 @@ def render(result: AssessmentResult, fmt: str) -> str:
     return text_report(result)
 
 
+def _profile_path(file: Path | None, example: str | None) -> Path:
+    if (file is None) == (example is None):
+        raise InputError(
+            "give a profile FILE or --example NAME (one of them)",
+            fix="e.g. cmlops-kg assess profile.ttl, or cmlops-kg assess --example ledgerly",
+        )
+    return file if file is not None else find_case_study(example).path  # type: ignore[arg-type]
+
+
 def run_assess(args: argparse.Namespace) -> int:
     result = assess_file(
-        args.file,
+        _profile_path(args.file, args.example),
         input_format=args.input_format,
         organisation=args.org,
         assessment=args.assessment,
