@@ -42,7 +42,7 @@ def test_every_data_folder_is_listed_and_every_file_ships():
     globs = SETUPTOOLS["package-data"]
     for package in packages:
         assert package_dir(package).is_dir(), package
-    for folder in [*resources.DATA_FOLDERS, "cmlops_kg/present/templates"]:
+    for folder in [*resources.DATA_FOLDERS, "cmlops_kg/present/templates", "cmlops_kg/schemas"]:
         for path in sorted((ROOT / folder).rglob("*")):
             if path.is_dir() or "__pycache__" in path.parts or path.suffix == ".py":
                 continue

@@ -22,7 +22,7 @@ from cmlops_kg.store.embedded import EmbeddedStore
 from cmlops_kg.store.inference import inferred_graph
 from cmlops_kg.validation.report import format_validation_report
 
-FORMATS = ["table", "json", "markdown"]
+FORMATS = ["table", "json", "markdown", "sarif"]
 REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 
 
@@ -107,9 +107,15 @@ def assess_file(
     return result
 
 
-def render(result: AssessmentResult, fmt: str) -> str:
+def render(result: AssessmentResult, fmt: str, source: Path | None = None) -> str:
     if fmt == "json":
-        return json_text(result.to_json())
+        from cmlops_kg.present.contracts import assess_document
+
+        return json_text(assess_document(result))
+    if fmt == "sarif":
+        from cmlops_kg.present.sarif import assessment_sarif
+
+        return json_text(assessment_sarif(result, artifact=_artifact_uri(source)))
     if fmt == "markdown":
         from cmlops_kg.present.report import markdown_report
 
@@ -140,7 +146,7 @@ def run_assess(args: argparse.Namespace) -> int:
     )
     if result is None:
         return 1
-    text = render(result, args.format)
+    text = render(result, args.format, args.file)
     if args.out is not None:
         write_output(args.out, (text.rstrip("\n") + "\n").encode("utf-8"))
     else:
@@ -152,6 +158,16 @@ def run_assess(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+def _artifact_uri(path: Path | None) -> str | None:
+    """The profile as SARIF names it: relative to the working directory when inside it."""
+    if path is None:
+        return None
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_uri()
 
 
 # -- report ------------------------------------------------------------------------------------
