@@ -175,6 +175,8 @@ class SparqlEngine:
                 text = f"{kind}:{r['dimension']}:{r['level']}"
             elif kind == "external":
                 text = f"external:{r['model']}:{r['level']}"
+            elif kind == "obligation":
+                text = f"obligation:{r['obligation']}"
             else:
                 text = f"prerequisite:{r['forPractice']}"
             reasons.setdefault(r["practice"], set()).add(text)
@@ -190,6 +192,7 @@ class SparqlEngine:
         ]
         interfaces = {r["failureMode"]: r["status"] for r in self._rows("interface_guards", a, ds)}
         target = self._target_levels(a, ds)
+        obligations = {r["obligation"]: r["status"] for r in self._rows("obligations", a, ds)}
         return {
             "assessment": a,
             "organisation": org[0]["organisation"] if org else "",
@@ -203,6 +206,7 @@ class SparqlEngine:
             "roadmap": roadmap,
             "interfaces": interfaces,
             "target": target,
+            "obligations": obligations,
         }
 
     def _target_levels(self, a: str, ds: list) -> dict | None:

@@ -28,6 +28,7 @@ STATUS_PARTIAL = CMLOPS["status-partial"]
 DEFAULT_POINTS = 0.5  # Step 1: 0.5 when the governing evidence states no mode
 TOP_LEVEL = 4  # the highest cmlops level; "4 when there is none"
 FIRST_EXTERNAL_PHASE = 3  # Step 8: external models get phases 3, 4, ...
+OBLIGATION_PHASE = 0  # Step 8: phase 0, the obligations that apply
 GUARD_PROPERTIES = (CMLOPS.prevents, CMLOPS.detects, CMLOPS.recovers, CMLOPS.guards)
 
 
@@ -142,6 +143,14 @@ class _Requirement:
     level: str
     practices: tuple[str, ...]
     criteria: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Obligation:
+    iri: str
+    items: tuple[str, ...]  # cmlops:fulfilledBy: practices and criteria, sorted
+    applies_when: frozenset[str]  # context values, any one suffices
+    applicable_from: str | None  # lexical form of cmlops:applicableFrom
 
 
 @dataclass(frozen=True)
@@ -308,6 +317,28 @@ class Oracle:
             if model in self.model_levels:
                 self.model_levels[model].append(level)
         self.target_phase = FIRST_EXTERNAL_PHASE + len(self.model_order)
+        # Step 6: a model that says cmlops:appliesWhen context values is reported only for
+        # assessments that declare one of them. READING: the phase numbers above are a catalogue
+        # fact: such a model keeps its phase (and the target phase stays after it) also in an
+        # assessment it is not reported for; it then simply brings no items.
+        self.model_applies_when: dict[str, frozenset[str]] = {
+            m: frozenset(str(v) for v in g.objects(URIRef(m), CMLOPS.appliesWhen))
+            for m in self.model_order
+        }
+
+        # Step 10: obligations. READING: the instances of cmlops:Obligation itself (no subclass
+        # closure, the class has none); with several cmlops:applicableFrom dates (the ontology
+        # gives one) the earliest counts; a fulfilledBy item that is neither a catalogue
+        # practice nor a catalogue criterion is never met and never possible.
+        self.obligations: dict[str, _Obligation] = {}
+        for node in sorted(set(g.subjects(RDF.type, CMLOPS.Obligation)), key=str):
+            start = _first(g.objects(node, CMLOPS.applicableFrom))
+            self.obligations[str(node)] = _Obligation(
+                iri=str(node),
+                items=tuple(sorted({str(o) for o in g.objects(node, CMLOPS.fulfilledBy)})),
+                applies_when=frozenset(str(o) for o in g.objects(node, CMLOPS.appliesWhen)),
+                applicable_from=None if start is None else str(start),
+            )
 
         # Failure modes and their guards (catalogue practices and criteria only).
         # READING: cmlops:guards itself counts as well as its three subproperties; a guard that
@@ -557,6 +588,9 @@ class _Run:
         # Step 6.
         external = self._external(practices, crit_outcome)
 
+        # Step 10 (before the roadmap: its unmet items are phase 0).
+        obligations = self._obligations(practices, crit_outcome)
+
         # Step 7. READING: after "label" the IRI breaks the last ties, as in the roadmap; the
         # "dimension order" is the dimensions' cmlops:sortOrder.
         open_items = []
@@ -581,7 +615,7 @@ class _Run:
 
         # Step 8.
         roadmap = self._roadmap(
-            practices, dimensions, readiness, limiting, gaps_by_dim, external, target
+            practices, dimensions, readiness, limiting, gaps_by_dim, external, target, obligations
         )
 
         # Step 9.
@@ -607,6 +641,7 @@ class _Run:
             "roadmap": roadmap,
             "interfaces": interfaces,
             "target": target,
+            "obligations": {iri: info["status"] for iri, info in obligations.items()},
         }
 
     def _organisation(self) -> str:
@@ -670,6 +705,9 @@ class _Run:
         }
         result = {}
         for model in o.model_order:
+            wanted = o.model_applies_when[model]
+            if wanted and not (wanted & self.context):
+                continue  # a contextual model the assessment does not declare: not reported
             level, potential = 0, 0
             for lv in o.model_levels[model]:
                 needed = o.level_requirements[lv]
@@ -693,6 +731,56 @@ class _Run:
                 "next_rank": level + 1 if next_levels else None,
             }
         return result
+
+    def _item_state(
+        self, item: str, practices: dict[str, dict], crit: dict[str, _Outcome]
+    ) -> tuple[bool, bool]:
+        """(met, possible-or-excluded) of one item an obligation is fulfilled by (Step 10): a
+        practice is met when satisfied or excluded, a criterion when met or excluded; "possible"
+        here already counts an excluded item."""
+        po = practices.get(item)
+        if po is not None:
+            return po["satisfied"] or po["excluded"], po["possible"] or po["excluded"]
+        co = crit.get(item)
+        if co is not None:
+            excluded = co.state == "excluded"
+            return co.state == "met" or excluded, co.possible or excluded
+        return False, False
+
+    def _obligations(self, practices: dict[str, dict], crit: dict[str, _Outcome]) -> dict:
+        """Step 10: {obligation: {"status": ..., "open_items": [...]}} for every obligation."""
+        # READING: the assessment's date is its (smallest) dcterms:date in the profile; dates
+        # compare by their lexical form, as assessments are ordered. An obligation with an
+        # applicableFrom date does not yet apply to an assessment without a date.
+        date_node = _first(self.profile.objects(self.a, DCTERMS.date))
+        date = None if date_node is None else str(date_node)
+        out: dict[str, dict] = {}
+        for ob in self.o.obligations.values():
+            states = {i: self._item_state(i, practices, crit) for i in ob.items}
+            context_ok = not ob.applies_when or bool(ob.applies_when & self.context)
+            date_ok = ob.applicable_from is None or (
+                date is not None and ob.applicable_from <= date
+            )
+            # READING: an obligation without any fulfilledBy item is not met and not possible
+            # ("unmet" whenever it applies), as the SPARQL engine has it: the catalogue cannot
+            # show that it is fulfilled, and a legal baseline is never met vacuously. It brings
+            # nothing to the roadmap. (Read as a universal over an empty set it would be "met";
+            # the spec does not say so.)
+            if not context_ok:  # the context fails (whatever the date)
+                status = "not-applicable"
+            elif not date_ok:  # only the date fails
+                status = "not-yet-applicable"
+            elif ob.items and all(met for met, _ in states.values()):
+                status = "met"
+            elif ob.items and all(possible for _, possible in states.values()):
+                status = "unknown"
+            else:
+                status = "unmet"
+            out[ob.iri] = {
+                "status": status,
+                "open_items": [i for i in ob.items if not states[i][0]],
+            }
+        return out
 
     def _target(self) -> dict[str, int] | None:
         """The target profile of the assessment: {dimension: rank}, or None without one.
@@ -726,6 +814,7 @@ class _Run:
         gaps_by_dim: dict[str, list[str]],
         external: dict,
         target: dict[str, int] | None,
+        obligations: dict,
     ) -> list[dict]:
         o = self.o
 
@@ -738,6 +827,21 @@ class _Run:
         def add(p: str, phase: int, reason: str) -> None:
             if open_(p):  # satisfied or excluded items never appear
                 base.setdefault(p, set()).add((phase, reason))
+
+        # Phase 0: the practices that an applying, unmet obligation is fulfilled by (a criterion
+        # brings its practice), reason "obligation:<O>". READING: "unmet" here means not met, so
+        # an obligation that is possibly met (status unknown) counts, as unknown gaps and
+        # possible requirements do; and only its items that are not met bring their practice
+        # (step 10: "their unmet items are phase 0"): a criterion that is met or excluded brings
+        # nothing, even when its practice is not satisfied. An item whose practice is satisfied
+        # (an unmet supporting criterion) or excluded never appears, like every item.
+        for iri, info in obligations.items():
+            if info["status"] not in ("unknown", "unmet"):
+                continue
+            for item in info["open_items"]:
+                practice = item if item in o.practices else o.criterion_practice.get(item)
+                if practice is not None:
+                    add(practice, OBLIGATION_PHASE, f"obligation:{iri}")
 
         # Phases 1 and 2: the gaps. Every gap of D at level L + 1 has "dimension:D:L+1"; a gap
         # of a limiting dimension also has "readiness:R+1" (only when R < 4, and then every
@@ -753,9 +857,9 @@ class _Run:
         # (a criterion requirement brings its practice). READING: a missing requirement with
         # alternatives brings the practices of all its alternatives (each would meet it).
         for i, model in enumerate(o.model_order):
-            info = external[model]
-            if info["next_rank"] is None:
-                continue
+            info = external.get(model)
+            if info is None or info["next_rank"] is None:
+                continue  # not reported here (Step 6), or at the top
             for q in info["public"]["missing_for_next"]:
                 req = o.requirements[q]
                 brought = set(req.practices) | {

@@ -36,8 +36,8 @@ NS = "https://w3id.org/cmlops#"
 Run = Callable[..., dict]
 
 
-def _oracle_factory() -> Run:
-    oracle = Oracle(load_turtle(MINI_V2_FILES))
+def _oracle_factory(files: list[Path] = MINI_V2_FILES) -> Run:
+    oracle = Oracle(load_turtle(files))
 
     def run(text: str, assessment: str | None = None) -> dict:
         return oracle.assess(Graph().parse(data=text, format="turtle"), assessment)
@@ -49,6 +49,11 @@ def _oracle_factory() -> Run:
 IMPLEMENTATIONS: dict[str, Callable[[], Run]] = {
     "oracle": _oracle_factory,
     "engine": lambda: engine_factory(MINI_V2_FILES),
+}
+# the same implementations over other ontology files (a test that adds a module of its own)
+IMPLEMENTATIONS_OVER: dict[str, Callable[[list[Path]], Run]] = {
+    "oracle": _oracle_factory,
+    "engine": engine_factory,
 }
 _BUILT: dict[str, Run] = {}
 
@@ -127,10 +132,16 @@ def assessment(
 
 
 def profile(
-    *evidence: str, context: tuple[str, ...] = (), target: str | None = None, extra: str = ""
+    *evidence: str,
+    context: tuple[str, ...] = (),
+    target: str | None = None,
+    extra: str = "",
+    date: str = "2026-03-01",
 ) -> str:
-    """A profile with one assessment ex:a1 (2026-03-01) and the given evidence."""
-    return PREFIXES + assessment(context=context, target=target) + "".join(evidence) + extra
+    """A profile with one assessment ex:a1 (2026-03-01 unless told) and the given evidence."""
+    return (
+        PREFIXES + assessment(date=date, context=context, target=target) + "".join(evidence) + extra
+    )
 
 
 def implemented(*practices: str) -> list[str]:
@@ -293,6 +304,8 @@ def test_everything_implemented_reaches_the_top(assess):
     assert r["external"] == {
         "google-mlops": {"level": 2, "potential": 2, "missing_for_next": []},
         "azure-mlops": {"level": 4, "potential": 4, "missing_for_next": []},
+        # reported: the assessment declares genai-yes; t-llm is implemented
+        "t-llmops": {"level": 1, "potential": 1, "missing_for_next": []},
     }
 
 
@@ -921,7 +934,7 @@ def test_roadmap_prerequisite_takes_the_lowest_phase_of_its_reasons(assess):
     assert [i["practice"] for i in r["roadmap"]] == ["t-ci", "t-dv", "t-ct", "t-reg"]
     assert items["t-ct"] == {
         "practice": "t-ct",
-        "phase": 2,  # its own target reason is phase 5; as t-reg's prerequisite it is phase 2
+        "phase": 2,  # its own target reason is phase 6; as t-reg's prerequisite it is phase 2
         "reasons": ["prerequisite:t-reg", "target:dim-integration:2"],
         "pending": 2,
         "unblocks": 1,
@@ -973,10 +986,11 @@ def test_roadmap_target_phase(assess):
             "pending": 2,
             "unblocks": 0,
         },
-        # beyond the next level, only the target asks for t-fs (phase 3 + two external models)
+        # beyond the next level, only the target asks for t-fs (phase 3 + three external models
+        # with requirements: Google, Azure and t-llmops, which holds its phase 5 unreported)
         {
             "practice": "t-fs",
-            "phase": 5,
+            "phase": 6,
             "reasons": ["target:dim-data:3"],
             "pending": 1,
             "unblocks": 2,
@@ -1036,9 +1050,9 @@ def test_roadmap_never_lists_satisfied_or_excluded_practices(assess):
         ("t-cd", 1),
         ("t-rb", 1),
         ("t-dv", 3),
-        ("t-fs", 5),  # pending 2 (t-dv, t-vc)
-        ("t-ct", 5),  # pending 3 (t-ci, t-dv, t-vc)
-        ("t-reg", 5),  # pending 4
+        ("t-fs", 6),  # pending 2 (t-dv, t-vc)
+        ("t-ct", 6),  # pending 3 (t-ci, t-dv, t-vc)
+        ("t-reg", 6),  # pending 4
     ]  # t-ab (batch rule) and t-llm (no genai) are excluded
 
 
@@ -1142,7 +1156,7 @@ def test_target_declared_in_the_profile(assess):
     assert r["external"]["azure-mlops"]["level"] == 4
     assert [(i["practice"], i["phase"], i["reasons"]) for i in r["roadmap"]] == [
         ("t-reg", 1, ["dimension:dim-delivery:2", "readiness:2", "target:dim-delivery:3"]),
-        ("t-ab", 5, ["target:dim-delivery:3"]),
+        ("t-ab", 6, ["target:dim-delivery:3"]),
     ]
 
 
@@ -1176,3 +1190,513 @@ def test_assessments_on_the_same_date_tie_by_iri(assess):
 def test_a_profile_without_assessment_is_refused(assess):
     with pytest.raises(ValueError):
         assess(PREFIXES)
+
+
+# =================================================================================================
+# Step 6: a model that applies only in a context (t-llmops: appliesWhen genai-yes)
+# =================================================================================================
+
+BASELINE_EXTERNAL = {
+    "google-mlops": {
+        "level": 0,
+        "potential": 2,
+        "missing_for_next": ["t-req-g1-ci", "t-req-g1-snapshots"],
+    },
+    "azure-mlops": {
+        "level": 0,
+        "potential": 4,
+        "missing_for_next": ["t-req-a1-build", "t-req-a1-vc"],
+    },
+}
+# the baseline roadmap (no evidence, 2026-03-01): see test_baseline_roadmap
+BASELINE_ORDER = [("t-vc", 1), ("t-ci", 1), ("t-cd", 1), ("t-rb", 1), ("t-dv", 3)]
+
+
+@pytest.mark.parametrize(
+    ("context", "reported"),
+    [
+        ((), False),
+        (("genai-no",), False),
+        (("serving-online", "risk-high"), False),
+        (("genai-yes",), True),
+        (("serving-batch", "genai-yes"), True),
+    ],
+    ids=["undeclared", "genai-no", "other-values", "genai-yes", "genai-yes-among-others"],
+)
+def test_contextual_model_is_reported_only_when_its_context_is_declared(assess, context, reported):
+    r = assess(profile(context=context))
+    expected = dict(BASELINE_EXTERNAL)
+    if reported:
+        # t-llm is not excluded under genai-yes (its rule is `unless genai-yes`): unknown, so
+        # t-llmops level 1 is possible; azure-l4 (t-llm.evals unknown) stays possible too
+        expected["t-llmops"] = {"level": 0, "potential": 1, "missing_for_next": ["t-req-l1-llm"]}
+    assert r["external"] == expected
+
+
+def test_contextual_model_absent_whatever_its_requirements_say(assess):
+    # genai-no, but the assessor says t-llm is implemented (evidence overrides the rule): the
+    # level would be attained, yet the model is not reported
+    r = assess(profile(ev("t-llm", "implemented"), context=("genai-no",)))
+    assert r["practices"]["t-llm"] == prac("implemented", 0.5)
+    assert r["external"] == BASELINE_EXTERNAL
+    r = assess(profile(ev("t-llm", "implemented"), context=("genai-yes",)))
+    assert r["external"]["t-llmops"] == {"level": 1, "potential": 1, "missing_for_next": []}
+
+
+@pytest.mark.parametrize("genai", ["genai-no", "genai-yes"])
+def test_contextual_model_requirements_bring_items_only_when_reported(assess, genai):
+    r = assess(profile(ev("t-llm", "not-implemented"), context=(genai,)))
+    assert r["practices"]["t-llm"] == prac("not-implemented")
+    order = [(i["practice"], i["phase"]) for i in r["roadmap"]]
+    if genai == "genai-no":
+        # t-llm is open, but no reason asks for it: integration is at 0 (t-llm is level 3) and
+        # Azure is at 0 (azure-l4 is far away); the unreported model brings nothing
+        assert order == BASELINE_ORDER
+        assert "t-llmops" not in r["external"]
+    else:
+        assert r["external"]["t-llmops"] == {
+            "level": 0,
+            "potential": 0,
+            "missing_for_next": ["t-req-l1-llm"],
+        }
+        # phase 3 Google, 4 Azure, 5 t-llmops (sortOrder 3)
+        assert order == [*BASELINE_ORDER, ("t-llm", 5)]
+        assert r["roadmap"][-1] == {
+            "practice": "t-llm",
+            "phase": 5,
+            "reasons": ["external:t-llmops:1"],
+            "pending": 0,
+            "unblocks": 0,
+        }
+
+
+@pytest.mark.parametrize("genai", ["genai-no", "genai-yes"])
+def test_contextual_model_phase_comes_before_the_target_phase(assess, genai):
+    # the target phase is 6 in every assessment (three models with requirements); t-llm also
+    # has a target reason (integration 0 < 3 <= 4), phase 6, and under genai-yes the t-llmops
+    # reason, phase 5, which is lower
+    r = assess(
+        profile(ev("t-llm", "not-implemented"), context=(genai,), target="cmlops:target-uniform-4")
+    )
+    items = {i["practice"]: i for i in r["roadmap"]}
+    if genai == "genai-no":
+        assert items["t-llm"] == {
+            "practice": "t-llm",
+            "phase": 6,
+            "reasons": ["target:dim-integration:4"],
+            "pending": 0,
+            "unblocks": 0,
+        }
+        # phase 6: pending first (t-ab 0, t-llm 0, t-fs 2, t-ct 3, t-reg 4); t-ab and t-llm
+        # tie on pending and rank (3): t-ab unblocks 1, t-llm 0
+        tail = [("t-ab", 6), ("t-llm", 6), ("t-fs", 6), ("t-ct", 6), ("t-reg", 6)]
+    else:
+        assert items["t-llm"] == {
+            "practice": "t-llm",
+            "phase": 5,
+            "reasons": ["external:t-llmops:1", "target:dim-integration:4"],
+            "pending": 0,
+            "unblocks": 0,
+        }
+        tail = [("t-llm", 5), ("t-ab", 6), ("t-fs", 6), ("t-ct", 6), ("t-reg", 6)]
+    assert [(i["practice"], i["phase"]) for i in r["roadmap"]] == [*BASELINE_ORDER, *tail]
+
+
+# =================================================================================================
+# Step 10: obligations
+# =================================================================================================
+#   t-obl-risk     appliesWhen risk-high, from 2026-08-02, fulfilled by t-cd and t-dv.snapshots
+#   t-obl-records  no context,            from 2026-06-01, fulfilled by t-rb and t-vc.repo
+RISK, RECORDS = "t-obl-risk", "t-obl-records"
+LATE = "2026-09-01"  # after both dates
+
+
+def _obligation_reasons(r: dict) -> dict[str, list[str]]:
+    """practice -> its obligation reasons"""
+    return {
+        i["practice"]: [x for x in i["reasons"] if x.startswith("obligation:")]
+        for i in r["roadmap"]
+        if any(x.startswith("obligation:") for x in i["reasons"])
+    }
+
+
+@pytest.mark.parametrize(
+    ("context", "date", "risk", "records"),
+    [
+        # the default test date is before both dates; the risk obligation also lacks its
+        # context, and the context decides first
+        ((), "2026-03-01", "not-applicable", "not-yet-applicable"),
+        (("risk-limited",), "2026-03-01", "not-applicable", "not-yet-applicable"),
+        (("risk-high",), "2026-03-01", "not-yet-applicable", "not-yet-applicable"),
+        (("risk-high",), "2026-05-31", "not-yet-applicable", "not-yet-applicable"),
+        (("risk-high",), "2026-06-01", "not-yet-applicable", "unknown"),  # on its date
+        (("risk-high",), "2026-08-01", "not-yet-applicable", "unknown"),
+        (("risk-high",), "2026-08-02", "unknown", "unknown"),  # on its date
+        (("risk-limited",), LATE, "not-applicable", "unknown"),
+        ((), LATE, "not-applicable", "unknown"),
+        (("serving-online", "risk-high"), LATE, "unknown", "unknown"),
+    ],
+)
+def test_obligation_applies_by_context_and_date(assess, context, date, risk, records):
+    r = assess(profile(context=context, date=date))
+    # every obligation of the ontology is reported, applying or not
+    assert r["obligations"] == {RISK: risk, RECORDS: records}
+    # without evidence an applying obligation is possibly met (every item unknown); only an
+    # applying obligation brings phase-0 items: t-cd and t-dv (t-dv.snapshots) for the risk
+    # obligation, t-rb and t-vc (t-vc.repo) for record keeping
+    expected = {}
+    if risk == "unknown":
+        expected |= {"t-cd": [f"obligation:{RISK}"], "t-dv": [f"obligation:{RISK}"]}
+    if records == "unknown":
+        expected |= {"t-rb": [f"obligation:{RECORDS}"], "t-vc": [f"obligation:{RECORDS}"]}
+    assert _obligation_reasons(r) == expected
+    if not expected:
+        assert all(i["phase"] > 0 for i in r["roadmap"])
+
+
+def test_obligation_with_a_date_does_not_yet_apply_to_an_undated_assessment(assess):
+    text = (
+        PREFIXES
+        + "ex:a1 a cmlops:Assessment ; cmlops:assesses ex:acme ; "
+        + "cmlops:method cmlops:method-audit ; cmlops:inContext cmlops:risk-high .\n"
+    )
+    r = assess(text)
+    assert r["obligations"] == {RISK: "not-yet-applicable", RECORDS: "not-yet-applicable"}
+
+
+@pytest.mark.parametrize(
+    ("evidence", "status"),
+    [
+        # met: the practice satisfied, the criterion met (its practice t-dv is not satisfied:
+        # t-dv.retrieval is unknown; the obligation asks for the criterion only)
+        ([ev("t-cd", "implemented"), ev("t-dv.snapshots", "implemented")], "met"),
+        # excluded items count as met: the practice not applicable with a justification ...
+        (
+            [
+                ev("t-cd", "not-applicable", why="No deployments."),
+                ev("t-dv.snapshots", "implemented"),
+            ],
+            "met",
+        ),
+        # ... and the criterion excluded through its practice's evidence
+        ([ev("t-cd", "implemented"), ev("t-dv", "not-applicable", why="No data.")], "met"),
+        # possibly met: every item possible (or met)
+        ([ev("t-cd", "implemented")], "unknown"),
+        ([ev("t-cd", "unknown"), ev("t-dv.snapshots", "implemented")], "unknown"),
+        ([ev("t-cd.scripted", "unknown"), ev("t-dv.snapshots", "unknown")], "unknown"),
+        # unmet: some item is known not to be in place
+        ([ev("t-cd", "implemented"), ev("t-dv.snapshots", "not-implemented")], "unmet"),
+        ([ev("t-cd", "partial")], "unmet"),  # partial is known, not met; t-dv.snapshots unknown
+        ([ev("t-cd", "planned"), ev("t-dv.snapshots", "implemented")], "unmet"),
+        ([ev("t-cd", "not-applicable")], "unmet"),  # no justification: a "no"
+    ],
+    ids=[
+        "met",
+        "met-practice-excluded",
+        "met-criterion-excluded",
+        "unknown-criterion-silent",
+        "unknown-practice-said-unknown",
+        "unknown-both",
+        "unmet-criterion-no",
+        "unmet-practice-partial",
+        "unmet-practice-planned",
+        "unmet-not-applicable-unjustified",
+    ],
+)
+def test_obligation_met_possibly_met_or_unmet(assess, evidence, status):
+    r = assess(profile(*evidence, context=("risk-high",), date=LATE))
+    assert r["obligations"] == {RISK: status, RECORDS: "unknown"}  # t-rb, t-vc.repo: no evidence
+    if status == "met":
+        # a met obligation brings nothing, not even t-dv, which is not satisfied in the first case
+        assert f"obligation:{RISK}" not in {x for i in r["roadmap"] for x in i["reasons"]}
+
+
+def test_phase_0_comes_first_with_the_prerequisites_of_its_items(assess):
+    # record keeping applies (no context, 2026-09-01), possibly met: t-rb and t-vc (through
+    # t-vc.repo) are phase 0; t-ci comes to phase 0 as t-rb's prerequisite; t-cd stays in phase 1
+    # though its label sorts before t-rb's; the risk obligation lacks its context
+    r = assess(profile(date=LATE))
+    assert r["obligations"] == {RISK: "not-applicable", RECORDS: "unknown"}
+    assert r["roadmap"] == [
+        {
+            "practice": "t-vc",
+            "phase": 0,
+            "reasons": [
+                "dimension:dim-data:1",
+                "external:azure-mlops:1",
+                f"obligation:{RECORDS}",
+                "prerequisite:t-dv",
+                "readiness:1",
+            ],
+            "pending": 0,
+            "unblocks": 4,
+        },
+        {
+            "practice": "t-ci",
+            "phase": 0,
+            "reasons": [
+                "dimension:dim-integration:1",
+                "external:azure-mlops:1",
+                "external:google-mlops:1",
+                "prerequisite:t-cd",
+                "prerequisite:t-rb",
+                "readiness:1",
+            ],
+            "pending": 0,
+            "unblocks": 2,
+        },
+        {
+            "practice": "t-rb",
+            "phase": 0,
+            "reasons": ["dimension:dim-delivery:1", f"obligation:{RECORDS}", "readiness:1"],
+            "pending": 1,
+            "unblocks": 1,
+        },
+        {
+            "practice": "t-cd",
+            "phase": 1,
+            "reasons": ["dimension:dim-delivery:1", "readiness:1"],
+            "pending": 1,
+            "unblocks": 1,
+        },
+        {
+            "practice": "t-dv",
+            "phase": 3,
+            "reasons": ["external:google-mlops:1"],
+            "pending": 1,
+            "unblocks": 4,
+        },
+    ]
+
+
+def test_phase_0_with_both_obligations(assess):
+    # both apply (risk-high, 2026-09-01), both possibly met; t-dv is brought by the criterion
+    # t-dv.snapshots; everything is in phase 0, ordered by pending, rank, unblocks, label
+    r = assess(profile(context=("risk-high",), date=LATE))
+    assert r["obligations"] == {RISK: "unknown", RECORDS: "unknown"}
+    assert r["roadmap"] == [
+        {
+            "practice": "t-vc",
+            "phase": 0,
+            "reasons": [
+                "dimension:dim-data:1",
+                "external:azure-mlops:1",
+                f"obligation:{RECORDS}",
+                "prerequisite:t-dv",
+                "readiness:1",
+            ],
+            "pending": 0,
+            "unblocks": 4,
+        },
+        {
+            "practice": "t-ci",
+            "phase": 0,
+            "reasons": [
+                "dimension:dim-integration:1",
+                "external:azure-mlops:1",
+                "external:google-mlops:1",
+                "prerequisite:t-cd",
+                "prerequisite:t-rb",
+                "readiness:1",
+            ],
+            "pending": 0,
+            "unblocks": 2,
+        },
+        {
+            "practice": "t-cd",
+            "phase": 0,
+            "reasons": ["dimension:dim-delivery:1", f"obligation:{RISK}", "readiness:1"],
+            "pending": 1,
+            "unblocks": 1,
+        },
+        {
+            "practice": "t-rb",
+            "phase": 0,
+            "reasons": ["dimension:dim-delivery:1", f"obligation:{RECORDS}", "readiness:1"],
+            "pending": 1,
+            "unblocks": 1,
+        },
+        {
+            "practice": "t-dv",
+            "phase": 0,
+            "reasons": ["external:google-mlops:1", f"obligation:{RISK}"],
+            "pending": 1,
+            "unblocks": 4,
+        },
+    ]
+
+
+def test_phase_0_prerequisites_come_from_later_phases(assess):
+    # record keeping is met (t-rb satisfied, t-vc.repo met) although t-vc is not satisfied
+    # (t-vc.branch unknown): it brings nothing. The risk obligation is possibly met: t-cd and t-dv
+    # are phase 0, and their prerequisites t-ci and t-vc (otherwise phase-1 gaps) join them.
+    r = assess(
+        profile(
+            ev("t-rb", "implemented"),
+            ev("t-vc.repo", "implemented"),
+            context=("risk-high",),
+            date=LATE,
+        )
+    )
+    assert r["obligations"] == {RISK: "unknown", RECORDS: "met"}
+    assert r["practices"]["t-vc"]["status"] == "partial"
+    assert r["roadmap"] == [
+        {
+            "practice": "t-vc",
+            "phase": 0,
+            "reasons": [
+                "dimension:dim-data:1",
+                "external:azure-mlops:1",
+                "prerequisite:t-dv",
+                "readiness:1",
+            ],
+            "pending": 0,
+            "unblocks": 4,
+        },
+        {
+            "practice": "t-ci",
+            "phase": 0,
+            "reasons": [
+                "dimension:dim-integration:1",
+                "external:azure-mlops:1",
+                "external:google-mlops:1",
+                "prerequisite:t-cd",
+                "readiness:1",
+            ],
+            "pending": 0,
+            "unblocks": 2,
+        },
+        {
+            "practice": "t-cd",
+            "phase": 0,
+            "reasons": ["dimension:dim-delivery:1", f"obligation:{RISK}", "readiness:1"],
+            "pending": 1,
+            "unblocks": 1,
+        },
+        {
+            "practice": "t-dv",
+            "phase": 0,
+            "reasons": ["external:google-mlops:1", f"obligation:{RISK}"],
+            "pending": 1,
+            "unblocks": 4,
+        },
+    ]
+
+
+def test_unmet_obligation_brings_only_its_items_that_are_not_met(assess):
+    # READING (step 10: "their unmet items are phase 0"): the risk obligation is unmet (t-cd is
+    # known missing); its criterion t-dv.snapshots is met, so it does not bring t-dv, although
+    # t-dv is not satisfied (t-dv.retrieval unknown): t-dv stays in phase 2 (a data gap, and
+    # t-ct's prerequisite), with no obligation reason. Record keeping is met.
+    r = assess(
+        profile(
+            *implemented("t-vc", "t-ci", "t-rb"),
+            ev("t-cd", "not-implemented"),
+            ev("t-dv.snapshots", "implemented"),
+            context=("risk-high",),
+            date=LATE,
+        )
+    )
+    assert r["obligations"] == {RISK: "unmet", RECORDS: "met"}
+    assert r["practices"]["t-dv"]["status"] == "partial"
+    assert r["readiness"]["limiting"] == ["dim-delivery"]
+    # Google: level 1 (t-ci, t-dv.snapshots), next needs t-ct; Azure: level 1, next needs t-dv
+    assert r["roadmap"] == [
+        {
+            "practice": "t-cd",
+            "phase": 0,
+            "reasons": ["dimension:dim-delivery:1", f"obligation:{RISK}", "readiness:1"],
+            "pending": 0,
+            "unblocks": 1,
+        },
+        {
+            "practice": "t-dv",
+            "phase": 2,
+            "reasons": ["dimension:dim-data:2", "external:azure-mlops:2", "prerequisite:t-ct"],
+            "pending": 0,
+            "unblocks": 4,
+        },
+        {
+            "practice": "t-ct",
+            "phase": 2,
+            "reasons": ["dimension:dim-integration:2", "external:google-mlops:2"],
+            "pending": 1,
+            "unblocks": 1,
+        },
+    ]
+
+
+def test_satisfied_or_excluded_obligation_items_never_appear(assess):
+    # the risk obligation is unmet through t-dv.snapshots; t-cd is excluded (justified), so it
+    # meets its part and is no item; t-dv is brought to phase 0 with its prerequisite t-vc
+    r = assess(
+        profile(
+            ev("t-cd", "not-applicable", why="No deployments."),
+            ev("t-dv.snapshots", "not-implemented"),
+            context=("risk-high",),
+            date=LATE,
+        )
+    )
+    assert r["obligations"] == {RISK: "unmet", RECORDS: "unknown"}
+    phases = {i["practice"]: i["phase"] for i in r["roadmap"]}
+    assert "t-cd" not in phases
+    assert _obligation_reasons(r) == {
+        "t-dv": [f"obligation:{RISK}"],
+        "t-rb": [f"obligation:{RECORDS}"],
+        "t-vc": [f"obligation:{RECORDS}"],
+    }
+    assert phases["t-dv"] == phases["t-vc"] == 0
+
+
+# Obligations the mini catalogue does not hold, in a module of the test's own: one that nothing
+# fulfils, one that names something outside the catalogue, and one with neither a context nor a
+# date (it always applies).
+EXTRA_OBLIGATIONS = """
+@prefix cmlops: <https://w3id.org/cmlops#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+cmlops:t-obl-empty a cmlops:Obligation ; rdfs:label "T an obligation nothing fulfils" .
+cmlops:t-obl-foreign a cmlops:Obligation ; rdfs:label "T an obligation outside the catalogue" ;
+    cmlops:fulfilledBy cmlops:t-no-such-practice .
+cmlops:t-obl-always a cmlops:Obligation ; rdfs:label "T an obligation without context or date" ;
+    cmlops:fulfilledBy cmlops:t-cd.scripted .
+"""
+
+
+@pytest.fixture(scope="module", params=sorted(IMPLEMENTATIONS_OVER))
+def assess_extra(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Run:
+    path = tmp_path_factory.mktemp("obligations") / "extra_obligations.ttl"
+    path.write_text(EXTRA_OBLIGATIONS, encoding="utf-8")
+    implementation = IMPLEMENTATIONS_OVER[request.param]([*MINI_V2_FILES, path])
+
+    def run(text: str, assessment: str | None = None) -> dict:
+        return _short(implementation(text, assessment))  # type: ignore[return-value]
+
+    return run
+
+
+@pytest.mark.parametrize("scripted", [None, "implemented"])
+def test_obligations_without_items_without_context_or_date(assess_extra, scripted):
+    evidence = [ev("t-cd.scripted", scripted)] if scripted else []
+    r = assess_extra(profile(*evidence))
+    # READING: an obligation that nothing fulfils is unmet whenever it applies (never
+    # vacuously met), and so is one whose only item is not in the catalogue; neither brings a
+    # roadmap item. t-obl-always applies on any date in any context.
+    assert r["obligations"] == {
+        RISK: "not-applicable",
+        RECORDS: "not-yet-applicable",
+        "t-obl-empty": "unmet",
+        "t-obl-foreign": "unmet",
+        "t-obl-always": "met" if scripted else "unknown",
+    }
+    if scripted:
+        assert _obligation_reasons(r) == {}
+    else:
+        # t-cd (through t-cd.scripted) is phase 0, and t-ci with it as its prerequisite
+        assert _obligation_reasons(r) == {"t-cd": ["obligation:t-obl-always"]}
+        assert [(i["practice"], i["phase"]) for i in r["roadmap"]] == [
+            ("t-ci", 0),
+            ("t-cd", 0),
+            ("t-vc", 1),
+            ("t-rb", 1),
+            ("t-dv", 3),
+        ]
