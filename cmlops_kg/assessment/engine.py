@@ -3,7 +3,8 @@
 All inference is SPARQL from the query library (``queries/infer`` materialises, the other
 queries read); this module only selects the organisation and assessment, runs the queries on
 whichever :class:`~cmlops_kg.store.base.GraphStore` it is given, and shapes the rows into the
-documented result (:mod:`cmlops_kg.assessment.result`).
+documented result (:mod:`cmlops_kg.assessment.result`). The semantics are
+docs/maturity-model.md.
 """
 
 from __future__ import annotations
@@ -11,26 +12,49 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterable
 
 from cmlops_kg.assessment.result import (
+    TOP_LEVEL,
     AssessmentResult,
+    ContextValue,
     DimensionLevel,
     ExternalLevel,
+    FailureModeStatus,
     Gap,
     HistoryPoint,
+    InterfaceReport,
+    MissingRequirement,
+    ObligationStatus,
+    OpenQuestion,
     Outcome,
+    Readiness,
+    Reason,
     RoadmapItem,
+    RoadmapPhase,
     Source,
+    Target,
 )
 from cmlops_kg.errors import SelectionError
 from cmlops_kg.rdf.profiles import Profile, ProfileSource, as_profile
 from cmlops_kg.store.base import GraphStore
 from cmlops_kg.store.embedded import EmbeddedStore
 
+LOPSIDED_SPREAD = 2
+
 
 def profile_graph_name(profile: Profile) -> str:
     digest = hashlib.sha256(profile.name.encode("utf-8")).hexdigest()[:16]
     return f"urn:cmlops:profile:{digest}"
+
+
+def _local(iri: object) -> str:
+    text = str(iri)
+    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _status_key(iri: object) -> str:
+    return _local(iri).removeprefix("status-")
 
 
 class Assessor:
@@ -96,41 +120,48 @@ class Assessor:
         summary: bool = False,
     ) -> AssessmentResult:
         """The documented result; ``summary``: levels, external levels (without what is
-        missing for their next level) and gaps only -- the roadmap query alone costs more than
-        all of those together."""
+        missing for their next level) and gaps only, for portfolios of many teams."""
         row = self.choose_assessment(organisation, assessment)
         iri = str(row["assessment"])
-        params = {"assessment": iri}
-        overall = self.overall(iri)
+        dimensions = self.dimensions(iri)
+        readiness = self.readiness(iri, dimensions)
+        external = self.external(iri, missing=not summary)
+        context, target = ([], None) if summary else self.context(iri)
+        outcomes = [] if summary else self.outcomes(iri, year)
         return AssessmentResult(
             organisation=str(row["organisation"]),
             label=str(row["organisationLabel"] or row["organisation"]),
             assessment=iri,
             date=_date(row["date"]),
             method=str(row["methodLabel"]) if row["methodLabel"] else None,
-            overall_level=int(overall["level"]),
-            overall_label=str(overall["levelLabel"]),
-            limiting_dimensions=sorted(str(overall["limitingDimensions"]).split("; ")),
-            dimensions=self.dimensions(iri),
-            external_levels=self._external(params, missing=not summary),
+            readiness=readiness,
+            dimensions=dimensions,
+            external_levels=external,
             gaps=self.gaps(iri),
-            roadmap=[] if summary else self.roadmap(iri),
+            open_questions=[] if summary else self.open_questions(iri),
+            roadmap=[] if summary else self.roadmap(iri, readiness, external, target),
+            interfaces=[] if summary else self.interfaces(iri),
+            context=context,
+            target=target,
+            obligations=[] if summary else self.obligations(iri),
             history=[] if summary else self.history(str(row["organisation"])),
-            outcomes=[] if summary else self.outcomes(iri, year),
-            practices=[] if summary else self.store.select("practice_status", params),
+            outcomes=outcomes,
+            benchmark_year=_benchmark_year(outcomes),
+            practices=[] if summary else self._select("practice_status", iri),
+            criteria=[] if summary else self._select("criterion_status", iri),
         )
 
+    def _select(self, name: str, assessment: str) -> list[dict]:
+        return self.store.select(name, {"assessment": assessment})
+
     # -- one method per question of the query library --------------------------------------
-    def overall(self, assessment: str) -> dict:
-        rows = self.store.select("overall_level", {"assessment": assessment})
+    def dimensions(self, assessment: str) -> list[DimensionLevel]:
+        rows = self._select("dimension_levels", assessment)
         if not rows:
             raise SelectionError(
                 f"no results for assessment {assessment}",
                 fix="the ontology may be missing; run 'cmlops-kg check'",
             )
-        return rows[0]
-
-    def dimensions(self, assessment: str) -> list[DimensionLevel]:
         return [
             DimensionLevel(
                 iri=str(r["dimension"]),
@@ -138,14 +169,45 @@ class Assessor:
                 notation=str(r["notation"]) if r["notation"] is not None else None,
                 level=int(r["level"]),
                 level_label=str(r["levelLabel"]),
+                potential=int(r["potential"]),
+                potential_label=str(r["potentialLabel"]),
+                target=int(r["target"]) if r["target"] is not None else None,
                 score=float(r["score"]),
                 max_score=float(r["maxScore"]),
                 percent=float(r["percent"]),
                 implemented=int(r["implemented"]),
                 applicable=int(r["applicable"]),
+                unknown=int(r["unknown"]),
             )
-            for r in self.store.select("dimension_levels", {"assessment": assessment})
+            for r in rows
         ]
+
+    def readiness(self, assessment: str, dimensions: list[DimensionLevel]) -> Readiness:
+        rows = self._select("overall_level", assessment)
+        if not rows:
+            raise SelectionError(
+                f"no results for assessment {assessment}",
+                fix="the ontology may be missing; run 'cmlops-kg check'",
+            )
+        r = rows[0]
+        limiting_iris = sorted(str(r["limitingDimensions"] or "").split())
+        labels = {d.iri: d.label for d in dimensions}
+        limiting = [labels.get(i, _local(i)) for i in limiting_iris]
+        level, highest = int(r["level"]), int(r["highest"])
+        lopsided = highest - level >= LOPSIDED_SPREAD
+        return Readiness(
+            level=level,
+            label=str(r["levelLabel"]),
+            potential=int(r["potential"]),
+            potential_label=str(r["potentialLabel"]),
+            limiting_dimensions=limiting,
+            limiting_iris=limiting_iris,
+            highest=highest,
+            lopsided=lopsided,
+            summary=readiness_summary(
+                level, str(r["levelLabel"]), int(r["potential"]), limiting, dimensions, lopsided
+            ),
+        )
 
     def gaps(self, assessment: str) -> list[Gap]:
         return [
@@ -157,51 +219,156 @@ class Assessor:
                 practice=str(r["practice"]),
                 label=str(r["practiceLabel"]),
                 status=str(r["statusLabel"]),
+                status_key=_status_key(r["status"]),
             )
-            for r in self.store.select("gaps", {"assessment": assessment})
+            for r in self._select("gaps", assessment)
         ]
 
-    def roadmap(self, assessment: str) -> list[RoadmapItem]:
+    def external(self, assessment: str, missing: bool = True) -> dict[str, ExternalLevel]:
+        gaps: dict[str, list[MissingRequirement]] = {}
+        for r in self._select("external_level_gaps", assessment) if missing else []:
+            gaps.setdefault(str(r["model"]), []).append(_missing(r))
+        found = {}
+        for r in self._select("external_levels", assessment):
+            model = str(r["model"])
+            key = _local(model).removesuffix("-mlops")
+            found[key] = ExternalLevel(
+                model=model,
+                model_label=str(r["modelLabel"]),
+                notation=str(r["modelNotation"]) if r["modelNotation"] else None,
+                level=int(r["level"]),
+                level_iri=str(r["levelIri"]),
+                label=str(r["levelLabel"]),
+                potential=int(r["potential"]),
+                potential_label=str(r["potentialLabel"]),
+                next_level=int(r["level"]) + 1 if r["nextLevel"] is not None else None,
+                next_label=str(r["nextLabel"]) if r["nextLabel"] is not None else None,
+                missing_for_next=_dedupe_missing(gaps.get(model, [])),
+            )
+        return found
+
+    def open_questions(self, assessment: str) -> list[OpenQuestion]:
+        unknown: dict[str, list[str]] = {}
+        for r in self._select("criterion_status", assessment):
+            if r["state"] == "unknown" and r["required"] and str(r["criterion"]) != str(
+                r["practice"]
+            ):
+                unknown.setdefault(str(r["practice"]), []).append(str(r["label"]))
         return [
-            RoadmapItem(
-                position=i + 1,
+            OpenQuestion(
                 practice=str(r["practice"]),
                 label=str(r["label"]),
                 dimension=str(r["dimension"]),
                 dimension_label=str(r["dimensionLabel"]),
                 level=int(r["level"]),
-                pending_prerequisites=int(r["pendingPrerequisites"]),
-                unblocks=int(r["unblocks"]),
-                why=_sentences(str(r["why"])),
-                sources=_sources(str(r["sources"] or "")),
+                blocks_readiness=bool(r["blocksReadiness"]),
+                unknown_criteria=int(r["unknownCriteria"]),
+                question=str(r["question"]) if r["question"] else None,
+                criteria=unknown.get(str(r["practice"]), []),
             )
-            for i, r in enumerate(self.store.select("roadmap", {"assessment": assessment}))
+            for r in self._select("open_questions", assessment)
         ]
 
-    def _external(self, params: dict, missing: bool = True) -> dict[str, ExternalLevel]:
-        rows = self.store.select("external_level_gaps", params) if missing else []
-        missing_for: dict[tuple[str, int], list[str]] = {}
-        for r in rows:
-            missing_for.setdefault((str(r["model"]), int(r["level"])), []).append(
-                str(r["practiceLabel"])
+    def roadmap(
+        self,
+        assessment: str,
+        readiness: Readiness,
+        external: dict[str, ExternalLevel],
+        target: Target | None,
+    ) -> list[RoadmapPhase]:
+        reasons: dict[str, list[Reason]] = {}
+        for r in self._select("roadmap_reasons", assessment):
+            reasons.setdefault(str(r["practice"]), []).append(_reason(r))
+        not_met: dict[str, list[str]] = {}
+        for r in self._select("criterion_status", assessment):
+            if r["state"] in ("not-met", "unknown") and str(r["criterion"]) != str(r["practice"]):
+                not_met.setdefault(str(r["practice"]), []).append(str(r["label"]))
+        items = []
+        for position, r in enumerate(self._select("roadmap", assessment), start=1):
+            mine = sorted(
+                reasons.get(str(r["practice"]), []),
+                key=lambda x: (x.phase, _KIND_ORDER.get(x.kind, 9), x.text),
             )
-        found = {}
-        for r in self.store.select("external_levels", params):
-            model = str(r["model"])
-            key = model.rsplit("#", 1)[-1].removesuffix("-mlops")
-            level = int(r["level"])
-            found[key] = ExternalLevel(
-                model=model,
-                model_label=str(r["modelLabel"]),
-                level=level,
-                level_iri=str(r["levelIri"]),
-                label=str(r["levelLabel"]),
-                missing_for_next=sorted(missing_for.get((model, level + 1), [])),
+            items.append(
+                RoadmapItem(
+                    position=position,
+                    phase=int(r["phase"]),
+                    practice=str(r["practice"]),
+                    label=str(r["label"]),
+                    dimension=str(r["dimension"]),
+                    dimension_label=str(r["dimensionLabel"]),
+                    level=int(r["level"]),
+                    status=str(r["statusLabel"]),
+                    status_key=_status_key(r["status"]),
+                    pending_prerequisites=int(r["pendingPrerequisites"]),
+                    unblocks=int(r["unblocks"]),
+                    reasons=mine,
+                    unlocks=_unlocks(mine),
+                    why=_why(mine),
+                    missing_criteria=not_met.get(str(r["practice"]), []),
+                    sources=_sources(str(r["sources"] or "")),
+                )
             )
-        return found
+        return _phases(items, readiness, external, target)
+
+    def interfaces(self, assessment: str) -> list[InterfaceReport]:
+        reports: dict[str, InterfaceReport] = {}
+        for r in self._select("interface_guards", assessment):
+            key = str(r["interface"])
+            report = reports.setdefault(
+                key,
+                InterfaceReport(
+                    key, str(r["interfaceLabel"]), str(r["fromPipeline"]), str(r["toPipeline"]), []
+                ),
+            )
+            report.failure_modes.append(
+                FailureModeStatus(
+                    failure_mode=str(r["failureMode"]),
+                    label=str(r["failureModeLabel"]),
+                    status=str(r["status"]),
+                    status_label=str(r["statusLabel"]),
+                    guards_in_place=_split(r["guardsInPlace"]),
+                    missing_guards=_split(r["missingGuards"]),
+                )
+            )
+        return list(reports.values())
+
+    def obligations(self, assessment: str) -> list[ObligationStatus]:
+        return [
+            ObligationStatus(
+                obligation=str(r["obligation"]),
+                label=str(r["label"]),
+                reference=str(r["reference"]) if r["reference"] else None,
+                role=str(r["role"]) if r["role"] else None,
+                applicable_from=_date(r["from"]),
+                status=str(r["status"]),
+                missing=_split(r["missing"]),
+                source=Source(str(r["sourceLabel"]), str(r["sourceUrl"]) if r["sourceUrl"] else None)
+                if r["sourceLabel"]
+                else None,
+            )
+            for r in self._select("obligations", assessment)
+        ]
+
+    def context(self, assessment: str) -> tuple[list[ContextValue], Target | None]:
+        values, target, levels = [], None, {}
+        for r in self._select("assessment_context", assessment):
+            if r["kind"] == "context":
+                values.append(
+                    ContextValue(
+                        str(r["factor"]), str(r["factorLabel"]), str(r["value"]), str(r["label"])
+                    )
+                )
+            elif r["kind"] == "target":
+                target = target or Target(str(r["value"]), str(r["label"]), levels)
+                if r["dimension"] is not None:
+                    dim = str(r["dimension"])
+                    levels[dim] = max(int(r["level"]), levels.get(dim, 0))
+        return values, target
 
     def outcomes(self, assessment: str, year: int | None = None) -> list[Outcome]:
-        """Metric observations with their DORA cluster (``year``: survey year, default newest)."""
+        """Metric observations with their DORA cluster (``year``: survey year, default the
+        newest year that publishes thresholds; one year for the whole assessment)."""
         rows = self.store.select("outcomes", {"assessment": assessment, "year": year})
         return [
             Outcome(
@@ -226,24 +393,180 @@ class Assessor:
         for r in self.store.select("history", {"organisation": organisation}):
             key = str(r["assessment"])
             point = points.setdefault(
-                key, HistoryPoint(key, _date(r["date"]), int(r["overallLevel"]), {})
+                key,
+                HistoryPoint(
+                    key, _date(r["date"]), int(r["overallLevel"]), int(r["potentialLevel"]), {}
+                ),
             )
             point.dimensions[str(r["dimensionLabel"])] = int(r["level"])
         return sorted(points.values(), key=lambda p: (p.date or "", p.assessment))
+
+
+# -- words -------------------------------------------------------------------------------------
+def readiness_summary(
+    level: int,
+    label: str,
+    potential: int,
+    limiting: list[str],
+    dimensions: list[DimensionLevel],
+    lopsided: bool,
+) -> str:
+    """The headline in words: the profile first when it is lopsided, never a bare label
+    ("Monitoring and feedback 4, Delivery and deployment 0 — readiness 0, limited by ...")."""
+    name = label.split(" - ", 1)[-1]
+    upto = f", up to {potential} once the unknowns are answered" if potential > level else ""
+    if len(limiting) == len(dimensions) > 1:
+        return f"every dimension is at level {level} — readiness {level} ({name}){upto}"
+    readiness = f"readiness {level} ({name}), limited by {_and(limiting)}{upto}"
+    if lopsided:
+        highest = max(dimensions, key=lambda d: d.level)
+        lowest = next(d for d in dimensions if d.label in limiting)
+        return f"{highest.label} {highest.level}, {lowest.label} {lowest.level} — {readiness}"
+    return _capital(readiness)
+
+
+def _and(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+_KIND_ORDER = {
+    "obligation": 0,
+    "readiness": 1,
+    "dimension": 2,
+    "external": 3,
+    "target": 4,
+    "prerequisite": 5,
+}
+
+
+def _reason(r: dict) -> Reason:
+    kind = str(r["kind"])
+    level = int(r["level"]) if r["level"] is not None else None
+    texts = {
+        "readiness": lambda: f"raises readiness to level {level}",
+        "dimension": lambda: f"raises {r['dimensionLabel']} to level {level}",
+        "external": lambda: f"needed for {r['modelNotation'] or r['modelLabel']} level {level}",
+        "target": lambda: f"needed for the target {r['dimensionLabel']} level {level}",
+        "prerequisite": lambda: f"prerequisite of {r['forPracticeLabel']}",
+        "obligation": lambda: f"needed to meet {r['obligationLabel']}",
+    }
+    return Reason(
+        kind=kind,
+        phase=int(r["phase"]),
+        text=texts.get(kind, lambda: kind)(),
+        level=level,
+        dimension=str(r["dimension"]) if r["dimension"] is not None else None,
+        model=str(r["model"]) if r["model"] is not None else None,
+        for_practice=str(r["forPractice"]) if r["forPractice"] is not None else None,
+    )
+
+
+def _unlocks(reasons: Iterable[Reason]) -> list[str]:
+    return [r.text.removeprefix("raises ").removeprefix("needed for ") for r in reasons
+            if r.kind != "prerequisite"]
+
+
+MAX_NAMED_DEPENDANTS = 3
+
+
+def _why(reasons: list[Reason]) -> str:
+    """Why an item is on the roadmap, in one or two sentences: what needs it first (a few
+    named, the rest counted), then what it raises or is needed for."""
+    dependants = sorted({r.text.removeprefix("prerequisite of ") for r in reasons
+                         if r.kind == "prerequisite"})
+    others = [r.text for r in reasons if r.kind != "prerequisite"]
+    parts = []
+    if dependants:
+        named = dependants[:MAX_NAMED_DEPENDANTS]
+        more = len(dependants) - len(named)
+        rest = f" and {more} more" if more else ""
+        parts.append(f"Prerequisite of {_and(named) if not more else ', '.join(named)}{rest}.")
+    if others:
+        parts.append(_capital("; ".join(dict.fromkeys(others))) + ".")
+    return " ".join(parts)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _phases(
+    items: list[RoadmapItem],
+    readiness: Readiness,
+    external: dict[str, ExternalLevel],
+    target: Target | None,
+) -> list[RoadmapPhase]:
+    """Group the ordered items into their phases, with titles a reader can act on."""
+    by_number: dict[int, list[RoadmapItem]] = {}
+    for item in items:
+        by_number.setdefault(item.phase, []).append(item)
+    models = sorted(external.values(), key=lambda e: e.model)
+    titles = {0: "meet the obligations that apply"}
+    if readiness.level < TOP_LEVEL:
+        titles[1] = (
+            f"reach readiness level {readiness.level + 1}: "
+            f"raise {_and(readiness.limiting_dimensions)} to level {readiness.level + 1}"
+        )
+    titles[2] = "raise the other dimensions to their next level"
+    for item in items:
+        for reason in item.reasons:
+            if reason.kind == "external" and reason.phase not in titles:
+                model = next((m for m in models if m.model == reason.model), None)
+                name = (model.notation or model.model_label) if model else "the external model"
+                titles[reason.phase] = f"reach {name} level {reason.level}"
+            if reason.kind == "target" and reason.phase not in titles:
+                titles[reason.phase] = "reach the target profile" + (
+                    f" ({target.label})" if target else ""
+                )
+    phases = []
+    for shown, number in enumerate(sorted(by_number), start=1):
+        title = titles.get(number, "further steps")
+        phases.append(RoadmapPhase(number, f"Phase {shown} — {title}", by_number[number]))
+    return phases
+
+
+def _missing(r: dict) -> MissingRequirement:
+    source = None
+    if r["sourceLabel"] or r["sourceUrl"]:
+        source = Source(str(r["sourceLabel"] or r["sourceUrl"]), str(r["sourceUrl"] or "") or None)
+    return MissingRequirement(
+        requirement=str(r["requirement"]),
+        practice=str(r["practice"]),
+        practice_label=str(r["practiceLabel"]),
+        criterion=str(r["criterion"]) if r["criterion"] is not None else None,
+        criterion_label=str(r["criterionLabel"]) if r["criterionLabel"] is not None else None,
+        status="unknown" if r["possible"] else "missing",
+        quote=str(r["quote"]) if r["quote"] is not None else None,
+        section=str(r["section"]) if r["section"] is not None else None,
+        source=source,
+        reading_note=str(r["readingNote"]) if r["readingNote"] is not None else None,
+    )
+
+
+def _dedupe_missing(items: list[MissingRequirement]) -> list[MissingRequirement]:
+    """One entry per requirement and item (a requirement encoding several statements comes
+    back once per statement; the first quote is kept)."""
+    seen: dict[tuple, MissingRequirement] = {}
+    for item in items:
+        seen.setdefault((item.requirement, item.practice, item.criterion), item)
+    return sorted(seen.values(), key=lambda m: (m.practice_label, m.criterion_label or ""))
+
+
+def _benchmark_year(outcomes: list[Outcome]) -> int | None:
+    years = {o.benchmark_year for o in outcomes if o.benchmark_year is not None}
+    return max(years) if years else None
+
+
+def _split(text: object) -> list[str]:
+    return sorted({p for p in str(text or "").split("; ") if p})
 
 
 def _date(value: object) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value) if value else None
-
-
-def _sentences(text: str) -> str:
-    """The roadmap's reasons in a fixed order (SPARQL leaves GROUP_CONCAT order open):
-    what the practice is a prerequisite of first, then the level it is required for."""
-    parts = [p.strip() + "." for p in text.split(". ") if p.strip(" .")]
-    parts = [p.replace("..", ".") for p in parts]
-    return " ".join(sorted(set(parts), key=lambda p: (not p.startswith("Prerequisite"), p)))
 
 
 _SOURCE_REF = re.compile(r"^(.*?)(?: <([^>]*)>)?$")

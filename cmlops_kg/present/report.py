@@ -1,178 +1,389 @@
-"""Assessment reports: plain text (the CLI's table), Markdown, or self-contained HTML (an inline
-SVG chart, no scripts)."""
+"""Assessment reports: plain text (the CLI's table), Markdown, or self-contained HTML (inline SVG
+charts, no scripts, nothing fetched).
+
+All three say the same things in the same order: the profile first (proven and potential level
+per dimension, the readiness worded so that a lopsided profile reads as lopsided), what the next
+Google and Azure levels still need with the published sentence behind it, the open questions,
+the roadmap in phases, the failure modes left unguarded per pipeline interface, outcomes and
+history. Text from profiles is escaped for its sink (terminal, Markdown, HTML).
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import jinja2
 
-from cmlops_kg.assessment.result import AssessmentResult
+from cmlops_kg.assessment.result import (
+    TOP_LEVEL,
+    AssessmentResult,
+    ExternalLevel,
+    RoadmapItem,
+    Source,
+)
 from cmlops_kg.present.tables import text_table
 from cmlops_kg.resources import TEMPLATES_DIR
 
-MAX_LEVEL = 4
+MAX_LEVEL = TOP_LEVEL
+NEXT_ACTIONS = 3
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def safe_url(url: str | None) -> str | None:
+    """A URL a report may link to: http, https or mailto only (never javascript: or data:)."""
+    if not url:
+        return None
+    text = str(url).strip()
+    return text if text.lower().startswith(SAFE_SCHEMES) else None
+
+
+def terminal(text: object) -> str:
+    """Text for a terminal: control characters (ESC, OSC, CR, bidi overrides) removed."""
+    return _CONTROL.sub("", str(text)).replace("\n", " ")
+
+
+def md(text: object) -> str:
+    """Text for Markdown: every character Markdown or HTML would interpret is escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", terminal(text))
+
+
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
     autoescape=jinja2.select_autoescape(["html", "j2"]),
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_ENV.filters["safe_url"] = safe_url
 
 
 @dataclass(frozen=True)
 class Bar:
+    """One dimension in the level chart: proven bar, potential extension, target mark."""
+
     label: str
     level: int
+    potential: int
+    target: int | None
     percent: float
     y: int
     width: int
+    potential_width: int
+    limiting: bool
 
 
 def level_bars(result: AssessmentResult, scale: int = 80, row: int = 34) -> list[Bar]:
     """Chart data for the per-dimension level chart (plain values the tests can inspect)."""
+    limiting = set(result.readiness.limiting_iris)
     return [
-        Bar(d.label, d.level, d.percent, y=i * row, width=d.level * scale)
+        Bar(
+            d.label,
+            d.level,
+            d.potential,
+            d.target,
+            d.percent,
+            y=i * row,
+            width=d.level * scale,
+            potential_width=(d.potential - d.level) * scale,
+            limiting=d.iri in limiting,
+        )
         for i, d in enumerate(result.dimensions)
     ]
 
 
-def markdown_report(result: AssessmentResult) -> str:
+# -- shared content ------------------------------------------------------------------------------
+def headline(result: AssessmentResult) -> str:
+    summary = result.readiness.summary
+    return summary[:1].upper() + summary[1:] + "."
+
+
+def next_actions(result: AssessmentResult, n: int = NEXT_ACTIONS) -> list[RoadmapItem]:
+    return result.roadmap_items[:n]
+
+
+def external_line(e: ExternalLevel) -> str:
+    name = e.notation or e.model_label
+    upto = f", up to {e.potential}" if e.potential > e.level else ""
+    return f"{name} level {e.level} ({e.label}){upto}"
+
+
+def change_since_previous(result: AssessmentResult) -> str | None:
+    """In words, how the profile moved since the previous assessment, if there is one."""
+    points = [p for p in result.history if p.assessment != result.assessment]
+    current = next((p for p in result.history if p.assessment == result.assessment), None)
+    earlier = [p for p in points if current is None or (p.date or "") <= (current.date or "")]
+    if current is None or not earlier:
+        return None
+    previous = earlier[-1]
+    moved = [
+        f"{name} {previous.dimensions[name]} → {level}"
+        for name, level in current.dimensions.items()
+        if name in previous.dimensions and previous.dimensions[name] != level
+    ]
+    readiness = (
+        f"readiness {previous.overall_level} → {current.overall_level}"
+        if previous.overall_level != current.overall_level
+        else f"readiness unchanged at {current.overall_level}"
+    )
+    detail = "; ".join(moved) if moved else "no dimension changed"
+    return f"Since {previous.date}: {readiness}; {detail}."
+
+
+def open_questions_line(result: AssessmentResult) -> str | None:
+    r = result.readiness
+    blocking = [q for q in result.open_questions if q.blocks_readiness]
+    if r.potential <= r.level and not result.open_questions:
+        return None
+    if r.potential > r.level:
+        return (
+            f"Proven readiness {r.level}, up to {r.potential}: {len(blocking)} practice"
+            f"{'s need' if len(blocking) != 1 else ' needs'} an answer before readiness can be "
+            f"proven higher."
+        )
+    n = len(result.open_questions)
+    return (
+        f"{n} practice{'s are' if n != 1 else ' is'} unknown; answering "
+        f"{'them' if n != 1 else 'it'} may raise a dimension's proven level."
+    )
+
+
+@dataclass(frozen=True)
+class Need:
+    """One requirement an external level still needs: its alternatives joined by "or"."""
+
+    what: str
+    status: str
+    quote: str | None
+    section: str | None
+    source: Source | None
+
+
+def needs(e: ExternalLevel) -> list[Need]:
+    grouped: dict[str, list] = {}
+    for m in e.missing_for_next:
+        grouped.setdefault(m.requirement, []).append(m)
+    out = []
+    for items in grouped.values():
+        names = [m.criterion_label or m.practice_label for m in items]
+        what = names[0] if len(names) == 1 else "one of: " + " or ".join(names)
+        status = "unknown" if any(m.status == "unknown" for m in items) else "missing"
+        first = items[0]
+        out.append(Need(what, status, first.quote, first.section, first.source))
+    return sorted(out, key=lambda n: n.what.lower())
+
+
+def all_sources(result: AssessmentResult) -> list[tuple[str, str | None]]:
+    seen: dict[str, str | None] = {}
+    for item in result.roadmap_items:
+        for s in item.sources:
+            seen.setdefault(s.label, safe_url(s.url))
+    for e in result.external_levels.values():
+        for m in e.missing_for_next:
+            if m.source is not None:
+                seen.setdefault(m.source.label, safe_url(m.source.url))
+    return sorted(seen.items())
+
+
+# -- plain text ------------------------------------------------------------------------------------
+def text_report(result: AssessmentResult) -> str:
+    t = terminal
+    name = t(result.label)
+    name = name if len(name) <= 120 else name[:119] + "…"
     lines = [
-        f"# ML delivery maturity: {result.label}",
+        f"{name} — assessment of {result.date or 'unknown date'}"
+        + (f" ({t(result.method)})" if result.method else ""),
+        t(headline(result)),
+    ]
+    if result.context:
+        lines.append("Context: " + "; ".join(f"{c.factor_label}: {c.label}" for c in result.context))
+    if result.target:
+        lines.append(f"Target: {t(result.target.label)}")
+    ext = "; ".join(external_line(e) for e in result.external_levels.values())
+    lines += [f"External levels: {ext or 'none'}", ""]
+    lines.append(
+        text_table(
+            [
+                {
+                    "dimension": d.label,
+                    "proven": d.level,
+                    "potential": d.potential,
+                    **({"target": "" if d.target is None else d.target} if result.target else {}),
+                    "score": f"{d.score:g}/{d.max_score:g}",
+                    "unknown": d.unknown,
+                }
+                for d in result.dimensions
+            ]
+        )
+    )
+    for e in result.external_levels.values():
+        if e.next_level is None or not e.missing_for_next:
+            continue
+        lines += ["", f"What {e.notation or e.model_label} level {e.next_level} still needs:"]
+        for n in needs(e):
+            quote = f' — "{t(n.quote)}"' if n.quote else ""
+            lines.append(f"  - {t(n.what)} [{n.status}]{quote}")
+    questions = open_questions_line(result)
+    if questions:
+        lines += ["", questions]
+        for q in result.open_questions[:10]:
+            mark = "*" if q.blocks_readiness else " "
+            lines.append(f"  {mark} {t(q.label)} [{t(q.dimension_label)}, L{q.level}]")
+        if len(result.open_questions) > 10:
+            lines.append(f"    … and {len(result.open_questions) - 10} more")
+    lines += ["", f"Roadmap ({len(result.roadmap_items)} practices):"]
+    for phase in result.roadmap:
+        lines.append(f"  {phase.title}")
+        for item in phase.items:
+            lines.append(
+                f"    {item.position:2}. {t(item.label)} [{t(item.dimension_label)}, L{item.level};"
+                f" now {item.status}]"
+            )
+            lines.append(f"        why: {t(item.why)}")
+    unguarded = [
+        (i.label, f.label) for i in result.interfaces for f in i.failure_modes
+        if f.status == "unguarded"
+    ]
+    if unguarded:
+        lines += ["", f"Unguarded failure modes ({len(unguarded)}):"]
+        lines += [f"  - {iface}: {fm}" for iface, fm in unguarded]
+    if result.outcomes:
+        lines += ["", f"Outcomes (DORA {result.benchmark_year or 'no benchmark'}):"]
+        for o in result.outcomes:
+            cluster = o.cluster_label or "no band for this value"
+            lines.append(f"  - {o.label}: {o.value:g} {o.unit} → {cluster}")
+    change = change_since_previous(result)
+    if change:
+        lines += ["", change]
+    return "\n".join(lines)
+
+
+# -- Markdown --------------------------------------------------------------------------------------
+def _md_sources(sources: list[Source]) -> str:
+    return "; ".join(
+        f"[{md(s.label)}]({safe_url(s.url)})" if safe_url(s.url) else md(s.label) for s in sources
+    )
+
+
+def markdown_report(result: AssessmentResult) -> str:
+    r = result.readiness
+    lines = [
+        f"# ML delivery maturity: {md(result.label)}",
         "",
-        f"Assessment of {result.date or 'unknown date'}"
-        + (f" by {result.method}" if result.method else "")
-        + f" (`{result.assessment}`).",
+        f"Assessment of {md(result.date or 'unknown date')}"
+        + (f" by {md(result.method)}" if result.method else "")
+        + ".",
         "",
-        f"**Overall level: {result.overall_level} — {result.overall_label}** "
-        f"({result.weakest_link}).",
+        "## Summary",
+        "",
+        f"**{md(headline(result))}**",
         "",
     ]
-    if result.external_levels:
-        lines.append(
-            "Equivalent external levels: "
-            + "; ".join(
-                f"{e.model_label}: **{e.level}** ({e.label})"
-                for e in result.external_levels.values()
-            )
-            + "."
-        )
+    ext = "; ".join(md(external_line(e)) for e in result.external_levels.values())
+    if ext:
+        lines += [f"External levels: {ext}.", ""]
+    if result.context:
+        lines += [
+            "Context: " + "; ".join(f"{md(c.factor_label)}: {md(c.label)}" for c in result.context)
+            + ".",
+            "",
+        ]
+    change = change_since_previous(result)
+    if change:
+        lines += [md(change), ""]
+    actions = next_actions(result)
+    if actions:
+        lines += ["Next actions:", ""]
+        lines += [f"1. **{md(i.label)}** — {md(i.why)}" for i in actions]
         lines.append("")
     lines += [
-        "## Levels per dimension",
+        "## Profile",
         "",
-        "| Dimension | Level | Chart | Score | % |",
-        "|---|---:|---|---:|---:|",
+        "| Dimension | Proven | Potential | Target | Score | Unknown |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for d in result.dimensions:
-        chart = "█" * d.level + "░" * (MAX_LEVEL - d.level)
-        score = f"{d.score:g} / {d.max_score:g}"
-        lines.append(f"| {d.label} | {d.level} | `{chart}` | {score} | {d.percent:g}% |")
-    lines += ["", f"## Gaps ({len(result.gaps)})", ""]
-    if result.gaps:
-        lines += ["| Dimension | Next level | Practice | Status now |", "|---|---:|---|---|"]
-        lines += [
-            f"| {g.dimension_label} | {g.next_level} | {g.label} | {g.status} |"
-            for g in result.gaps
-        ]
-    else:
-        lines.append("No gaps: every dimension is at the top level.")
-    lines += ["", "## Roadmap", ""]
-    for item in result.roadmap:
+        target = "" if d.target is None else str(d.target)
         lines.append(
-            f"{item.position}. **{item.label}** ({item.dimension_label}, level "
-            f"{item.level}) — {item.why}"
+            f"| {md(d.label)} | {d.level} | {d.potential} | {target} | {d.score:g} / "
+            f"{d.max_score:g} | {d.unknown} |"
         )
-        if item.sources:
-            refs = "; ".join(f"[{s.label}]({s.url})" if s.url else s.label for s in item.sources)
-            lines.append(f"   Sources: {refs}")
+    for e in result.external_levels.values():
+        lines += ["", f"## {md(e.notation or e.model_label)}: level {e.level}", ""]
+        lines.append(f"{md(e.label)}" + (f", up to level {e.potential}." if e.potential > e.level else "."))
+        if e.next_level is not None and e.missing_for_next:
+            lines += ["", f"Level {e.next_level} ({md(e.next_label)}) still needs:", ""]
+            for n in needs(e):
+                quote = f' — "{md(n.quote)}"' if n.quote else ""
+                lines.append(f"- {md(n.what)} ({n.status}){quote}")
+    questions = open_questions_line(result)
+    if questions:
+        lines += ["", "## Open questions", "", md(questions), ""]
+        lines += [
+            f"- {md(q.label)} ({md(q.dimension_label)}, level {q.level})"
+            + (" — blocks readiness" if q.blocks_readiness else "")
+            for q in result.open_questions
+        ]
+    lines += ["", "## Roadmap", ""]
+    if not result.roadmap:
+        lines.append("Nothing to do: every dimension is at the top level.")
+    for phase in result.roadmap:
+        lines += [f"### {md(phase.title)}", ""]
+        for item in phase.items:
+            lines.append(
+                f"{item.position}. **{md(item.label)}** ({md(item.dimension_label)}, level "
+                f"{item.level}; now {md(item.status)}) — {md(item.why)}"
+            )
+            if item.sources:
+                lines.append(f"   Sources: {_md_sources(item.sources)}")
+        lines.append("")
+    if result.interfaces:
+        lines += ["## Pipeline interfaces", "", "| Interface | Failure mode | Status |", "|---|---|---|"]
+        for i in result.interfaces:
+            for f in i.failure_modes:
+                lines.append(f"| {md(i.label)} | {md(f.label)} | {md(f.status_label)} |")
+        lines.append("")
     if result.outcomes:
         lines += [
-            "",
-            "## Outcomes",
+            f"## Outcomes (DORA {result.benchmark_year or '—'})",
             "",
             "| Metric | Value | Period | Cluster |",
             "|---|---:|---|---|",
         ]
         for o in result.outcomes:
             period = f"{o.period_start or ''}–{o.period_end or ''}".strip("–")
-            cluster = f"{o.cluster_label} (DORA {o.benchmark_year})" if o.cluster_label else "—"
-            lines.append(f"| {o.label} | {o.value:g} {o.unit} | {period} | {cluster} |")
+            lines.append(
+                f"| {md(o.label)} | {o.value:g} {md(o.unit)} | {period} | "
+                f"{md(o.cluster_label or 'no band for this value')} |"
+            )
+        lines.append("")
     if len(result.history) > 1:
-        lines += ["", "## History", "", "| Date | Overall level |", "|---|---:|"]
-        lines += [f"| {p.date} | {p.overall_level} |" for p in result.history]
-    sources = _all_sources(result)
+        lines += ["## History", "", "| Date | Readiness | Potential |", "|---|---:|---:|"]
+        lines += [f"| {p.date} | {p.overall_level} | {p.potential_level} |" for p in result.history]
+        lines.append("")
+    sources = all_sources(result)
     if sources:
-        lines += ["", "## Sources", ""]
-        lines += [f"- [{label}]({url})" if url else f"- {label}" for label, url in sources]
-    return "\n".join(lines) + "\n"
+        lines += ["## Sources", ""]
+        lines += [f"- [{md(label)}]({url})" if url else f"- {md(label)}" for label, url in sources]
+    return "\n".join(lines).rstrip() + "\n"
 
 
-def _all_sources(result: AssessmentResult) -> list[tuple[str, str | None]]:
-    seen: dict[str, str | None] = {}
-    for item in result.roadmap:
-        for s in item.sources:
-            seen.setdefault(s.label, s.url)
-    return sorted(seen.items())
-
-
+# -- HTML ------------------------------------------------------------------------------------------
 def html_report(result: AssessmentResult) -> str:
     bars = level_bars(result)
     return _ENV.get_template("report.html.j2").render(
         r=result,
+        headline=headline(result),
+        actions=next_actions(result),
+        change=change_since_previous(result),
+        questions=open_questions_line(result),
+        external_line=external_line,
         bars=bars,
         max_level=MAX_LEVEL,
         scale=80,
         row=34,
         chart_height=max(1, len(bars)) * 34 + 30,
-        sources=_all_sources(result),
+        sources=all_sources(result),
+        needs=needs,
     )
-
-
-def text_report(result: AssessmentResult) -> str:
-    """The assessment as the CLI's table output (``cmlops-kg assess``)."""
-    ext = ", ".join(f"{e.model_label}: level {e.level}" for e in result.external_levels.values())
-    name = result.label if len(result.label) <= 120 else result.label[:119] + "…"
-    lines = [
-        f"{name} — assessment of {result.date or 'unknown date'}"
-        + (f" ({result.method})" if result.method else ""),
-        f"Overall level: {result.overall_level} ({result.overall_label}); {result.weakest_link}",
-        f"Equivalent external levels: {ext or 'none'}",
-        "",
-        text_table(
-            [
-                {
-                    "dimension": d.label,
-                    "level": d.level,
-                    "score": f"{d.score:g}/{d.max_score:g}",
-                    "percent": f"{d.percent:g}%",
-                }
-                for d in result.dimensions
-            ]
-        ),
-        "",
-        f"Gaps ({len(result.gaps)}):",
-    ]
-    lines += [
-        f"  - {g.dimension_label} → L{g.next_level}: {g.label} ({g.status})" for g in result.gaps
-    ]
-    lines += ["", "Roadmap:"]
-    for item in result.roadmap:
-        lines.append(f"  {item.position:2}. {item.label} [{item.dimension_label}, L{item.level}]")
-        lines.append(f"      why: {item.why}")
-        if item.sources:
-            lines.append("      sources: " + "; ".join(s.label for s in item.sources))
-    if result.outcomes:
-        lines += ["", "Outcomes:"]
-        for o in result.outcomes:
-            cluster = (
-                f"{o.cluster_label} (DORA {o.benchmark_year})"
-                if o.cluster_label
-                else "no benchmark"
-            )
-            lines.append(f"  - {o.label}: {o.value:g} {o.unit} → {cluster}")
-    if len(result.history) > 1:
-        lines += ["", "History:"]
-        lines += [f"  {p.date}: level {p.overall_level}" for p in result.history]
-    return "\n".join(lines)

@@ -80,7 +80,7 @@ def assessment_sarif(
     """The SARIF log of one assessment. ``artifact``: the file every result points at (the
     profile assessed); ``locations``: per practice IRI, a better place (where a scan found
     partial evidence)."""
-    roadmap = {item.practice: item for item in result.roadmap}
+    roadmap = {item.practice: item for item in result.roadmap_items}
     rules: list[dict] = []
     index: dict[str, int] = {}
     results = []
