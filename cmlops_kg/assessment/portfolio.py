@@ -103,17 +103,22 @@ class TeamResult:
     assessments: int
     overall_level: int
     overall_label: str
+    potential_level: int
+    lopsided: bool
     limiting_dimensions: list[str]
     dimensions: dict[str, int]
+    potential_dimensions: dict[str, int]
     external_levels: dict[str, int]
+    external_potential: dict[str, int]
     gaps: list[TeamGap]
 
     def flat(self) -> dict[str, object]:
-        """One table/CSV row."""
+        """One table/CSV row (proven levels; the potential readiness beside the readiness)."""
         return {
             "organisation": self.label,
             "date": self.date,
-            "overall": self.overall_level,
+            "readiness": self.overall_level,
+            "potential": self.potential_level,
             **self.dimensions,
             **{k: v for k, v in self.external_levels.items()},
             "gaps": len(self.gaps),
@@ -139,9 +144,13 @@ def assess_organisation(store: GraphStore, entry: OrganisationEntry) -> TeamResu
         assessments=entry.assessments,
         overall_level=result.overall_level,
         overall_label=result.overall_label,
+        potential_level=result.readiness.potential,
+        lopsided=result.readiness.lopsided,
         limiting_dimensions=result.limiting_dimensions,
         dimensions={d.notation or d.label: d.level for d in result.dimensions},
+        potential_dimensions={d.notation or d.label: d.potential for d in result.dimensions},
         external_levels={key: e.level for key, e in result.external_levels.items()},
+        external_potential={key: e.potential for key, e in result.external_levels.items()},
         gaps=[
             TeamGap(g.dimension_label, g.next_level, g.practice, g.label, g.status)
             for g in result.gaps
