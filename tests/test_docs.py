@@ -21,9 +21,10 @@ from cmlops_kg.cli import main
 from cmlops_kg.errors import InputError
 from cmlops_kg.files import write_tree
 from cmlops_kg.ontology_tools.docs import DOCS_MARKER, PAGES, build_site, write_site
-from cmlops_kg.rdf.ontology import ontology_graph
+from cmlops_kg.rdf.ontology import ontology_files, ontology_graph
 from cmlops_kg.resources import QC_DIR, QUERIES_DIR, ROOT
 from cmlops_kg.sparql.library import library
+from cmlops_kg.store.embedded import EmbeddedStore
 from cmlops_kg.vocab import CMLOPS
 
 CM = rdflib.Namespace(CMLOPS)
@@ -39,6 +40,7 @@ class Element:
     tag: str
     text: list[str] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)
+    ancestors: tuple[str, ...] = ()  # ids of the elements it is inside, outermost first
 
     @property
     def plain(self) -> str:
@@ -63,11 +65,11 @@ class Page(HTMLParser):
         self.hidden_inputs: list[dict] = []
         self.inputs: list[dict] = []
         self.event_handlers: list[str] = []
-        self._stack: list[tuple[str, Element | None]] = []
+        self._stack: list[tuple[str, Element | None, str | None]] = []
         self._anchor: tuple[str, list[str]] | None = None
 
     def _active(self) -> list[Element]:
-        return [el for _, el in self._stack if el is not None]
+        return [el for _, el, _ in self._stack if el is not None]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attr = dict(attrs)
@@ -75,7 +77,8 @@ class Page(HTMLParser):
         element = None
         if attr.get("id"):
             self.ids.append(attr["id"])
-            element = self.elements[attr["id"]] = Element(tag)
+            ancestors = tuple(i for _, _, i in self._stack if i)
+            element = self.elements[attr["id"]] = Element(tag, ancestors=ancestors)
         if tag == "a" and attr.get("href"):
             self.links.append(attr["href"])
             self._anchor = (attr["href"], [])
@@ -86,7 +89,7 @@ class Page(HTMLParser):
         if tag == "input":
             self.inputs.append(attr)
         if tag not in VOID_TAGS:
-            self._stack.append((tag, element))
+            self._stack.append((tag, element, attr.get("id")))
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "a" and self._anchor:
@@ -96,7 +99,7 @@ class Page(HTMLParser):
                 el.links.append((href, text))
             self._anchor = None
         while self._stack:
-            open_tag, _ = self._stack.pop()
+            open_tag, _, _ = self._stack.pop()
             if open_tag == tag:
                 break
 
@@ -111,6 +114,9 @@ class Page(HTMLParser):
 class Site:
     root: Path
     pages: dict[str, Page]
+
+    def html(self, page: str) -> str:
+        return (self.root / page).read_text(encoding="utf-8")
 
     def element(self, anchor: str) -> tuple[str, Element]:
         found = [
@@ -146,6 +152,26 @@ def local(iri: rdflib.term.Node) -> str:
     return str(iri)[len(CMLOPS) :]
 
 
+def asked_by(graph: rdflib.Graph, requirement: rdflib.URIRef) -> list[rdflib.URIRef]:
+    """What a crosswalk requirement asks for (several: alternatives)."""
+    return sorted(
+        set(graph.objects(requirement, CM.requiresPractice))
+        | set(graph.objects(requirement, CM.requiresCriterion))
+    )
+
+
+def natural(text: object) -> tuple:
+    return tuple(
+        (0, int(p), "") if p.isdigit() else (1, 0, p.lower())
+        for p in re.split(r"(\d+)", str(text))
+        if p
+    )
+
+
+def squash(text: object) -> str:
+    return " ".join(str(text).split())
+
+
 def practices(graph: rdflib.Graph) -> list[rdflib.URIRef]:
     found = set(graph.subjects(RDF.type, CM.DevOpsPractice)) | set(
         graph.subjects(RDF.type, CM.MLOpsPractice)
@@ -159,12 +185,18 @@ def test_site_has_every_page_and_its_assets(site):
         assert (site.root / page.file).is_file()
     assert (site.root / "style.css").is_file()
     assert (site.root / "filter.js").is_file()
+    names = [p.file for p in PAGES]
+    for page in ("interfaces.html", "context.html", "obligations.html", "external.html"):
+        assert page in names
+    for name, page in site.pages.items():
+        assert page.ids, f"{name} has no anchors"
+        assert "<h1>" in site.html(name), name
     assert json.loads((site.root / DOCS_MARKER).read_text())["kind"] == "docs"
 
 
 def test_every_practice_has_its_anchor_on_the_practice_page(site, graph):
     found = practices(graph)
-    assert len(found) == 94
+    assert len(found) >= 94
     ids = set(site.pages["practices.html"].ids)
     missing = [local(p) for p in found if local(p) not in ids]
     assert not missing, f"practices without an anchor: {missing}"
@@ -246,12 +278,14 @@ def test_practice_sections_show_level_dimension_relations_crosswalk_and_sources(
         assert el.link_texts(f"index.html#{local(level)}") == {str(graph.value(level, RDFS.label))}
         assert f"index.html#{local(dimension)}" in hrefs
         assert f"index.html#{local(graph.value(practice, CM.inPhase))}" in hrefs
-        for prop in (CM.extends, CM.requires, CM.inPipeline, CM.secures):
+        for prop in (CM.extends, CM.requires, CM.inPipeline, CM.prevents, CM.detects):
             for target in graph.objects(practice, prop):
                 target_page = (
-                    "practices.html" if prop in (CM.extends, CM.requires) else "index.html"
+                    "practices.html" if prop in (CM.extends, CM.requires) else "interfaces.html"
                 )
                 assert f"{target_page}#{local(target)}" in hrefs, (practice, prop, target)
+        rationale = graph.value(practice, CM.rationale)
+        assert rationale is None or " ".join(str(rationale).split()) in el.plain, practice
         for criterion in graph.objects(practice, CM.mapsTo):
             href = f"external.html#{local(criterion)}"
             assert href in hrefs, (practice, criterion)
@@ -304,12 +338,8 @@ def test_the_index_shows_the_header_metadata_and_the_framework(site, graph):
     )
     order = [i for i in page.ids if i.startswith("phase-")]
     assert order == [local(p) for p in phases]
-    for iface in graph.subjects(RDF.type, CM.PipelineInterface):
-        el = page.elements[local(iface)]
-        for practice in graph.subjects(CM.secures, iface):
-            assert f"practices.html#{local(practice)}" in el.hrefs()
-        for artefact in graph.objects(iface, CM.carries):
-            assert f"index.html#{local(artefact)}" in el.hrefs()
+    for section in ("sec-judging", "sec-pipelines", "sec-levels", "sec-dimensions"):
+        assert section in page.ids
     for level in graph.subjects(RDF.type, CM.MaturityLevel):
         assert local(level) in page.ids
     for dimension in graph.subjects(RDF.type, CM.Dimension):
@@ -331,8 +361,10 @@ def test_external_page_reads_the_crosswalk_backwards(site, graph):
     assert checked > 20
     for level in graph.subjects(RDF.type, CM.ExternalLevel):
         el = page.elements[local(level)]
-        for practice in graph.objects(level, CM.requiresPractice):
-            assert f"practices.html#{local(practice)}" in el.hrefs()
+        for requirement in graph.subjects(CM.ofExternalLevel, level):
+            assert f"external.html#{local(requirement)}" in el.hrefs(), (level, requirement)
+            for asked in asked_by(graph, requirement):
+                assert f"practices.html#{local(asked)}" in el.hrefs(), (level, asked)
     for model in ("google-mlops", "azure-mlops", "ml-test-score", "se4ml", "kreuzberger", "dora"):
         assert model in page.ids
 
@@ -398,10 +430,384 @@ def test_docs_queries_are_in_the_library_and_not_quality_checks(ontology_store):
     assert len(docs) >= 20
     assert not list(QC_DIR.glob("docs*"))
     assert (QUERIES_DIR / "docs").is_dir()
+    may_be_empty = {"docs/obligations": CM.Obligation}  # until a module defines obligations
+    graph = ontology_graph()
     for name, query in docs.items():
         assert query.title and query.description and query.columns, name
         assert query.form == "SELECT", name
-        assert ontology_store.select(name), f"{name} returns no rows"
+        rows = ontology_store.select(name)
+        if name in may_be_empty and not list(graph.subjects(RDF.type, may_be_empty[name])):
+            assert rows == [], name
+        else:
+            assert rows, f"{name} returns no rows"
+
+
+# -- model v2: criteria, statements and requirements, interfaces, context, obligations ----------
+V2_PAGES = {
+    "Criterion": "practices.html",
+    "FailureMode": "interfaces.html",
+    "PipelineInterface": "interfaces.html",
+    "Pipeline": "interfaces.html",
+    "Artefact": "interfaces.html",
+    "Contract": "interfaces.html",
+    "ContextFactor": "context.html",
+    "ContextValue": "context.html",
+    "ApplicabilityRule": "context.html",
+    "TargetProfile": "context.html",
+    "PublishedStatement": "external.html",
+    "Requirement": "external.html",
+    "ExternalLevel": "external.html",
+    "Obligation": "obligations.html",
+}
+
+
+def named(graph: rdflib.Graph, cls: str) -> list[rdflib.URIRef]:
+    return sorted(s for s in graph.subjects(RDF.type, CM[cls]) if isinstance(s, rdflib.URIRef))
+
+
+@pytest.mark.parametrize(("cls", "page"), sorted(V2_PAGES.items()))
+def test_every_model_v2_term_has_its_anchor_on_its_page(site, graph, cls, page):
+    terms = named(graph, cls)
+    if cls != "Obligation":  # obligations come with ontology/regulation.ttl
+        assert terms, cls
+    ids = set(site.pages[page].ids)
+    missing = [local(t) for t in terms if local(t) not in ids]
+    assert not missing, f"{cls} without an anchor on {page}: {missing[:10]}"
+
+
+def test_the_term_index_lists_the_new_terms_with_their_anchors(site, graph):
+    html = site.html("terms.html")
+    for cls, page in V2_PAGES.items():
+        for term in named(graph, cls):
+            assert f"<code>{page}#{local(term)}</code>" in html, (cls, term)
+
+
+def test_each_criterion_is_shown_inside_its_practice_with_what_to_check(site, graph):
+    criteria = named(graph, "Criterion")
+    assert len(criteria) > 200
+    for criterion in criteria:
+        page, el = site.element(local(criterion))
+        practice = graph.value(criterion, CM.criterionOf)
+        assert page == "practices.html" and el.tag == "li"
+        assert local(practice) in el.ancestors, criterion
+        for prop in (RDFS.label, SKOS.definition, CM.question, CM.evidenceToShow):
+            value = graph.value(criterion, prop)
+            if value is not None:
+                assert squash(value) in el.plain, (criterion, prop)
+        required = graph.value(criterion, CM.isRequired)
+        assert (
+            "supporting" if required is not None and not required.toPython() else "required"
+        ) in el.plain
+        for prop in (CM.prevents, CM.detects, CM.recovers):
+            for fm in graph.objects(criterion, prop):
+                assert f"interfaces.html#{local(fm)}" in el.hrefs(), (criterion, prop, fm)
+        for item in graph.objects(criterion, CM.mapsTo):
+            assert f"external.html#{local(item)}" in el.hrefs(), (criterion, item)
+
+
+def test_a_requirement_stands_next_to_the_statements_it_encodes(site, graph):
+    page = site.pages["external.html"]
+    position = {anchor: i for i, anchor in enumerate(page.ids)}
+    requirements = named(graph, "Requirement")
+    assert len(requirements) >= 40
+    for requirement in requirements:
+        where, el = site.element(local(requirement))
+        assert where == "external.html"
+        level = graph.value(requirement, CM.ofExternalLevel)
+        assert local(level) in el.ancestors, requirement
+        statements = sorted(
+            graph.objects(requirement, CM.encodes), key=lambda s: position[local(s)]
+        )
+        assert statements, requirement
+        first, *others = statements
+        # shown in the row of its first statement, whose verbatim quote is beside it
+        assert el.ancestors[-1] == local(first), (requirement, el.ancestors)
+        row = page.elements[local(first)]
+        assert squash(graph.value(first, CM.quote)) in row.plain, requirement
+        # the other statements it encodes are quoted in it, and point back to it
+        for other in others:
+            assert squash(graph.value(other, CM.quote)) in el.plain, (requirement, other)
+            assert f"external.html#{local(other)}" in el.hrefs()
+            assert f"external.html#{local(requirement)}" in page.elements[local(other)].hrefs()
+        note = graph.value(requirement, CM.readingNote)
+        assert note is None or squash(note) in el.plain, requirement
+        asked = asked_by(graph, requirement)
+        assert asked, requirement
+        for item in asked:
+            assert f"practices.html#{local(item)}" in el.hrefs(), (requirement, item)
+        if len(asked) > 1:
+            assert "Any one of" in el.plain, requirement
+
+
+def test_statements_are_listed_per_level_in_order_and_marked(site, graph):
+    page = site.pages["external.html"]
+    position = {anchor: i for i, anchor in enumerate(page.ids)}
+    levels = {graph.value(s, CM.statementOf) for s in named(graph, "PublishedStatement")}
+    assert len(levels) >= 6
+    for level in levels:
+        statements = list(graph.subjects(CM.statementOf, level))
+        expected = sorted(
+            statements,
+            key=lambda s: (
+                graph.value(s, CM.sortOrder) is None,
+                int(graph.value(s, CM.sortOrder) or 0),
+                natural(graph.value(s, SKOS.notation)),
+            ),
+        )
+        shown = sorted(statements, key=lambda s: position[local(s)])
+        assert shown == expected, level
+        for statement in statements:
+            row = page.elements[local(statement)]
+            assert row.tag == "tr" and local(level) in row.ancestors
+            assert squash(graph.value(statement, CM.quote)) in row.plain
+            assert str(graph.value(statement, CM.modality)) in row.plain
+            section = graph.value(statement, CM.section)
+            assert section is None or squash(section) in page.elements[local(level)].plain
+            encoding = list(graph.subjects(CM.encodes, statement))
+            for requirement in encoding:
+                assert f"external.html#{local(requirement)}" in row.hrefs()
+            if not encoding:
+                assert "no requirement" in row.plain, statement
+
+
+def test_statements_that_make_no_requirement_are_marked_by_modality(site, graph):
+    page = site.pages["external.html"]
+    seen = Counter()
+    for statement in named(graph, "PublishedStatement"):
+        modality = str(graph.value(statement, CM.modality))
+        if modality in ("is", "must") or list(graph.subjects(CM.encodes, statement)):
+            continue
+        row = page.elements[local(statement)]
+        assert "no requirement" in row.plain and modality in row.plain, statement
+        seen[modality] += 1
+    assert {"should", "ideally", "optional", "product-specific", "limitation"} <= set(seen)
+
+
+def test_quotes_are_verbatim_and_escaped(site, graph):
+    html = site.html("external.html")
+    tricky = [
+        (s, str(q))
+        for s, q in graph.subject_objects(CM.quote)
+        if (s, RDF.type, CM.PublishedStatement) in graph and re.search(r"[<>&\"]", str(q))
+    ]
+    assert any(">" in q for _, q in tricky)
+    for statement, quote in tricky:
+        row = site.pages["external.html"].elements[local(statement)]
+        assert squash(quote) in row.plain, statement
+        escaped = quote.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+        assert escaped.replace('"', "&#34;") in html, statement
+
+
+def test_practices_say_which_external_levels_require_them(site, graph):
+    for requirement in named(graph, "Requirement"):
+        href = f"external.html#{local(requirement)}"
+        for practice in graph.objects(requirement, CM.requiresPractice):
+            _, el = site.element(local(practice))
+            assert href in el.hrefs(), (practice, requirement)
+        for criterion in graph.objects(requirement, CM.requiresCriterion):
+            _, crit = site.element(local(criterion))
+            assert href in crit.hrefs(), (criterion, requirement)
+            _, practice = site.element(local(graph.value(criterion, CM.criterionOf)))
+            assert href in practice.hrefs(), (criterion, requirement)
+
+
+def _row_cells(html: str, anchor: str) -> list[str]:
+    start = html.index(f'<tr id="{anchor}"')
+    row = html[start : html.index("</tr>", start)]
+    return row.split("<td")[1:]
+
+
+def test_interfaces_show_what_crosses_them_and_how_each_failure_mode_is_guarded(site, graph):
+    page = site.pages["interfaces.html"]
+    html = site.html("interfaces.html")
+    for interface in named(graph, "PipelineInterface"):
+        el = page.elements[local(interface)]
+        for prop in (CM.fromPipeline, CM.toPipeline, CM.carries):
+            for target in graph.objects(interface, prop):
+                assert f"interfaces.html#{local(target)}" in el.hrefs(), (interface, target)
+        for source in graph.objects(interface, DCTERMS.source):
+            assert f"sources.html#{local(source)}" in el.hrefs()
+    failure_modes = named(graph, "FailureMode")
+    assert len(failure_modes) >= 20
+    for fm in failure_modes:
+        row = page.elements[local(fm)]
+        assert local(graph.value(fm, CM.atInterface)) in row.ancestors, fm
+        assert squash(graph.value(fm, SKOS.definition)) in row.plain
+        for source in graph.objects(fm, DCTERMS.source):
+            assert f"sources.html#{local(source)}" in row.hrefs(), (fm, source)
+        cells = _row_cells(html, local(fm))
+        for column, prop in enumerate((CM.prevents, CM.detects, CM.recovers), 1):
+            for guard in graph.subjects(prop, fm):
+                assert f'href="practices.html#{local(guard)}"' in cells[column], (fm, prop, guard)
+
+
+def test_the_diagram_is_inline_svg_linking_every_pipeline_and_interface(site, graph):
+    for name, prefix in (("interfaces.html", "#"), ("index.html", "interfaces.html#")):
+        html = site.html(name)
+        svg = html[html.index("<svg") : html.index("</svg>")]
+        for cls in ("Pipeline", "PipelineInterface"):
+            for term in named(graph, cls):
+                assert f'href="{prefix}{local(term)}"' in svg, (name, term)
+        assert "<script" not in svg
+
+
+def test_context_page_shows_factors_rules_and_targets(site, graph):
+    page = site.pages["context.html"]
+    for value in named(graph, "ContextValue"):
+        factor = graph.value(value, SKOS.inScheme)
+        assert local(factor) in page.elements[local(value)].ancestors
+    for rule in named(graph, "ApplicabilityRule"):
+        el = page.elements[local(rule)]
+        for prop in (CM.when, CM.unless):
+            for value in graph.objects(rule, prop):
+                assert f"context.html#{local(value)}" in el.hrefs(), (rule, value)
+        for item in graph.objects(rule, CM.excludes):
+            assert f"practices.html#{local(item)}" in el.hrefs(), (rule, item)
+        assert squash(graph.value(rule, CM.ruleJustification)) in el.plain
+    dimensions = sorted(
+        graph.subjects(RDF.type, CM.Dimension), key=lambda d: int(graph.value(d, CM.sortOrder))
+    )
+    for profile in named(graph, "TargetProfile"):
+        ranks = {
+            graph.value(level, CM.ofDimension): int(graph.value(level, CM.levelRank))
+            for level in graph.objects(profile, CM.hasTargetLevel)
+        }
+        shown = re.findall(r"\bL(\d)\b", page.elements[local(profile)].plain)
+        assert [int(r) for r in shown] == [ranks[d] for d in dimensions if d in ranks], profile
+
+
+def check_obligations(site: Site, graph: rdflib.Graph) -> list[rdflib.URIRef]:
+    page = site.pages["obligations.html"]
+    obligations = named(graph, "Obligation")
+    for obligation in obligations:
+        el = page.elements[local(obligation)]
+        for prop in (CM.legalReference, CM.quote, CM.bindsRole, CM.applicableFrom):
+            value = graph.value(obligation, prop)
+            if value is not None:
+                assert squash(value) in el.plain, (obligation, prop)
+        for value in graph.objects(obligation, CM.appliesWhen):
+            assert f"context.html#{local(value)}" in el.hrefs(), (obligation, value)
+        for item in graph.objects(obligation, CM.fulfilledBy):
+            assert f"practices.html#{local(item)}" in el.hrefs(), (obligation, item)
+            _, shown = site.element(local(item))
+            assert f"obligations.html#{local(obligation)}" in shown.hrefs(), (item, obligation)
+    return obligations
+
+
+def test_obligations_page_lists_obligations_or_says_there_are_none(site, graph):
+    if not check_obligations(site, graph):
+        assert "sec-no-obligations" in site.pages["obligations.html"].ids
+
+
+def test_only_web_addresses_are_rendered_as_links(site):
+    for name, page in site.pages.items():
+        for href in page.links + page.resources:
+            scheme = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", href)
+            assert not scheme or scheme.group(1) in ("http", "https", "mailto"), (name, href)
+
+
+def test_spot_checks_against_the_ontology(site, graph):
+    # a guard, read from the criterion side, is shown in the failure mode's prevented-by column
+    criterion, fm = CM["data-validation.stops-pipeline"], CM["fm-training-schema-skew"]
+    assert (criterion, CM.prevents, fm) in graph
+    cells = _row_cells(site.html("interfaces.html"), local(fm))
+    assert f'href="practices.html#{local(criterion)}"' in cells[1]
+    # an alternative requirement offers both criteria, and each practice points back to it
+    requirement = CM["req-google-l1-online-validation"]
+    assert len(asked_by(graph, requirement)) == 2
+    _, el = site.element(local(requirement))
+    assert "Any one of" in el.plain and "canary deployment or an A/B testing setup" in el.plain
+    _, ab = site.element("ab-testing")
+    assert f"external.html#{local(requirement)}" in ab.hrefs()
+    # a practice argues its level
+    _, dv = site.element("data-validation")
+    assert squash(graph.value(CM["data-validation"], CM.rationale)) in dv.plain
+    # counts on the overview are the ontology's
+    overview = site.html("index.html")
+    assert len(named(graph, "PublishedStatement")) > 150
+    assert f"{len(named(graph, 'Requirement'))} crosswalk requirements" in overview
+    assert f"{len(named(graph, 'Criterion'))} atomic, observable" in overview
+    assert f"{len(named(graph, 'FailureMode'))} <a" in overview
+
+
+# -- hostile text and links: escaped and not linked; obligations rendered ------------------------
+HOSTILE_TTL = """
+@prefix cmlops: <https://w3id.org/cmlops#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+cmlops:src-docs-hostile a cmlops:Source ;
+    rdfs:label "Hostile <script>alert(1)</script> source"@en ;
+    rdfs:seeAlso <javascript:alert(1)> .
+cmlops:obl-docs-fixture-10 a cmlops:Obligation ;
+    rdfs:label "Fixture obligation ten"@en ; skos:notation "Fixture Art. 10" ;
+    cmlops:legalReference "Fixture Act, Article 10" ; cmlops:bindsRole "deployer" ;
+    cmlops:fulfilledBy cmlops:model-versioning ;
+    dcterms:source cmlops:src-docs-hostile .
+cmlops:obl-docs-fixture-2 a cmlops:Obligation ;
+    rdfs:label "Fixture obligation \\"two\\" & <b>bold</b>"@en ; skos:notation "Fixture Art. 2" ;
+    skos:definition "Keeps <logs> & records."@en ;
+    cmlops:legalReference "Fixture Act, Article 2(1)" ;
+    cmlops:quote "Providers shall keep <logs> & \\"records\\"." ;
+    cmlops:bindsRole "provider" ;
+    cmlops:appliesWhen cmlops:risk-high ;
+    cmlops:applicableFrom "2030-01-01"^^xsd:date ;
+    cmlops:fulfilledBy cmlops:model-versioning , cmlops:data-validation.schema ;
+    dcterms:source cmlops:src-docs-hostile .
+cmlops:stmt-docs-hostile a cmlops:PublishedStatement ;
+    rdfs:label "Hostile statement"@en ; skos:notation "G1-ZZ" ;
+    cmlops:statementOf cmlops:google-l1 ; cmlops:section "Fixture <section>" ;
+    cmlops:quote "<img src=x onerror=alert(1)> should \\"ideally\\"" ;
+    cmlops:modality "ideally" ; dcterms:source cmlops:src-docs-hostile .
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> tuple[Site, rdflib.Graph]:
+    directory = tmp_path_factory.mktemp("hostile")
+    extra = directory / "hostile.ttl"
+    extra.write_text(HOSTILE_TTL, encoding="utf-8")
+    files = [*ontology_files(), extra]
+    store = EmbeddedStore()
+    store.load_ontology(files)
+    root = directory / "site"
+    write_site(root, store=store)
+    graph = ontology_graph()
+    combined = rdflib.Graph()
+    for triple in graph:
+        combined.add(triple)
+    combined.parse(extra, format="turtle")
+    return parse_site(root), combined
+
+
+def test_hostile_text_is_escaped_and_unsafe_addresses_are_not_links(hostile):
+    site, _ = hostile
+    for name, page in site.pages.items():
+        html = site.html(name)
+        assert "<script>alert" not in html and "<img src=x" not in html, name
+        assert "<b>bold</b>" not in html and "<logs>" not in html, name
+        assert "javascript:" not in " ".join(page.links), name
+        assert not page.event_handlers, name
+    _, source = site.element("src-docs-hostile")
+    assert "Hostile <script>alert(1)</script> source" in source.plain
+    assert "javascript:alert(1)" in source.plain  # shown as text, not linked
+    _, statement = site.element("stmt-docs-hostile")
+    assert '<img src=x onerror=alert(1)> should "ideally"' in statement.plain
+    assert "no requirement" in statement.plain
+
+
+def test_obligations_are_rendered_in_id_order_with_what_fulfils_them(hostile):
+    site, graph = hostile
+    found = check_obligations(site, graph)
+    assert {local(o) for o in found} >= {"obl-docs-fixture-2", "obl-docs-fixture-10"}
+    ids = site.pages["obligations.html"].ids
+    assert ids.index("obl-docs-fixture-2") < ids.index("obl-docs-fixture-10")
+    _, el = site.element("obl-docs-fixture-2")
+    assert 'Providers shall keep <logs> & "records".' in el.plain
+    assert "2030-01-01" in el.plain and "provider" in el.plain
+    assert "sec-no-obligations" not in ids
 
 
 # -- writing -------------------------------------------------------------------------------------
