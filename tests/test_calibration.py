@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from oracle import Oracle
 
-from cmlops_kg.profiles import read_profile
+from cmlops_kg.rdf.profiles import read_profile
 from cmlops_kg.validation import validate_profile
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -109,8 +109,8 @@ def test_heatmap_rows_are_organisations_and_columns_dimensions():
 
 
 HISTORY = [
-    HistoryPoint("a1", "2025-01-01", 1, {"Data": 1, "Model": 2}),
-    HistoryPoint("a2", "2026-01-01", 2, {"Data": 2, "Model": 3}),
+    HistoryPoint("a1", "2025-01-01", 1, 1, {"Data": 1, "Model": 2}),
+    HistoryPoint("a2", "2026-01-01", 2, 3, {"Data": 2, "Model": 3}),
 ]
 
 
