@@ -207,6 +207,11 @@ def bind_parameters(query: QueryFile, params: Mapping[str, object] | None) -> di
     return bound
 
 
+def prepare_queries() -> list[QueryFile]:
+    """The derived-index queries (``queries/prepare/*.rq``), run once per ontology, in order."""
+    return [get_query(name) for name in sorted(_library()) if name.startswith("prepare/")]
+
+
 def inference_strata() -> list[QueryFile]:
     """The inference strata (``queries/infer/*.rq``), in the order they run."""
     return [get_query(name) for name in sorted(_library()) if name.startswith("infer/")]

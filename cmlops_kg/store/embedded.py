@@ -8,11 +8,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cmlops_kg.errors import QueryError
-from cmlops_kg.rdf.ontology import ontology_files
 from cmlops_kg.rdf.terms import from_oxigraph
 from cmlops_kg.sparql.library import QueryFile, bind_parameters, query_file
 from cmlops_kg.store.base import Dataset, GraphStore, Row
-from cmlops_kg.store.inference import inferred_graph
+from cmlops_kg.store.inference import inferred_graph, prepared_ontology
 from cmlops_kg.vocab import ONTOLOGY_GRAPH
 
 
@@ -29,11 +28,7 @@ class EmbeddedStore(GraphStore):
 
     def load_ontology(self, files: Iterable[Path] | None = None) -> None:
         graph = ox.NamedNode(ONTOLOGY_GRAPH)
-        quads = [
-            ox.Quad(t.subject, t.predicate, t.object, graph)
-            for path in (files if files is not None else ontology_files())
-            for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
-        ]
+        quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in prepared_ontology(files)]
         self.update(f"DROP SILENT GRAPH {graph}")  # parsed first: a bad file changes nothing
         self._store.extend(quads)
         self._ontology_loaded = True

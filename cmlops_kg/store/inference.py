@@ -8,13 +8,31 @@ stratum are joined by the next and a load is one transaction on any backend.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 import pyoxigraph as ox
 
+from cmlops_kg.rdf.ontology import ontology_files
 from cmlops_kg.rdf.terms import IRI
-from cmlops_kg.sparql.library import bind_parameters, inference_strata
+from cmlops_kg.sparql.library import bind_parameters, inference_strata, prepare_queries
 from cmlops_kg.sparql.rewrite import construct_as_insert, update_request
 from cmlops_kg.vocab import ONTOLOGY_GRAPH
+
+
+def prepared_ontology(files: Iterable[Path] | None = None) -> list[ox.Triple]:
+    """The ontology modules with their derived index (``queries/prepare``): shortcuts for the
+    property paths and aggregates every assessment would otherwise re-evaluate, computed once
+    here, in a private store, so that every backend receives the same triples."""
+    store = ox.Store()
+    for path in files if files is not None else ontology_files():
+        store.extend(
+            ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+            for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+        )
+    for query in prepare_queries():
+        derived = list(store.query(query.text))
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in derived)
+    return [quad.triple for quad in store]
 
 
 def inferred_graph(graph: str) -> str:

@@ -30,7 +30,6 @@ from SPARQLWrapper import BASIC, JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from cmlops_kg.errors import QueryError, StoreError
-from cmlops_kg.rdf.ontology import ontology_files
 from cmlops_kg.rdf.terms import IRI, BNode, literal_value
 from cmlops_kg.sparql.lexer import query_form
 from cmlops_kg.sparql.library import QueryFile, bind_parameters, query_file
@@ -41,6 +40,7 @@ from cmlops_kg.store.inference import (
     commit_update,
     inferred_graph,
     materialise_update,
+    prepared_ontology,
     profile_dataset,
 )
 from cmlops_kg.vocab import ONTOLOGY_GRAPH
@@ -331,10 +331,8 @@ class RemoteStore(GraphStore):
 
     # -- the store interface ----------------------------------------------------------------------
     def load_ontology(self, files: Iterable[Path] | None = None) -> None:
-        triples: list[ox.Triple] = []
-        for path in files if files is not None else ontology_files():
-            triples += ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
-        self._put(ONTOLOGY_GRAPH, triples)  # one PUT: the graph is replaced atomically
+        # the derived index is computed here, not by the server: one PUT, replaced atomically
+        self._put(ONTOLOGY_GRAPH, prepared_ontology(files))
 
     def replace_graph(self, graph: str, triples: list[ox.Triple]) -> None:
         self._put(graph, triples)
