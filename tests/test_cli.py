@@ -227,7 +227,7 @@ def test_questionnaire_import_round_trip_matches_cli(capsys, tmp_path):
     doc["organisation"] = {"iri": "https://example.org/org/roundtrip", "name": "Round Trip"}
     for dim in doc["dimensions"]:
         for q in dim["questions"]:
-            if q["level"] <= 2:
+            if q["level"] <= 2:  # whole practices answered at once
                 q["status"], q["mode"] = "implemented", "automated"
             elif q["practice"] == "feature-store":
                 q["status"], q["justification"] = "not-applicable", "single model"
@@ -235,6 +235,7 @@ def test_questionnaire_import_round_trip_matches_cli(capsys, tmp_path):
     profile = tmp_path / "profile.ttl"
     code, out, _ = run(capsys, "import", answers, "--out", profile)
     assert code == 0, out
+    assert "whole practices answered" in out
     code, out, _ = run(capsys, "assess", profile, "--format", "json")
     result = json.loads(out)
     assert result["overall_level"] == 2
@@ -242,36 +243,48 @@ def test_questionnaire_import_round_trip_matches_cli(capsys, tmp_path):
     assert all(d["percent"] > 0 for d in result["dimensions"])
 
 
-def test_questionnaire_covers_every_practice(capsys, tmp_path, ontology_store):
+def test_questionnaire_covers_every_practice_and_criterion(capsys, tmp_path, ontology_store):
     answers = tmp_path / "q.yaml"
-    run(capsys, "questionnaire", "--out", answers)
+    code, out, _ = run(capsys, "questionnaire", "--out", answers)
+    assert code == 0 and "criteria of" in out
     doc = yaml.safe_load(answers.read_text())
     asked = {q["practice"] for d in doc["dimensions"] for q in d["questions"]}
-    practices = ontology_store.select("questionnaire")
-    assert len(asked) == len(practices) >= 60
+    criteria = {
+        c["criterion"] for d in doc["dimensions"] for q in d["questions"] for c in q["criteria"]
+    }
+    assert len(asked) == len(ontology_store.select("questionnaire")) >= 60
+    assert len(criteria) == len(ontology_store.select("questionnaire_criteria")) >= 250
 
 
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda d: d.update(colour="blue"), "unknown key 'colour'"),
+        (lambda d: d.update(colour="blue"), "the answers file: unknown key 'colour'"),
         (
             lambda d: d["dimensions"][0]["questions"][0].update(stauts="implemented"),
-            "unknown key 'stauts'",
+            "Automated data pipeline: unknown key 'stauts'",
         ),
-        (lambda d: d["dimensions"][0]["questions"][0].update(status="done"), "unknown status"),
+        (
+            lambda d: d["dimensions"][0]["questions"][0].update(status="done"),
+            "Automated data pipeline › status: 'done' is not a status",
+        ),
+        (
+            lambda d: d["dimensions"][0]["questions"][0]["criteria"][0].update(status="maybe"),
+            "criterion automated-data-pipeline.versioned-scripts › status: 'maybe' is not a status",
+        ),
         (
             lambda d: d["dimensions"][0]["questions"][0].update(
                 practice="telepathy", status="implemented"
             ),
-            "unknown practice",
+            "unknown practice 'telepathy'",
         ),
         (
             lambda d: d["dimensions"][0]["questions"][0].update(status="not-applicable"),
             "without a justification",
         ),
-        (lambda d: d["assessment"].update(date="someday"), "is not a date"),
-        (lambda d: None, "no practice is answered"),
+        (lambda d: d["assessment"].update(date="someday"), "'someday' is not a date"),
+        (lambda d: d["assessment"].update(date="2026-13-45"), "'2026-13-45' is not a date"),
+        (lambda d: None, "nothing is answered"),
     ],
 )
 def test_import_refuses_bad_answers_and_writes_nothing(capsys, tmp_path, mutate, message):
@@ -283,9 +296,16 @@ def test_import_refuses_bad_answers_and_writes_nothing(capsys, tmp_path, mutate,
     answers.write_text(yaml.safe_dump(doc))
     out_file = tmp_path / "p.ttl"
     code, _, err = run(capsys, "import", answers, "--out", out_file)
-    assert code == 2
-    assert message in err
+    assert code == 1
+    assert message in err and "nothing was written" in err and "Traceback" not in err
     assert not out_file.exists()
+
+
+def test_import_of_unreadable_yaml_exits_2(capsys, tmp_path):
+    answers = tmp_path / "a.yaml"
+    answers.write_text("organisation: [unclosed\n")
+    code, _, err = run(capsys, "import", answers, "--out", tmp_path / "p.ttl")
+    assert code == 2 and "not valid YAML" in err
 
 
 @pytest.mark.parametrize("suffix", [".html", ".md"])
