@@ -475,9 +475,9 @@ class _Run:
         applying = [
             r
             for r in rules.values()
-            # READING: a rule applies when ANY of its `when` values is declared, or ANY of its
-            # `unless` values is not declared; a rule with neither never applies.
-            if (r.when & self.context) or (r.unless - self.context)
+            # READING: a rule applies when ANY of its `when` values is declared, or NONE of its
+            # `unless` values is declared; a rule with neither never applies.
+            if (r.when & self.context) or (r.unless and not (r.unless & self.context))
         ]
         if not applying:
             return None
@@ -540,10 +540,11 @@ class _Run:
 
         # Step 2, last rule: possible only while no direct prerequisite is known missing (by its
         # own criteria: not possible and not excluded). Applied to the criteria-based values, so
-        # it is not recursive.
+        # it is not recursive. A satisfied practice stays possible (proven never exceeds
+        # potential; the contradiction is an answer to review).
         by_criteria = {p: dict(v) for p, v in practices.items()}
         for iri, po in practices.items():
-            if po["possible"] and any(
+            if po["possible"] and not po["satisfied"] and any(
                 not by_criteria[q]["possible"] and not by_criteria[q]["excluded"]
                 for q in o.requires_direct[iri]
             ):

@@ -1729,3 +1729,50 @@ def test_potential_ignores_an_excluded_prerequisite(assess):
     result = assess(text)
     assert result["practices"]["t-vc"]["excluded"] is True
     assert result["practices"]["t-dv"]["possible"] is True
+
+
+def test_a_satisfied_practice_stays_possible_whatever_its_prerequisites(assess):
+    # t-dv is shown implemented although t-vc (its prerequisite) is known missing: t-dv stays
+    # possible, so no dimension's potential falls below its proven level
+    text = PREFIXES + assessment() + ev("t-vc", "not-implemented") + ev("t-dv", "implemented")
+    result = assess(text)
+    assert result["practices"]["t-dv"]["satisfied"] is True
+    assert result["practices"]["t-dv"]["possible"] is True
+    assert result["practices"]["t-vc"]["possible"] is False
+    for dimension in result["dimensions"].values():
+        assert dimension["level"] <= dimension["potential"]
+
+
+# --- Step 1, rules: several `unless` values exclude unless ANY one of them is declared --------
+
+EXTRA_RULE = """
+@prefix cmlops: <https://w3id.org/cmlops#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+cmlops:t-rule-regulated a cmlops:ApplicabilityRule ; rdfs:label "T regulated only" ;
+    cmlops:unless cmlops:risk-high , cmlops:risk-limited ;
+    cmlops:excludes cmlops:t-reg ;
+    cmlops:ruleJustification "T not regulated" .
+"""
+
+
+@pytest.fixture(scope="module", params=sorted(IMPLEMENTATIONS_OVER))
+def assess_rule(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Run:
+    path = tmp_path_factory.mktemp("rules") / "extra_rule.ttl"
+    path.write_text(EXTRA_RULE, encoding="utf-8")
+    implementation = IMPLEMENTATIONS_OVER[request.param]([*MINI_V2_FILES, path])
+
+    def run(text: str, assessment: str | None = None) -> dict:
+        return _short(implementation(text, assessment))  # type: ignore[return-value]
+
+    return run
+
+
+@pytest.mark.parametrize(
+    "context, excluded",
+    [((), True), (("risk-minimal",), True), (("risk-limited",), False), (("risk-high",), False)],
+)
+def test_a_rule_with_several_unless_values_needs_only_one(assess_rule, context, excluded):
+    r = assess_rule(PREFIXES + assessment(context=context))
+    assert r["practices"]["t-reg"]["excluded"] is excluded
+    reasons = {r["criteria"][c]["reason"] for c in ("t-reg.versions", "t-reg.stages")}
+    assert reasons == ({"T not regulated"} if excluded else {None})
