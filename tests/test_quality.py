@@ -190,7 +190,6 @@ def test_qc_finds_nothing_serious_on_real_ontology(path: Path, real_store: ox.St
 def test_hermit_finds_real_ontology_consistent(real_report: CheckReport) -> None:
     found = [f for f in real_report.findings if f.check.startswith("reasoner/")]
     assert found == [], [f.message for f in found]
-    assert real_report.timings["reasoner"] < 15, "HermiT must stay a few seconds"
 
 
 def test_real_ontology_has_no_errors(real_report: CheckReport) -> None:
