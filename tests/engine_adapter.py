@@ -47,6 +47,12 @@ class SparqlEngine:
                 ox.Quad(t.subject, t.predicate, t.object, graph)
                 for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
             )
+        # the derived index (queries/prepare) is computed once per ontology, as the engine does
+        for prepare in sorted(glob.glob(str(QUERIES / "prepare/*.rq"))):
+            derived = list(
+                self.store.query(Path(prepare).read_text(), default_graph=graph)
+            )
+            self.store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in derived)
         self.strata = [Path(p).read_text() for p in sorted(glob.glob(str(QUERIES / "infer/*.rq")))]
         self.n = 0
 

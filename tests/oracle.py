@@ -225,6 +225,12 @@ class Oracle:
             if str(s) in self.practices and str(o) in self.practices:
                 requires.setdefault(str(s), set()).add(str(o))
         # READING: a practice is never its own prerequisite, even in a (forbidden) cycle.
+        # direct prerequisites, for the potential reading (Step 2: a practice cannot be in place
+        # while one of its direct prerequisites is known to be missing)
+        self.requires_direct: dict[str, frozenset[str]] = {
+            p: frozenset(requires.get(p, set()) & set(self.practices)) - {p}
+            for p in self.practices
+        }
         self.requires_plus: dict[str, frozenset[str]] = {
             p: frozenset(_closure(p, requires) - {p}) for p in self.practices
         }
@@ -469,9 +475,9 @@ class _Run:
         applying = [
             r
             for r in rules.values()
-            # READING: a rule applies when ANY of its `when` values is declared, or ANY of its
-            # `unless` values is not declared; a rule with neither never applies.
-            if (r.when & self.context) or (r.unless - self.context)
+            # READING: a rule applies when ANY of its `when` values is declared, or NONE of its
+            # `unless` values is declared; a rule with neither never applies.
+            if (r.when & self.context) or (r.unless and not (r.unless & self.context))
         ]
         if not applying:
             return None
@@ -531,6 +537,18 @@ class _Run:
                 # govern it). READING: that implicit criterion is not listed under "criteria".
                 decisive = [self._judge(p.iri, p.iri, practice_ev)]
             practices[p.iri] = self._practice_outcome(decisive)
+
+        # Step 2, last rule: possible only while no direct prerequisite is known missing (by its
+        # own criteria: not possible and not excluded). Applied to the criteria-based values, so
+        # it is not recursive. A satisfied practice stays possible (proven never exceeds
+        # potential; the contradiction is an answer to review).
+        by_criteria = {p: dict(v) for p, v in practices.items()}
+        for iri, po in practices.items():
+            if po["possible"] and not po["satisfied"] and any(
+                not by_criteria[q]["possible"] and not by_criteria[q]["excluded"]
+                for q in o.requires_direct[iri]
+            ):
+                po["possible"] = False
 
         # Step 3.
         dimensions: dict[str, dict] = {}

@@ -679,7 +679,8 @@ def test_readiness_is_the_weakest_dimension_and_names_it(assess):
         )
     )
     levels = {d: (v["level"], v["potential"]) for d, v in r["dimensions"].items()}
-    assert levels == {"dim-data": (4, 4), "dim-integration": (1, 1), "dim-delivery": (0, 4)}
+    # delivery's potential is 1: t-reg (level 2) requires t-ct, which is known missing
+    assert levels == {"dim-data": (4, 4), "dim-integration": (1, 1), "dim-delivery": (0, 1)}
     assert r["readiness"] == {
         "level": 0,
         "potential": 1,
@@ -848,8 +849,10 @@ def test_open_questions_that_do_not_block_readiness(assess):
         )
     )
     assert r["readiness"]["potential"] == 1  # integration: t-ct is known missing
+    # t-reg requires t-ct (known missing): not possible, so no open question, and delivery's
+    # potential is 1, which leaves t-ab (level 3) out too
     assert r["open_questions"] == [
-        {"practice": p, "blocks_readiness": False} for p in ["t-dv", "t-reg", "t-fs", "t-ab"]
+        {"practice": p, "blocks_readiness": False} for p in ["t-dv", "t-fs"]
     ]
 
 
@@ -859,11 +862,12 @@ def test_open_questions_blocking_first_and_not_beyond_the_potential(assess):
     )
     # data can reach 1 at most, so t-fs (level 3) is no open question; potential readiness 1
     assert (r["readiness"]["level"], r["readiness"]["potential"]) == (0, 1)
+    # t-ct requires t-dv (known missing): not possible, so no open question; t-reg requires t-ct,
+    # but the rule looks at t-ct's own criteria (unknown), so t-reg stays possible
     assert r["open_questions"] == [
         {"practice": "t-ci", "blocks_readiness": True},
         {"practice": "t-cd", "blocks_readiness": True},
         {"practice": "t-rb", "blocks_readiness": True},
-        {"practice": "t-ct", "blocks_readiness": False},
         {"practice": "t-reg", "blocks_readiness": False},
         {"practice": "t-ab", "blocks_readiness": False},
     ]
@@ -1700,3 +1704,75 @@ def test_obligations_without_items_without_context_or_date(assess_extra, scripte
             ("t-rb", 1),
             ("t-dv", 3),
         ]
+
+
+# --- Step 2, last rule: a practice is not possible while a direct prerequisite is known missing --
+
+
+def test_potential_needs_the_direct_prerequisites_not_known_missing(assess):
+    # t-dv requires t-vc (fixture); t-vc known missing, t-dv's criteria unknown
+    text = PREFIXES + assessment() + ev("t-vc", "not-implemented")
+    result = assess(text)
+    assert result["practices"]["t-dv"]["status"] == "unknown"
+    assert result["practices"]["t-dv"]["possible"] is False
+    assert result["practices"]["t-vc"]["possible"] is False
+
+
+def test_potential_follows_an_unknown_prerequisite(assess):
+    text = PREFIXES + assessment() + ev("t-vc", "unknown")
+    result = assess(text)
+    assert result["practices"]["t-dv"]["possible"] is True
+
+
+def test_potential_ignores_an_excluded_prerequisite(assess):
+    text = PREFIXES + assessment() + ev("t-vc", "not-applicable", why="no code of our own")
+    result = assess(text)
+    assert result["practices"]["t-vc"]["excluded"] is True
+    assert result["practices"]["t-dv"]["possible"] is True
+
+
+def test_a_satisfied_practice_stays_possible_whatever_its_prerequisites(assess):
+    # t-dv is shown implemented although t-vc (its prerequisite) is known missing: t-dv stays
+    # possible, so no dimension's potential falls below its proven level
+    text = PREFIXES + assessment() + ev("t-vc", "not-implemented") + ev("t-dv", "implemented")
+    result = assess(text)
+    assert result["practices"]["t-dv"]["satisfied"] is True
+    assert result["practices"]["t-dv"]["possible"] is True
+    assert result["practices"]["t-vc"]["possible"] is False
+    for dimension in result["dimensions"].values():
+        assert dimension["level"] <= dimension["potential"]
+
+
+# --- Step 1, rules: several `unless` values exclude unless ANY one of them is declared --------
+
+EXTRA_RULE = """
+@prefix cmlops: <https://w3id.org/cmlops#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+cmlops:t-rule-regulated a cmlops:ApplicabilityRule ; rdfs:label "T regulated only" ;
+    cmlops:unless cmlops:risk-high , cmlops:risk-limited ;
+    cmlops:excludes cmlops:t-reg ;
+    cmlops:ruleJustification "T not regulated" .
+"""
+
+
+@pytest.fixture(scope="module", params=sorted(IMPLEMENTATIONS_OVER))
+def assess_rule(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Run:
+    path = tmp_path_factory.mktemp("rules") / "extra_rule.ttl"
+    path.write_text(EXTRA_RULE, encoding="utf-8")
+    implementation = IMPLEMENTATIONS_OVER[request.param]([*MINI_V2_FILES, path])
+
+    def run(text: str, assessment: str | None = None) -> dict:
+        return _short(implementation(text, assessment))  # type: ignore[return-value]
+
+    return run
+
+
+@pytest.mark.parametrize(
+    "context, excluded",
+    [((), True), (("risk-minimal",), True), (("risk-limited",), False), (("risk-high",), False)],
+)
+def test_a_rule_with_several_unless_values_needs_only_one(assess_rule, context, excluded):
+    r = assess_rule(PREFIXES + assessment(context=context))
+    assert r["practices"]["t-reg"]["excluded"] is excluded
+    reasons = {r["criteria"][c]["reason"] for c in ("t-reg.versions", "t-reg.stages")}
+    assert reasons == ({"T not regulated"} if excluded else {None})
