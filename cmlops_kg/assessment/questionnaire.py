@@ -61,7 +61,17 @@ from cmlops_kg.errors import InputError
 from cmlops_kg.files import atomic_write
 from cmlops_kg.rdf.profiles import Profile, profile_turtle
 from cmlops_kg.store.embedded import EmbeddedStore
-from cmlops_kg.vocab import CMLOPS, DCTERMS, EARL, ORG, PROV, RDF_TYPE, RDFS_LABEL, XSD
+from cmlops_kg.vocab import (
+    CMLOPS,
+    DCTERMS,
+    EARL,
+    ORG,
+    PROV,
+    RDF_TYPE,
+    RDFS_LABEL,
+    XSD,
+    practice_key,
+)
 
 STATUS_IRIS: dict[str, str] = {
     "implemented": vocab.STATUSES["implemented"],
@@ -229,12 +239,7 @@ class Catalogue:
         return self.value_labels.get(iri, local_name(iri))
 
 
-def local_name(iri: str) -> str:
-    """How a cmlops term is named in answers: its local name (other IRIs stay whole)."""
-    return iri[len(CMLOPS) :] if iri.startswith(CMLOPS) else iri
-
-
-practice_key = local_name  # the name the explorer used
+local_name = practice_key  # how a cmlops term is named in answers (other IRIs stay whole)
 
 
 def _ontology_store() -> EmbeddedStore:

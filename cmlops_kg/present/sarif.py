@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from cmlops_kg._version import __version__
 from cmlops_kg.assessment.result import AssessmentResult, Gap, RoadmapItem
-from cmlops_kg.vocab import CMLOPS, ONTOLOGY_IRI
+from cmlops_kg.vocab import ONTOLOGY_IRI, practice_key
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (
@@ -22,10 +22,6 @@ SARIF_SCHEMA = (
 )
 DOCS_URL = ONTOLOGY_IRI + "/docs/"
 Location = tuple[str, int | None]  # (path relative to the scanned root, line)
-
-
-def practice_key(iri: str) -> str:
-    return iri[len(CMLOPS) :] if iri.startswith(CMLOPS) else iri
 
 
 def _rule_name(key: str) -> str:
