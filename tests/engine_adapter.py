@@ -1,8 +1,9 @@
 """The SPARQL engine seen through the oracle's result format (tests/oracle.py), so that the same
 hand-derived expectations and the same generated profiles check both implementations.
 
-Temporary form: runs the inference strata and result queries of queries/ on a raw pyoxigraph
-store, as the engine does.
+The derived index and the result queries of queries/ run on a raw pyoxigraph store; the
+inference strata run through the engine's own update request (cmlops_kg.store.inference), so a
+difference in how parameters are bound (substitution versus a VALUES block) cannot hide here.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from cmlops_kg.store.inference import inferred_graph, materialise_update
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"
@@ -49,11 +52,8 @@ class SparqlEngine:
             )
         # the derived index (queries/prepare) is computed once per ontology, as the engine does
         for prepare in sorted(glob.glob(str(QUERIES / "prepare/*.rq"))):
-            derived = list(
-                self.store.query(Path(prepare).read_text(), default_graph=graph)
-            )
+            derived = list(self.store.query(Path(prepare).read_text(), default_graph=graph))
             self.store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in derived)
-        self.strata = [Path(p).read_text() for p in sorted(glob.glob(str(QUERIES / "infer/*.rq")))]
         self.n = 0
 
     def _rows(self, name: str, assessment: str | None, dataset: list) -> list[dict]:
@@ -67,7 +67,7 @@ class SparqlEngine:
     def assess(self, text: str, assessment: str | None = None) -> dict:
         self.n += 1
         profile = f"urn:test:profile:{self.n}"
-        inferred = profile + "/inferred"
+        inferred = inferred_graph(profile)
         node = ox.NamedNode(profile)
         self.store.extend(
             ox.Quad(t.subject, t.predicate, t.object, node)
@@ -80,22 +80,10 @@ class SparqlEngine:
                 if not rows:
                     raise ValueError("no assessment")
                 assessment = rows[0]["assessment"]
-            # every assessment of the profile is materialised, as the engine does
+            # every assessment of the profile is materialised by the engine's own update request
+            # (parameters bound the way the stores bind them), not by a re-implementation
             everyone = [r["assessment"] for r in self._rows("assessments", None, dataset)]
-            for a in everyone:
-                for stratum in self.strata:
-                    triples = list(
-                        self.store.query(
-                            stratum,
-                            default_graph=dataset,
-                            named_graphs=dataset,
-                            substitutions={ox.Variable("assessment"): ox.NamedNode(a)},
-                        )
-                    )
-                    self.store.extend(
-                        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(inferred))
-                        for t in triples
-                    )
+            self.store.update(materialise_update(profile, everyone))
             return self._result(assessment, dataset)
         finally:
             self.store.remove_graph(node)

@@ -139,6 +139,11 @@ def _organisation_of(graph: rdflib.Graph, node: rdflib.term.Node) -> rdflib.term
     assessment = graph.value(node, PROV.wasGeneratedBy)
     if assessment is not None:
         return graph.value(assessment, CMLOPS.assesses)
+    # a target profile (or one of its levels) belongs to the assessment that aims at it
+    target = graph.value(predicate=CMLOPS.hasTargetLevel, object=node) or node
+    assessment = graph.value(predicate=CMLOPS.target, object=target)
+    if assessment is not None:
+        return graph.value(assessment, CMLOPS.assesses)
     return None
 
 
