@@ -31,9 +31,25 @@ class Example:
     expected: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property
+    def expected_latest(self) -> dict:
+        """The golden result of the assessment the tools report (the newest), or {}."""
+        assessments = self.expected.get("assessments")
+        if not isinstance(assessments, dict) or not assessments:
+            return {}
+        dates = _assessment_dates(self.path)
+        newest = max(assessments, key=lambda iri: (dates.get(iri, ""), iri))
+        return assessments[newest]
+
+    @property
     def expected_level(self) -> int | None:
-        level = self.expected.get("overall_level")
+        """The readiness level the golden records for the reported assessment."""
+        level = self.expected_latest.get("readiness", {}).get("level")
         return int(level) if level is not None else None
+
+    def expected_external(self, model: str) -> tuple[int, int] | None:
+        """(proven, potential) level of an external model (its IRI) in the golden."""
+        found = self.expected_latest.get("external", {}).get(model)
+        return (int(found["level"]), int(found["potential"])) if found else None
 
     def read_bytes(self) -> bytes:
         return self.path.read_bytes()
@@ -63,6 +79,19 @@ def _title_and_story(path: Path) -> tuple[str, str]:
             first = first[len(prefix) :].strip()
     title = first.rstrip(".") or fallback
     return title, " ".join(lines[1:]).strip()
+
+
+def _assessment_dates(path: Path) -> dict[str, str]:
+    """Each assessment's dcterms:date in a bundled profile (bundled data, parsed on demand)."""
+    import rdflib
+
+    graph = rdflib.Graph()
+    try:
+        graph.parse(path)
+    except Exception:
+        return {}
+    date = rdflib.URIRef("http://purl.org/dc/terms/date")
+    return {str(s): str(o) for s, o in graph.subject_objects(date)}
 
 
 def _expected(path: Path) -> dict:

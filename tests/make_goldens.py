@@ -30,7 +30,7 @@ from pathlib import Path
 from rdflib import Graph
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from oracle import Oracle, load_turtle  # noqa: E402
+from oracle import Oracle, load_turtle
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_DIR = ROOT / "ontology"
@@ -85,7 +85,7 @@ def _first_difference(want: object, got: object, where: str = "$") -> str:
                 return diff
         return ""
     if isinstance(want, list):
-        for i, (a, b) in enumerate(zip(want, got)):  # type: ignore[call-overload]
+        for i, (a, b) in enumerate(zip(want, got, strict=False)):  # type: ignore[call-overload]
             diff = _first_difference(a, b, f"{where}[{i}]")
             if diff:
                 return diff

@@ -228,8 +228,7 @@ class Oracle:
         # direct prerequisites, for the potential reading (Step 2: a practice cannot be in place
         # while one of its direct prerequisites is known to be missing)
         self.requires_direct: dict[str, frozenset[str]] = {
-            p: frozenset(requires.get(p, set()) & set(self.practices)) - {p}
-            for p in self.practices
+            p: frozenset(requires.get(p, set()) & set(self.practices)) - {p} for p in self.practices
         }
         self.requires_plus: dict[str, frozenset[str]] = {
             p: frozenset(_closure(p, requires) - {p}) for p in self.practices
@@ -544,9 +543,13 @@ class _Run:
         # potential; the contradiction is an answer to review).
         by_criteria = {p: dict(v) for p, v in practices.items()}
         for iri, po in practices.items():
-            if po["possible"] and not po["satisfied"] and any(
-                not by_criteria[q]["possible"] and not by_criteria[q]["excluded"]
-                for q in o.requires_direct[iri]
+            if (
+                po["possible"]
+                and not po["satisfied"]
+                and any(
+                    not by_criteria[q]["possible"] and not by_criteria[q]["excluded"]
+                    for q in o.requires_direct[iri]
+                )
             ):
                 po["possible"] = False
 

@@ -164,7 +164,7 @@ def test_framework_page(browser_page, server: str) -> None:
 def test_assess_page(browser_page, server: str) -> None:
     page = browser_page
     open_page(page, server, "assess", "Assess an organisation")
-    page.get_by_text("Overall level").first.wait_for()
+    page.get_by_text("Readiness").first.wait_for()
     page.locator(".js-plotly-plot").first.wait_for()
     expect(page.get_by_text("Report (HTML)").first).to_be_visible()
     settle(page)

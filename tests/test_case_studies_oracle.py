@@ -1,8 +1,9 @@
 """The case studies: each validates, its golden equals the independent oracle's current result, and
 together they still show what they are there to show.
 
-Brick-style: adding a case study is adding data. A case study is ``examples/profiles/<name>.ttl``
-with its golden ``<name>.expected.json`` next to it, written by ``tests/make_goldens.py`` (the oracle
+Brick-style: adding a case study is adding data. A case study is
+``examples/profiles/<name>.ttl`` with its golden ``<name>.expected.json`` next to it, written by
+``tests/make_goldens.py`` (the oracle
 result of every assessment of the profile over the full ontology). A scan + questionnaire pair adds
 ``examples/merge/<name>-scan.ttl`` beside the questionnaire ``examples/profiles/<name>.ttl``.
 Invalid profiles are ``examples/invalid/<name>.ttl`` with ``<name>.expected.json`` naming the words
@@ -237,9 +238,10 @@ def test_scan_half_validates_and_has_the_scanner_shape(path):
     (scan_assessment,) = scan.subjects(RDF.type, CMLOPS.Assessment)
     (questionnaire_assessment,) = questionnaire.subjects(RDF.type, CMLOPS.Assessment)
     assert scan.value(scan_assessment, CMLOPS.method) == CMLOPS["method-repository-scan"]
-    assert questionnaire.value(questionnaire_assessment, CMLOPS.method) == CMLOPS[
-        "method-questionnaire"
-    ]
+    assert (
+        questionnaire.value(questionnaire_assessment, CMLOPS.method)
+        == CMLOPS["method-questionnaire"]
+    )
     assert scan.value(scan_assessment, CMLOPS.assesses) == questionnaire.value(
         questionnaire_assessment, CMLOPS.assesses
     )
@@ -250,7 +252,9 @@ def test_scan_half_validates_and_has_the_scanner_shape(path):
         assert scan.value(e, CMLOPS.aboutCriterion) is None
         for prop in (CMLOPS.detector, CMLOPS.quote, DCTERMS.source, CMLOPS.confidence):
             assert scan.value(e, prop) is not None, (e, prop)
-        for source in scan.objects(e, DCTERMS.source):  # repository locations, "path" or "path:line"
+        for source in scan.objects(
+            e, DCTERMS.source
+        ):  # repository locations, "path" or "path:line"
             assert isinstance(source, Literal) and not str(source).startswith(("http:", "https:"))
     # the halves complement each other: the questionnaire answers criteria of practices the scan
     # cannot see, and leaves unanswered practices the scan answers

@@ -13,7 +13,9 @@ from oracle import Oracle, load_turtle
 from profile_generator import random_profile
 from test_oracle_semantics import MINI_V2_FILES
 
-ONTOLOGY_FILES = sorted(Path(p) for p in glob.glob(str(Path(__file__).parent.parent / "ontology/*.ttl")))
+ONTOLOGY_FILES = sorted(
+    Path(p) for p in glob.glob(str(Path(__file__).parent.parent / "ontology/*.ttl"))
+)
 
 
 def _compare(files: list[Path], seeds: range) -> int:

@@ -250,8 +250,10 @@ class Assessor:
     def open_questions(self, assessment: str) -> list[OpenQuestion]:
         unknown: dict[str, list[str]] = {}
         for r in self._select("criterion_status", assessment):
-            if r["state"] == "unknown" and r["required"] and str(r["criterion"]) != str(
-                r["practice"]
+            if (
+                r["state"] == "unknown"
+                and r["required"]
+                and str(r["criterion"]) != str(r["practice"])
             ):
                 unknown.setdefault(str(r["practice"]), []).append(str(r["label"]))
         return [
@@ -343,7 +345,9 @@ class Assessor:
                 applicable_from=_date(r["from"]),
                 status=str(r["status"]),
                 missing=_split(r["missing"]),
-                source=Source(str(r["sourceLabel"]), str(r["sourceUrl"]) if r["sourceUrl"] else None)
+                source=Source(
+                    str(r["sourceLabel"]), str(r["sourceUrl"]) if r["sourceUrl"] else None
+                )
                 if r["sourceLabel"]
                 else None,
             )
@@ -464,8 +468,11 @@ def _reason(r: dict) -> Reason:
 
 
 def _unlocks(reasons: Iterable[Reason]) -> list[str]:
-    return [r.text.removeprefix("raises ").removeprefix("needed for ") for r in reasons
-            if r.kind != "prerequisite"]
+    return [
+        r.text.removeprefix("raises ").removeprefix("needed for ")
+        for r in reasons
+        if r.kind != "prerequisite"
+    ]
 
 
 MAX_NAMED_DEPENDANTS = 3
@@ -474,8 +481,9 @@ MAX_NAMED_DEPENDANTS = 3
 def _why(reasons: list[Reason]) -> str:
     """Why an item is on the roadmap, in one or two sentences: what needs it first (a few
     named, the rest counted), then what it raises or is needed for."""
-    dependants = sorted({r.text.removeprefix("prerequisite of ") for r in reasons
-                         if r.kind == "prerequisite"})
+    dependants = sorted(
+        {r.text.removeprefix("prerequisite of ") for r in reasons if r.kind == "prerequisite"}
+    )
     others = [r.text for r in reasons if r.kind != "prerequisite"]
     parts = []
     if dependants:

@@ -68,6 +68,8 @@ def score_rows(result: AssessmentResult) -> list[dict]:
         {
             "Dimension": d.label,
             "Level": d.level,
+            "Potential": d.potential,
+            "Unknown": d.unknown,
             "Score": d.score,
             "Max": d.max_score,
             "Percent": d.percent,

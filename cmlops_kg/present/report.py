@@ -197,7 +197,9 @@ def text_report(result: AssessmentResult) -> str:
         t(headline(result)),
     ]
     if result.context:
-        lines.append("Context: " + "; ".join(f"{c.factor_label}: {c.label}" for c in result.context))
+        lines.append(
+            "Context: " + "; ".join(f"{c.factor_label}: {c.label}" for c in result.context)
+        )
     if result.target:
         lines.append(f"Target: {t(result.target.label)}")
     ext = "; ".join(external_line(e) for e in result.external_levels.values())
@@ -242,7 +244,9 @@ def text_report(result: AssessmentResult) -> str:
             )
             lines.append(f"        why: {t(item.why)}")
     unguarded = [
-        (i.label, f.label) for i in result.interfaces for f in i.failure_modes
+        (i.label, f.label)
+        for i in result.interfaces
+        for f in i.failure_modes
         if f.status == "unguarded"
     ]
     if unguarded:
@@ -267,7 +271,6 @@ def _md_sources(sources: list[Source]) -> str:
 
 
 def markdown_report(result: AssessmentResult) -> str:
-    r = result.readiness
     lines = [
         f"# ML delivery maturity: {md(result.label)}",
         "",
@@ -285,7 +288,8 @@ def markdown_report(result: AssessmentResult) -> str:
         lines += [f"External levels: {ext}.", ""]
     if result.context:
         lines += [
-            "Context: " + "; ".join(f"{md(c.factor_label)}: {md(c.label)}" for c in result.context)
+            "Context: "
+            + "; ".join(f"{md(c.factor_label)}: {md(c.label)}" for c in result.context)
             + ".",
             "",
         ]
@@ -311,7 +315,9 @@ def markdown_report(result: AssessmentResult) -> str:
         )
     for e in result.external_levels.values():
         lines += ["", f"## {md(e.notation or e.model_label)}: level {e.level}", ""]
-        lines.append(f"{md(e.label)}" + (f", up to level {e.potential}." if e.potential > e.level else "."))
+        lines.append(
+            f"{md(e.label)}" + (f", up to level {e.potential}." if e.potential > e.level else ".")
+        )
         if e.next_level is not None and e.missing_for_next:
             lines += ["", f"Level {e.next_level} ({md(e.next_label)}) still needs:", ""]
             for n in needs(e):
@@ -339,7 +345,12 @@ def markdown_report(result: AssessmentResult) -> str:
                 lines.append(f"   Sources: {_md_sources(item.sources)}")
         lines.append("")
     if result.interfaces:
-        lines += ["## Pipeline interfaces", "", "| Interface | Failure mode | Status |", "|---|---|---|"]
+        lines += [
+            "## Pipeline interfaces",
+            "",
+            "| Interface | Failure mode | Status |",
+            "|---|---|---|",
+        ]
         for i in result.interfaces:
             for f in i.failure_modes:
                 lines.append(f"| {md(i.label)} | {md(f.label)} | {md(f.status_label)} |")

@@ -18,7 +18,7 @@ from cmlops_kg.assessment.questionnaire import (
     organisation_iri,
     questionnaire_turtle,
 )
-from cmlops_kg.assessment.result import AssessmentResult
+from cmlops_kg.assessment.result import AssessmentResult, ExternalLevel
 from cmlops_kg.errors import CmlopsError
 from cmlops_kg.present.charts import score_rows, weakest_score
 from cmlops_kg.present.report import html_report, markdown_report
@@ -183,12 +183,25 @@ def choose_assessment(analysis: Analysis) -> tuple[str | None, str | None]:
     return org, refs[0].iri
 
 
+def _levels(proven: int, potential: int) -> str:
+    return str(proven) if proven == potential else f"{proven} (up to {potential})"
+
+
+def _missing_text(ext: ExternalLevel) -> str:
+    if ext.next_level is None:
+        return "nothing: top level"
+    names = sorted({m.criterion_label or m.practice_label for m in ext.missing_for_next})
+    return "; ".join(names) or "nothing known missing: answer the open questions"
+
+
 def render_metrics(result: AssessmentResult) -> None:
+    readiness = result.readiness
     cols = st.columns(5)
     cols[0].metric(
-        "Overall level",
-        result.overall_level,
-        help=f"{result.overall_label}: the weakest dimension sets it.",
+        "Readiness",
+        _levels(readiness.level, readiness.potential),
+        help=f"{readiness.label}: the lowest dimension level (proven); the potential counts "
+        "the open questions as answered yes.",
         border=True,
     )
     for col, key, name in ((cols[1], "google", "Google MLOps"), (cols[2], "azure", "Azure MLOps")):
@@ -196,18 +209,22 @@ def render_metrics(result: AssessmentResult) -> None:
         if ext is None:
             col.metric(f"{name} level", "–", border=True)
             continue
-        missing = ", ".join(ext.missing_for_next) or "nothing: top level"
         col.metric(
             f"{name} level",
-            ext.level,
-            help=f"{ext.label}. Missing for the next level: {missing}",
+            _levels(ext.level, ext.potential),
+            help=f"{ext.label}. Missing for the next level: {_missing_text(ext)}",
             border=True,
         )
     implemented = sum(d.implemented for d in result.dimensions)
     applicable = sum(d.applicable for d in result.dimensions)
     cols[3].metric("Practices implemented", f"{implemented} / {applicable}", border=True)
-    cols[4].metric("Gaps to the next level", len(result.gaps), border=True)
-    st.markdown(f"**{result.overall_label}** — {result.weakest_link}.")
+    cols[4].metric(
+        "Open questions",
+        len(result.open_questions),
+        help="Practices whose criteria are unknown: answering them can raise a level.",
+        border=True,
+    )
+    st.markdown(f"**{readiness.summary}**")
 
 
 def render_downloads(analysis: Analysis, result: AssessmentResult) -> None:
@@ -250,10 +267,22 @@ def render_scores(result: AssessmentResult) -> None:
         frame,
         hide_index=True,
         width="stretch",
-        column_order=["Dimension", "Level", "Score", "Percent", "Implemented"],
+        column_order=[
+            "Dimension",
+            "Level",
+            "Potential",
+            "Score",
+            "Percent",
+            "Implemented",
+            "Unknown",
+        ],
         column_config={
             "Dimension": st.column_config.TextColumn(width="medium"),
             "Level": st.column_config.NumberColumn(width="small"),
+            "Potential": st.column_config.NumberColumn(
+                width="small", help="The level if every unknown criterion were met"
+            ),
+            "Unknown": st.column_config.NumberColumn(width="small"),
             "Score": st.column_config.TextColumn(width="small"),
             "Percent": st.column_config.ProgressColumn(
                 "Score %", min_value=0, max_value=100, format="%.0f%%", width="small"
@@ -284,17 +313,91 @@ def render_gaps(result: AssessmentResult) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
+def render_open_questions(result: AssessmentResult) -> None:
+    if not result.open_questions:
+        st.success("No open questions: every criterion that decides a level is answered.")
+        return
+    st.caption(
+        "Unknown is not no: these practices have criteria nobody answered. Those that block "
+        "readiness come first; answering them may raise the level."
+    )
+    rows = [
+        {
+            "Practice": q.label,
+            "Dimension": q.dimension_label,
+            "Level": q.level,
+            "Blocks readiness": "yes" if q.blocks_readiness else "",
+            "Unknown criteria": q.unknown_criteria,
+            "Question": q.question or "",
+        }
+        for q in result.open_questions
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
 def render_roadmap(result: AssessmentResult) -> None:
     if not result.roadmap:
         st.success("Nothing left to do: the roadmap is empty.")
         return
-    st.caption("Prerequisites first, then by level, then by how much each step unblocks.")
-    for item in result.roadmap:
-        refs = "; ".join(f"[{s.label}]({s.url})" if s.url else s.label for s in item.sources)
-        st.markdown(
-            f"**{item.position}. {item.label}** · {item.dimension_label}, level {item.level}  \n"
-            f"{item.why}" + (f"  \n:gray[Sources: {refs}]" if refs else "")
-        )
+    st.caption(
+        "In phases: obligations that apply, what raises readiness, the other dimensions' next "
+        "level, the next Google and Azure levels, the target. Prerequisites come first."
+    )
+    for phase in result.roadmap:
+        st.markdown(f"###### {phase.title}")
+        for item in phase.items:
+            refs = "; ".join(f"[{s.label}]({s.url})" if s.url else s.label for s in item.sources)
+            unlocks = ", ".join(item.unlocks)
+            st.markdown(
+                f"**{item.position}. {item.label}** · {item.dimension_label}, level "
+                f"{item.level} · {item.status}  \n{item.why}"
+                + (f"  \n:blue[Unlocks: {unlocks}]" if unlocks else "")
+                + (f"  \n:gray[Sources: {refs}]" if refs else "")
+            )
+
+
+def render_interfaces(result: AssessmentResult) -> None:
+    rows = [
+        {
+            "Interface": i.label,
+            "Failure mode": fm.label,
+            "Status": fm.status_label,
+            "Guards in place": ", ".join(fm.guards_in_place),
+            "Missing guards": ", ".join(fm.missing_guards),
+        }
+        for i in result.interfaces
+        for fm in i.failure_modes
+    ]
+    if not rows:
+        st.caption("No interface failure modes in the catalogue.")
+        return
+    st.caption(
+        "What crosses between the data, training and deployment pipelines, how it fails, and "
+        "whether a practice in place guards each failure."
+    )
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def render_obligations(result: AssessmentResult) -> None:
+    if not result.obligations:
+        st.caption("No regulatory obligations in the catalogue.")
+        return
+    rows = [
+        {
+            "Obligation": o.label,
+            "Reference": o.reference or "",
+            "Role": o.role or "",
+            "Applies from": o.applicable_from or "",
+            "Status": o.status,
+            "Missing": ", ".join(o.missing),
+        }
+        for o in result.obligations
+    ]
+    st.caption(
+        "Obligations bind by context (risk class, operator role, generative AI) and date; "
+        "declare the context on the assessment to have them assessed."
+    )
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def render_practices(result: AssessmentResult) -> None:
@@ -372,26 +475,33 @@ def render_results(analysis: Analysis) -> None:
         st.plotly_chart(radar_figure(result), key="assess_radar")
     with right:
         render_scores(result)
-    tabs = st.tabs(["Gaps", "Roadmap", "Practices", "Outcomes", "Validation report", "History"])
-    with tabs[0]:
-        render_gaps(result)
-    with tabs[1]:
-        render_roadmap(result)
-    with tabs[2]:
-        render_practices(result)
-    with tabs[3]:
-        render_outcomes(result)
-    with tabs[4]:
-        ui.render_validation_report(analysis.report)
-    with tabs[5]:
-        render_history(result)
+    names = ["Roadmap", "Open questions", "Gaps", "Interfaces", "Obligations", "Practices"]
+    names += ["Outcomes", "Validation report", "History"]
+    tabs = dict(zip(names, st.tabs(names), strict=True))
+    renderers = {
+        "Roadmap": render_roadmap,
+        "Open questions": render_open_questions,
+        "Gaps": render_gaps,
+        "Interfaces": render_interfaces,
+        "Obligations": render_obligations,
+        "Practices": render_practices,
+        "Outcomes": render_outcomes,
+        "History": render_history,
+    }
+    for name, tab in tabs.items():
+        with tab:
+            if name == "Validation report":
+                ui.render_validation_report(analysis.report)
+            else:
+                renderers[name](result)
 
 
 def main() -> None:
     st.title("Assess an organisation")
     st.caption(
-        "Levels per dimension, the overall level (weakest link), the equivalent Google and "
-        "Azure levels, gaps and a roadmap — computed by the same engine as `cmlops-kg assess`."
+        "Levels per dimension, proven and potential (unknown is not no), readiness (the lowest "
+        "dimension), the equivalent Google and Azure levels, open questions and a roadmap in "
+        "phases, computed by the same engine as `cmlops-kg assess`."
     )
     mode = st.radio("Profile", SOURCES, horizontal=True, key="assess_mode")
     if mode == SOURCES[0]:
