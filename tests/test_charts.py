@@ -10,6 +10,7 @@ from cmlops_kg.assessment.result import (
     DimensionLevel,
     ExternalLevel,
     HistoryPoint,
+    Readiness,
 )
 from cmlops_kg.present.charts import (
     MAX_LEVEL,
@@ -33,11 +34,15 @@ def dim(label: str, notation: str, level: int, score: float = 1.0) -> DimensionL
         notation=notation,
         level=level,
         level_label=f"Level {level}",
+        potential=level,
+        potential_label=f"Level {level}",
+        target=None,
         score=score,
         max_score=10.0,
         percent=score * 10,
         implemented=int(score),
         applicable=10,
+        unknown=0,
     )
 
 
@@ -49,13 +54,27 @@ def result(label: str, levels: dict[str, int], history: list[HistoryPoint] | Non
         assessment=f"https://example.org/org/{label.lower()}/a",
         date="2026-01-01",
         method="audit",
-        overall_level=min(levels.values()),
-        overall_label="x",
-        limiting_dimensions=[],
+        readiness=Readiness(
+            level=min(levels.values()),
+            label="x",
+            potential=min(levels.values()),
+            potential_label="x",
+            limiting_dimensions=[],
+            limiting_iris=[],
+            highest=max(levels.values()),
+            lopsided=False,
+            summary="x",
+        ),
         dimensions=dims,
-        external_levels={"google": ExternalLevel("g", "Google", 0, "g0", "Google L0")},
+        external_levels={
+            "google": ExternalLevel(
+                "g", "Google", "Google", 0, "g0", "Google L0", 0, "Google L0", 1, "Google L1"
+            )
+        },
         gaps=[],
+        open_questions=[],
         roadmap=[],
+        interfaces=[],
         history=history or [],
     )
 

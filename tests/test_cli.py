@@ -11,12 +11,20 @@ import pyoxigraph as ox
 import pytest
 import yaml
 
+from cmlops_kg.casestudies import find_case_study
 from cmlops_kg.cli import main
 from cmlops_kg.resources import EXAMPLES_DIR
 
 PROFILES = EXAMPLES_DIR / "profiles"
-BASKETFUL = PROFILES / "basketful-retail.ttl"  # overall level 1
-LEDGERLY = PROFILES / "ledgerly.ttl"  # two assessments
+BASKETFUL = PROFILES / "basketful-retail.ttl"  # lopsided: readiness 0, delivery 2
+LEDGERLY = PROFILES / "ledgerly.ttl"  # three assessments
+
+
+def golden_readiness(profile: Path) -> int:
+    """The readiness the oracle's golden records for the assessment the CLI reports."""
+    level = find_case_study(profile.stem).expected_level
+    assert level is not None
+    return level
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -29,12 +37,17 @@ def test_assess_table_shows_levels_gaps_and_roadmap(capsys):
     code, out, _ = run(capsys, "assess", BASKETFUL)
     assert code == 0
     assert "Basketful Retail" in out
-    assert "Overall level: 1" in out
-    assert "Gaps (" in out and "Roadmap:" in out and "why:" in out
+    assert f"Readiness {golden_readiness(BASKETFUL)}" in out or (
+        f"readiness {golden_readiness(BASKETFUL)}" in out
+    )
+    assert "proven" in out and "potential" in out  # both readings, per dimension
+    assert "What Google level 1 still needs:" in out and "Roadmap (" in out
+    assert "Phase 1" in out and "Unguarded failure modes" in out
 
 
-@pytest.mark.parametrize(("gate", "expected_code"), [(0, 0), (1, 0), (2, 1), (4, 1)])
-def test_fail_under_is_a_maturity_gate(capsys, gate, expected_code):
+@pytest.mark.parametrize("gate", [0, 1, 2, 4])
+def test_fail_under_is_a_maturity_gate(capsys, gate):
+    expected_code = 0 if gate <= golden_readiness(BASKETFUL) else 1
     code, _, err = run(capsys, "assess", BASKETFUL, "--fail-under", str(gate))
     assert code == expected_code
     if expected_code:
@@ -61,7 +74,7 @@ def test_assess_same_result_in_every_syntax(capsys, tmp_path, fmt):
     converted.write_bytes(ox.serialize(triples, format=syntax))
     code, out, _ = run(capsys, "assess", converted, "--format", "json")
     assert code == 0
-    assert json.loads(out)["overall_level"] == 1
+    assert json.loads(out)["readiness"]["level"] == golden_readiness(BASKETFUL)
     code, out, _ = run(capsys, "validate", converted)
     assert code == 0 and "conforms" in out
 
@@ -71,7 +84,7 @@ def test_input_format_flag_overrides_extension(capsys, tmp_path):
     odd.write_bytes(BASKETFUL.read_bytes())
     assert run(capsys, "assess", odd)[0] == 2
     code, out, _ = run(capsys, "assess", odd, "--input-format", "turtle", "--format", "json")
-    assert code == 0 and json.loads(out)["overall_level"] == 1
+    assert code == 0 and json.loads(out)["readiness"]["level"] == golden_readiness(BASKETFUL)
 
 
 @pytest.mark.parametrize(
@@ -140,10 +153,11 @@ def test_history_lists_both_assessments(capsys):
     code, out, _ = run(capsys, "history", LEDGERLY, "--format", "json")
     assert code == 0
     history = json.loads(out)["history"]
-    assert [(h["date"], h["overall_level"]) for h in history] == [
-        ("2025-03-14", 1),
-        ("2026-06-30", 2),
+    golden = find_case_study("ledgerly").expected["assessments"]
+    assert [(h["assessment"], h["overall_level"]) for h in history] == [
+        (iri, golden[iri]["readiness"]["level"]) for iri in sorted(golden)
     ]
+    assert len(history) == 3
 
 
 def test_queries_lists_the_library_with_headers(capsys):
@@ -340,8 +354,8 @@ def test_console_script_runs_in_a_subprocess():
 @pytest.mark.parametrize(
     ("case", "phrase"),
     [
-        ("ledgerly.ttl", "every dimension is at level 2"),
-        ("sentinel-health.ttl", "held down by Delivery and deployment"),
+        ("ledgerly.ttl", "Readiness 2 (Repeatable training), limited by"),
+        ("sentinel-health.ttl", "limited by Delivery and deployment"),
     ],
 )
 def test_the_weakest_link_is_named(capsys, case, phrase):
