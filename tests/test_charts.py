@@ -225,10 +225,45 @@ def test_outcome_rows_and_scatter_data():
     rows = outcome_rows(engine.result("https://example.org/org/vectorly"))
     by_metric = {r["Metric"]: r for r in rows}
     assert by_metric["Deployment frequency"]["Cluster"] == "Elite performance cluster"
-    assert by_metric["Time to retrain"]["Cluster"] == "not benchmarked"
-    assert by_metric["Change lead time"]["Canonical"] == "3 h"
+    assert by_metric["Monitored model share"]["Cluster"] == "not benchmarked"
+    assert by_metric["Change lead time"]["Canonical"] == "1.5 h"  # dqv:value 1.5, hours
     data = outcome_scatter_data(practice_vs_outcome(engine.store))
     assert len(data.labels) == len(data.levels) == len(data.values) == len(data.above)
     assert data.unit == "/d" and data.threshold == 3
     assert all(a == (lvl >= 3) for a, lvl in zip(data.above, data.levels, strict=True))
     assert data.log_scale  # 0.03 to 12 deployments a day spans more than two decades
+
+
+def test_pipeline_edges_are_coloured_by_their_worst_failure_mode():
+    from cmlops_kg.assessment.result import FailureModeStatus, InterfaceReport
+    from cmlops_kg.present.charts import GUARD_COLOURS, interface_guard_status
+
+    def fm(status: str) -> FailureModeStatus:
+        return FailureModeStatus("urn:fm", "x", status, status, [], [])
+
+    reports = [
+        InterfaceReport(
+            "urn:i:1", "a", "urn:p:data", "urn:p:model", [fm("guarded"), fm("unguarded")]
+        ),
+        InterfaceReport(
+            "urn:i:2", "b", "urn:p:model", "urn:p:data", [fm("guarded"), fm("unknown")]
+        ),
+        InterfaceReport("urn:i:3", "c", "urn:p:model", "urn:p:data", [fm("not-applicable")]),
+    ]
+    guards = interface_guard_status(reports)
+    assert guards == {"urn:i:1": ("unguarded", "1 unguarded"), "urn:i:2": ("unknown", "1 unknown")}
+    pipes = [Pipeline("urn:p:data", "Data", None, 3), Pipeline("urn:p:model", "Model", None, 2)]
+    edge = Interface(
+        "urn:i:1",
+        "Data to model: hand-off",
+        "urn:p:data",
+        "Data",
+        "urn:p:model",
+        "Model",
+        (),
+        None,
+        (),
+    )
+    dot = pipeline_dot(pipes, [edge], guards=guards)
+    (line,) = [line for line in dot.splitlines() if "->" in line]
+    assert GUARD_COLOURS["unguarded"] in line and "(1 unguarded)" in line

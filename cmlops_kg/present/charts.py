@@ -8,7 +8,7 @@ figures, in the app, the only part of the package that needs Plotly.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -148,14 +148,33 @@ def _dot_text(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
+GUARD_COLOURS = {"unguarded": "#c62828", "unknown": "#ef6c00", "guarded": "#2e7d32"}
+
+
+def interface_guard_status(reports: Iterable) -> dict[str, tuple[str, str]]:
+    """Per interface IRI: its worst failure-mode status (unguarded, then unknown, then guarded)
+    and a short count for the edge label, from an assessment's ``InterfaceReport`` list."""
+    found: dict[str, tuple[str, str]] = {}
+    for report in reports:
+        statuses = [fm.status for fm in report.failure_modes if fm.status != "not-applicable"]
+        for worst in ("unguarded", "unknown", "guarded"):
+            if worst in statuses:
+                found[report.interface] = (worst, f"{statuses.count(worst)} {worst}")
+                break
+    return found
+
+
 def pipeline_dot(
     pipelines: Sequence[Pipeline],
     interfaces: Sequence[Interface],
     highlight: Iterable[str] = (),
+    guards: Mapping[str, tuple[str, str]] | None = None,
 ) -> str:
     """A DOT digraph: one node per pipeline, one edge per interface (labelled with the
-    hand-off and the artefacts that cross it); ``highlight`` interfaces are drawn bold."""
+    hand-off and the artefacts that cross it); ``highlight`` interfaces are drawn bold;
+    ``guards`` (from :func:`interface_guard_status`) colours each edge by its failure modes."""
     marked = set(highlight)
+    guards = guards or {}
     lines = [
         "digraph pipelines {",
         '  graph [rankdir=LR, bgcolor="transparent", nodesep=0.6, ranksep=0.9];',
@@ -176,6 +195,11 @@ def pipeline_dot(
             if itf.iri in marked
             else "penwidth=1.4"
         )
+        if itf.iri in guards:
+            status, count = guards[itf.iri]
+            colour = GUARD_COLOURS[status]
+            label += f"\\n({_dot_text(count)})"
+            style = f'color="{colour}", fontcolor="{colour}", penwidth=2.5'
         tooltip = _dot_text(f"{itf.label}: secured by {', '.join(itf.secured_by) or 'nothing'}")
         lines.append(
             f'  "{_dot_text(itf.source)}" -> "{_dot_text(itf.target)}" '

@@ -20,7 +20,12 @@ from cmlops_kg.assessment.questionnaire import (
 )
 from cmlops_kg.assessment.result import AssessmentResult, ExternalLevel
 from cmlops_kg.errors import CmlopsError
-from cmlops_kg.present.charts import score_rows, weakest_score
+from cmlops_kg.present.charts import (
+    interface_guard_status,
+    pipeline_dot,
+    score_rows,
+    weakest_score,
+)
 from cmlops_kg.present.report import html_report, markdown_report
 
 SOURCES = ["Bundled case study", "Upload a profile", "Questionnaire"]
@@ -373,8 +378,12 @@ def render_interfaces(result: AssessmentResult) -> None:
         return
     st.caption(
         "What crosses between the data, training and deployment pipelines, how it fails, and "
-        "whether a practice in place guards each failure."
+        "whether a practice in place guards each failure: red where a failure mode is "
+        "unguarded, orange where its guards are unknown, green where all are guarded."
     )
+    cat = ui.catalogue()
+    guards = interface_guard_status(result.interfaces)
+    st.graphviz_chart(pipeline_dot(cat.pipelines, cat.interfaces, guards=guards), width="stretch")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
