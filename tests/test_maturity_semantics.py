@@ -3,6 +3,9 @@
 A dimension attains level L when every applicable practice of that dimension required at a
 level <= L is implemented; partial/planned/not-implemented/missing evidence do not count;
 not applicable WITH a justification is excluded; overall = minimum over dimensions.
+These are the proven reading's rules on the v1 mini catalogue; model v2's rules (criteria,
+unknowns, potential, context, external levels from crosswalk requirements) are pinned by
+tests/test_oracle_semantics.py.
 """
 
 from __future__ import annotations
@@ -154,21 +157,24 @@ def test_gaps_are_the_next_level_practices_not_implemented(mini_assessor):
     result = mini_assessor.result()
     gaps = {(g.dimension_label, g.label, g.status) for g in result.gaps}
     assert gaps == {
-        ("Data management and quality", "T data versioning", "planned"),
-        ("Integration and testing", "T continuous training", "no evidence"),
+        # a planned practice is not met: its criteria (here the practice itself) are not met
+        ("Data management and quality", "T data versioning", "not implemented"),
+        ("Integration and testing", "T continuous training", "unknown"),
     }
 
 
 def test_roadmap_puts_prerequisites_first_and_explains(mini_assessor):
     prof = profile({"t-vc": "implemented", "t-ci": "implemented", "t-ut": "implemented"})
     mini_assessor.load(prof)
-    roadmap = mini_assessor.result().roadmap
+    phases = mini_assessor.result().roadmap
+    roadmap = [item for phase in phases for item in phase.items]
     order = [item.label for item in roadmap]
     assert order.index("T data versioning") < order.index("T continuous training")
+    assert phases[0].title.startswith("Phase 1 — reach readiness level 2")
     first = roadmap[0]
     assert first.label == "T data versioning"
     assert "Prerequisite of T continuous training" in first.why
-    assert "Required for Data management and quality level 2" in first.why
+    assert "raises Data management and quality to level 2" in first.why
     assert first.sources and first.sources[0].url.startswith("https://")
 
 
@@ -177,18 +183,9 @@ def test_roadmap_includes_missing_prerequisites_from_other_dimensions(mini_asses
     # not a data gap (the data gap is t-vc), but the CI gap t-ct needs it.
     prof = profile({"t-ci": "implemented", "t-ut": "implemented"})
     mini_assessor.load(prof)
-    roadmap = [i.label for i in mini_assessor.result().roadmap]
+    roadmap = [i.label for phase in mini_assessor.result().roadmap for i in phase.items]
     assert roadmap.index("T version control") < roadmap.index("T data versioning")
     assert roadmap.index("T data versioning") < roadmap.index("T continuous training")
-
-
-def test_external_levels_highest_with_all_required_practices(mini_assessor):
-    prof = profile({"t-vc": "implemented", "t-ci": "implemented", "t-dv": "partial"})
-    mini_assessor.load(prof)
-    ext = mini_assessor.result().external_levels
-    assert ext["google"].level == 1  # google-l2 needs t-ct
-    assert ext["azure"].level == 1  # azure-l2 needs t-dv, which is only partial
-    assert "T data versioning" in ext["azure"].missing_for_next
 
 
 def test_history_lists_every_assessment(mini_assessor):
