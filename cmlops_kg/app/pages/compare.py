@@ -65,7 +65,9 @@ def summary_table(results: list[AssessmentResult]) -> pd.DataFrame:
         row = {
             "Organisation": r.label,
             "Assessed": r.date,
-            "Overall": r.overall_level,
+            "Readiness": r.readiness.level,
+            "Potential": r.readiness.potential,
+            "Lopsided": "yes" if r.readiness.lopsided else "",
             "Google": r.external_levels["google"].level if "google" in r.external_levels else None,
             "Azure": r.external_levels["azure"].level if "azure" in r.external_levels else None,
         }
@@ -216,8 +218,8 @@ def main() -> None:
     cols = st.columns(3)
     cols[0].metric("Organisations", len(results))
     cols[1].metric("Assessments", sum(len(r.history) for r in results))
-    levels = [r.overall_level for r in results]
-    cols[2].metric("Overall levels", f"{min(levels)} – {max(levels)}")
+    levels = [r.readiness.level for r in results]
+    cols[2].metric("Readiness levels", f"{min(levels)} – {max(levels)}")
     render_portfolio(results)
     render_history(results)
     render_outcomes()
