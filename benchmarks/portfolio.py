@@ -64,10 +64,11 @@ def practice_catalogue() -> list[tuple[str, str, int]]:
 
     store = EmbeddedStore()
     store.load_ontology()
-    return [
+    rows = [
         (str(r["practice"]), str(r["dimension"]), int(r["level"]))
         for r in store.select("questionnaire")
     ]
+    return list(dict.fromkeys(rows))  # the questionnaire has a row per criterion of a practice
 
 
 def _pick(rnd: random.Random, weighted: list[tuple[str, int]] | list[tuple[int, int]]):
