@@ -84,7 +84,10 @@ def in_process(example: str, repeat: int) -> None:
 
 
 def _process(args: list[str]) -> Timed:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    # bytecode may be written, as an installed package has it (pip compiles on install); with
+    # PYTHONDONTWRITEBYTECODE a source checkout recompiles every module of every run
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(ROOT)
 
     def run() -> None:
         subprocess.run(args, check=True, env=env, stdout=subprocess.DEVNULL)
