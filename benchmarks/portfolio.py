@@ -179,6 +179,9 @@ def run_floor(paths: list[Path], report) -> None:
     onto = ox.NamedNode(ONTOLOGY_GRAPH)
     for f in ontology_files():
         store.load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=onto)
+    for prepare in sorted((QUERIES_DIR / "prepare").glob("*.rq")):  # the derived index
+        derived = list(store.query(get_query(prepare).text, default_graph=onto))
+        store.extend([ox.Quad(s, p, o, onto) for s, p, o in derived])
     strata = [get_query(p).text for p in sorted((QUERIES_DIR / "infer").glob("*.rq"))]
     assesses = ox.NamedNode("https://w3id.org/cmlops#assesses")
     teams = []
