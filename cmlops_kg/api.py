@@ -73,6 +73,9 @@ def assess(
         report = validate_profile(profile, shacl_engine)
         if not report.conforms:
             raise ValidationFailed(report)
+    # a fresh store per assessment: its ontology is the prepared one kept by this process
+    # (one bulk parse); a store shared between assessments slows down with every profile it
+    # has held and dropped (measured for issue 16)
     engine = Assessor(_with_ontology(store) if store is not None else None)
     engine.load(profile)
     return engine.result(organisation, assessment, dora_year, summary)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,9 @@ import pytest
 from cmlops_kg.assessment.engine import Assessor
 from cmlops_kg.resources import EXAMPLES_DIR, ONTOLOGY_DIR
 from cmlops_kg.store.embedded import EmbeddedStore
+
+# the prepared-ontology cache of this test run (and of the processes it starts), not the user's
+os.environ.setdefault("CMLOPS_KG_CACHE", tempfile.mkdtemp(prefix="cmlops-kg-test-cache-"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI_MODULES = ["cmlops.ttl", "core.ttl", "sources.ttl", "external-models.ttl", "metrics.ttl"]

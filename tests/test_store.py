@@ -13,7 +13,7 @@ from conftest import example_profiles, invalid_profiles
 from cmlops_kg.errors import QueryError
 from cmlops_kg.rdf.profiles import parse_profile_bytes, read_profile
 from cmlops_kg.sparql.lexer import query_form
-from cmlops_kg.sparql.library import get_query
+from cmlops_kg.sparql.library import get_query, inference_strata
 from cmlops_kg.sparql.rewrite import bind_with_values, construct_as_insert, where_group
 from cmlops_kg.store import open_store
 from cmlops_kg.store.base import is_staging
@@ -114,6 +114,11 @@ def test_a_failed_replace_leaves_the_previous_profile_intact(store, monkeypatch)
     monkeypatch.setattr(
         "cmlops_kg.store.base.commit_update", lambda *a, **k: "DROP GRAPH <urn:g:t1> ; NOT SPARQL"
     )
+    # the embedded store infers with CONSTRUCT queries instead: break it after a first stratum
+    # has written staged results
+    first = inference_strata()[0]
+    broken = dataclasses.replace(first, text=first.text + " NOT SPARQL")
+    monkeypatch.setattr("cmlops_kg.store.embedded.inference_strata", lambda: [first, broken])
     new = team("t1", "implemented")
     with pytest.raises(QueryError):
         store.load_profile("urn:g:t1", new.triples, new.assessment_iris())

@@ -21,7 +21,7 @@ def add_validate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--shacl-engine",
         choices=["pyshacl", "rust", "auto"],
-        help="validator (default: $CMLOPS_KG_SHACL_ENGINE, else pySHACL)",
+        help="validator (default: $CMLOPS_KG_SHACL_ENGINE, else auto: Rust when installed)",
     )
     add_input_format(parser)
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-import jinja2
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from cmlops_kg.assessment.result import (
     TOP_LEVEL,
@@ -24,6 +24,9 @@ from cmlops_kg.assessment.result import (
 )
 from cmlops_kg.present.tables import text_table
 from cmlops_kg.resources import TEMPLATES_DIR
+
+if TYPE_CHECKING:  # pragma: no cover
+    import jinja2
 
 MAX_LEVEL = TOP_LEVEL
 NEXT_ACTIONS = 3
@@ -50,13 +53,20 @@ def md(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", terminal(text))
 
 
-_ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
-    autoescape=jinja2.select_autoescape(["html", "j2"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_ENV.filters["safe_url"] = safe_url
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    """The HTML template environment, built (and jinja2 imported) only for an HTML report:
+    the text report of ``cmlops-kg assess`` does not pay for it."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["safe_url"] = safe_url
+    return env
 
 
 @dataclass(frozen=True)
@@ -383,7 +393,7 @@ def markdown_report(result: AssessmentResult) -> str:
 # -- HTML ------------------------------------------------------------------------------------------
 def html_report(result: AssessmentResult) -> str:
     bars = level_bars(result)
-    return _ENV.get_template("report.html.j2").render(
+    return _environment().get_template("report.html.j2").render(
         r=result,
         headline=headline(result),
         actions=next_actions(result),

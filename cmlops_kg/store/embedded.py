@@ -1,17 +1,23 @@
-"""The embedded backend: Oxigraph in-process, in memory or on disk."""
+"""The embedded backend: Oxigraph in-process, in memory or on disk.
+
+Inference runs the strata as CONSTRUCT queries whose triples are bulk-inserted, rather than as
+the ``INSERT ... WHERE`` updates a remote server needs: Oxigraph evaluates a query faster than
+the same pattern inside an update (32.6 vs 23.3 ms a team measured for issue 16), and the
+template's blank nodes come back as store terms, so later strata still join on them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from cmlops_kg.errors import QueryError
-from cmlops_kg.rdf.terms import from_oxigraph
-from cmlops_kg.sparql.library import QueryFile, bind_parameters, query_file
+from cmlops_kg.rdf.terms import IRI, from_oxigraph
+from cmlops_kg.sparql.library import QueryFile, bind_parameters, inference_strata, query_file
 from cmlops_kg.store.base import Dataset, GraphStore, Row
-from cmlops_kg.store.inference import inferred_graph, prepared_ontology
+from cmlops_kg.store.inference import inferred_graph, prepared_ontology_ntriples
 from cmlops_kg.vocab import ONTOLOGY_GRAPH
 
 
@@ -28,9 +34,10 @@ class EmbeddedStore(GraphStore):
 
     def load_ontology(self, files: Iterable[Path] | None = None) -> None:
         graph = ox.NamedNode(ONTOLOGY_GRAPH)
-        quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in prepared_ontology(files)]
-        self.update(f"DROP SILENT GRAPH {graph}")  # parsed first: a bad file changes nothing
-        self._store.extend(quads)
+        data = prepared_ontology_ntriples(files)  # prepared first: a bad file changes nothing
+        self.update(f"DROP SILENT GRAPH {graph}")
+        # one bulk parse in Rust rather than a Python Quad per triple
+        self._store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
         self._ontology_loaded = True
 
     def replace_graph(self, graph: str, triples: list[ox.Triple]) -> None:
@@ -53,6 +60,49 @@ class EmbeddedStore(GraphStore):
             self._store.update(sparql)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL update syntax error: {exc}") from exc
+
+    # -- inference: CONSTRUCT + bulk insert ------------------------------------------------------
+    def materialise(self, graph: str, assessments: Iterable[str]) -> None:
+        """Run the strata for each assessment into the profile's inferred graph (dropped
+        first); on failure the inferred graph is dropped, never left half-written."""
+        target = inferred_graph(graph)
+        self.drop_graph(target)
+        try:
+            self._infer(graph, target, assessments)
+        except BaseException:
+            self.drop_graph(target)
+            raise
+
+    def _commit(self, stage: str, graph: str, assessments: Sequence[str]) -> None:
+        """Infer into a staged results graph, then swap profile and results in one update:
+        the live profile keeps its old results until the new ones are complete."""
+        staged_results = inferred_graph(stage)
+        try:
+            self._infer(stage, staged_results, assessments)
+            self.update(
+                " ;\n".join(
+                    [
+                        f"DROP SILENT GRAPH {ox.NamedNode(inferred_graph(graph))}",
+                        f"MOVE SILENT {ox.NamedNode(staged_results)} "
+                        f"TO {ox.NamedNode(inferred_graph(graph))}",
+                        f"DROP SILENT GRAPH {ox.NamedNode(graph)}",
+                        f"MOVE {ox.NamedNode(stage)} TO {ox.NamedNode(graph)}",
+                    ]
+                )
+            )
+        except BaseException:
+            self.drop_graph(staged_results)
+            raise
+
+    def _infer(self, source: str, target: str, assessments: Iterable[str]) -> None:
+        """Each stratum reads the ontology, ``source`` and the results so far (``target``)."""
+        dataset = [ONTOLOGY_GRAPH, source, target]
+        node = ox.NamedNode(target)
+        strata = inference_strata()
+        for assessment in assessments:
+            for stratum in strata:
+                triples = self._run(stratum, {"assessment": IRI(assessment)}, dataset)
+                self._store.extend([ox.Quad(s, p, o, node) for s, p, o in triples])
 
     def _run(self, query: QueryFile, params: Mapping[str, object] | None, dataset: Dataset):
         bindings = bind_parameters(query, params)

@@ -14,25 +14,42 @@ import pyoxigraph as ox
 
 from cmlops_kg.rdf.ontology import ontology_files
 from cmlops_kg.rdf.terms import IRI
-from cmlops_kg.sparql.library import bind_parameters, inference_strata, prepare_queries
+from cmlops_kg.sparql.library import (
+    QueryFile,
+    bind_parameters,
+    inference_strata,
+    prepare_queries,
+)
 from cmlops_kg.sparql.rewrite import construct_as_insert, update_request
+from cmlops_kg.store.cache import cached_ntriples, source_key
 from cmlops_kg.vocab import ONTOLOGY_GRAPH
 
 
 def prepared_ontology(files: Iterable[Path] | None = None) -> list[ox.Triple]:
     """The ontology modules with their derived index (``queries/prepare``): shortcuts for the
     property paths and aggregates every assessment would otherwise re-evaluate, computed once
-    here, in a private store, so that every backend receives the same triples."""
+    (:func:`prepared_ontology_ntriples`), so that every backend receives the same triples."""
+    return list(ox.parse(prepared_ontology_ntriples(files), format=ox.RdfFormat.N_TRIPLES))
+
+
+def prepared_ontology_ntriples(files: Iterable[Path] | None = None) -> bytes:
+    """The prepared ontology as N-Triples, built once per set of source files and kept in the
+    process and in the user's cache folder (:mod:`cmlops_kg.store.cache`)."""
+    paths = list(files) if files is not None else ontology_files()
+    queries = prepare_queries()
+    key = source_key([*paths, *(q.path for q in queries)])
+    return cached_ntriples(key, lambda: _prepare(paths, queries))
+
+
+def _prepare(paths: list[Path], queries: list[QueryFile]) -> bytes:
+    """Parse the modules and run the prepare queries, in a private store."""
     store = ox.Store()
-    for path in files if files is not None else ontology_files():
-        store.extend(
-            ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-            for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
-        )
-    for query in prepare_queries():
+    for path in paths:
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    for query in queries:
         derived = list(store.query(query.text))
         store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in derived)
-    return [quad.triple for quad in store]
+    return ox.serialize((quad.triple for quad in store), format=ox.RdfFormat.N_TRIPLES)
 
 
 def inferred_graph(graph: str) -> str:

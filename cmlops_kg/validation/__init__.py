@@ -18,7 +18,7 @@ from rdflib.namespace import SH
 from cmlops_kg.errors import InputError
 from cmlops_kg.rdf.profiles import Profile, triples_to_rdflib
 from cmlops_kg.resources import SHAPES_DIR
-from cmlops_kg.store.embedded import EmbeddedStore
+from cmlops_kg.store.shared import ontology_view
 from cmlops_kg.validation import pyshacl_engine, rust_engine
 from cmlops_kg.validation.report import (
     ValidationFinding,
@@ -49,9 +49,7 @@ def shapes_graph() -> rdflib.Graph:
 @lru_cache(maxsize=1)
 def validation_context() -> tuple[ox.Triple, ...]:
     """Type and class-hierarchy triples of the ontology (see queries/validation_context.rq)."""
-    store = EmbeddedStore()
-    store.load_ontology()
-    return tuple(store.construct("validation_context"))
+    return tuple(ontology_view().construct("validation_context"))
 
 
 SHACL_ENGINE_ENV = "CMLOPS_KG_SHACL_ENGINE"
@@ -59,10 +57,11 @@ SHACL_ENGINES = ("pyshacl", "rust", "auto")
 
 
 def shacl_engine(name: str | None = None) -> str:
-    """The engine to validate with: ``name``, else $CMLOPS_KG_SHACL_ENGINE, else pySHACL;
-    ``auto`` picks the Rust engine (PyPI ``shacl``, see :mod:`.rust_engine`) when it
-    is installed."""
-    chosen = (name or os.environ.get(SHACL_ENGINE_ENV) or "pyshacl").strip().lower()
+    """The engine to validate with: ``name``, else $CMLOPS_KG_SHACL_ENGINE, else ``auto``:
+    the Rust engine (PyPI ``shacl``, a dependency, see :mod:`.rust_engine`) when it is
+    installed, else pySHACL, the reference engine (``tests/test_store.py`` checks that both
+    give the same findings on every example and invalid example)."""
+    chosen = (name or os.environ.get(SHACL_ENGINE_ENV) or "auto").strip().lower()
     if chosen not in SHACL_ENGINES:
         raise InputError(
             f"unknown SHACL engine {chosen!r}", fix=f"use one of {', '.join(SHACL_ENGINES)}"

@@ -77,8 +77,15 @@ def no_assessment_finding(source: str) -> ValidationFinding:
 
 
 def findings_of(results: rdflib.Graph, data: rdflib.Graph) -> list[ValidationFinding]:
-    """One finding per ``sh:ValidationResult`` of a report graph, described from ``data``."""
-    return [_finding(results, r, data) for r in results.subjects(RDF.type, SH.ValidationResult)]
+    """One finding per top-level ``sh:ValidationResult`` of a report graph, described from
+    ``data``. Results nested as another's ``sh:detail`` (pySHACL writes them for ``sh:node``,
+    the Rust engine does not) are left out: the outer result carries the shape's message."""
+    nested = set(results.objects(None, SH.detail))
+    return [
+        _finding(results, r, data)
+        for r in results.subjects(RDF.type, SH.ValidationResult)
+        if r not in nested
+    ]
 
 
 def _label(graph: rdflib.Graph, node: rdflib.term.Node | None) -> str:

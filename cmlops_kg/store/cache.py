@@ -1,0 +1,117 @@
+"""The prepared ontology, built once and kept: in the process, and in the user's cache folder.
+
+Preparing the ontology (parsing the Turtle modules, running ``queries/prepare``) costs several
+times a plain load of the same triples, and every command, page and portfolio needs it. The
+result is kept as N-Triples, in memory for the life of the process and on disk under
+``$CMLOPS_KG_CACHE`` (default: ``$XDG_CACHE_HOME/cmlops-kg``, else ``~/.cache/cmlops-kg``), in a
+file named by a hash of everything it is derived from: the ontology files, the prepare
+queries, the package version and pyoxigraph's. A changed ontology gets a new file; a stale file
+is never read.
+
+Concurrent writers are safe: each writes a temporary file in the cache folder and renames it
+into place, which is atomic, so a reader sees a whole file or none. A file that was damaged
+anyway (its body no longer matches the checksum in its first line) is rebuilt. A cache folder
+that cannot be written is not an error: the ontology is then prepared in memory only.
+``CMLOPS_KG_CACHE=off`` turns the disk cache off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from cmlops_kg._version import __version__
+
+CACHE_ENV = "CMLOPS_KG_CACHE"
+MAGIC = b"# cmlops-kg prepared ontology sha256="
+_memory: dict[str, bytes] = {}
+_lock = threading.Lock()
+
+
+def cache_dir() -> Path | None:
+    """Where prepared ontologies are kept on disk, or None when the disk cache is off."""
+    configured = os.environ.get(CACHE_ENV, "").strip()
+    if configured.lower() in {"off", "0", "none", "no"}:
+        return None
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cmlops-kg"
+
+
+def source_key(paths: Iterable[Path]) -> str:
+    """A hash of the files a prepared ontology is derived from, and of the code that derives
+    it (package and pyoxigraph versions)."""
+    digest = hashlib.sha256(f"{__version__}|{ox.__version__}".encode())
+    for path in paths:
+        digest.update(b"\0" + path.name.encode("utf-8") + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def cached_ntriples(key: str, build: Callable[[], bytes]) -> bytes:
+    """The N-Triples stored under ``key``: from memory, else from the disk cache, else built
+    (and then kept in both)."""
+    data = _memory.get(key)
+    if data is not None:
+        return data
+    with _lock:  # one thread builds, the others wait for its result
+        data = _memory.get(key)
+        if data is None:
+            data = _read(key)
+            if data is None:
+                data = build()
+                _write(key, data)
+            _memory[key] = data
+    return data
+
+
+def _path(key: str) -> Path | None:
+    folder = cache_dir()
+    return folder / f"ontology-{key}.nt" if folder is not None else None
+
+
+def _read(key: str) -> bytes | None:
+    """The cached body, or None when it is missing or damaged."""
+    path = _path(key)
+    if path is None:
+        return None
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    header, _, body = raw.partition(b"\n")
+    if header != MAGIC + hashlib.sha256(body).hexdigest().encode("ascii"):
+        return None  # truncated or overwritten: rebuilt and replaced by the caller
+    return body
+
+
+def _write(key: str, body: bytes) -> None:
+    """Write atomically (temporary file, then rename); give up quietly on a read-only disk."""
+    path = _path(key)
+    if path is None:
+        return
+    header = MAGIC + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n"
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".ontology-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(header + body)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+
+def clear_memory() -> None:
+    """Forget what this process has cached (tests use it to exercise the disk cache)."""
+    _memory.clear()
