@@ -76,6 +76,24 @@ def no_assessment_finding(source: str) -> ValidationFinding:
     )
 
 
+def ontology_term_finding(subject: str, predicates: list[str], label: str) -> ValidationFinding:
+    """The finding for a profile that makes statements about an ontology term."""
+    shown = ", ".join(vocab.shorten(p) for p in sorted(set(predicates))[:3])
+    return ValidationFinding(
+        severity="Violation",
+        message=f"The profile makes {len(predicates)} statement"
+        f"{'s' if len(predicates) != 1 else ''} about the ontology term {label} ({shown}): "
+        "a profile describes an organisation and its evidence and cannot change the "
+        "ontology. Remove these statements, or propose the change to the ontology itself.",
+        focus=subject,
+        focus_label=label,
+        path=predicates[0] if predicates else None,
+        value=None,
+        organisation=None,
+        organisation_label=None,
+    )
+
+
 def findings_of(results: rdflib.Graph, data: rdflib.Graph) -> list[ValidationFinding]:
     """One finding per ``sh:ValidationResult`` of a report graph, described from ``data``."""
     return [_finding(results, r, data) for r in results.subjects(RDF.type, SH.ValidationResult)]
