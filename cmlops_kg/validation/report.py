@@ -14,6 +14,7 @@ import rdflib
 from rdflib.namespace import RDF, RDFS, SH
 
 from cmlops_kg import vocab
+from cmlops_kg.present.escape import terminal
 
 CMLOPS = rdflib.Namespace(vocab.CMLOPS)
 PROV = rdflib.Namespace(vocab.PROV)
@@ -186,17 +187,18 @@ def _finding(
 
 
 def format_validation_report(reports: list[ValidationReport]) -> str:
-    """A plain-text report: per file, per organisation, what is wrong and how to fix it."""
+    """A plain-text report: per file, per organisation, what is wrong and how to fix it
+    (labels and values come from the profile: control characters are stripped)."""
     lines: list[str] = []
     for report in reports:
         n = sum(1 for f in report.findings if f.severity == "Violation")
         status = "conforms" if report.conforms else f"{n} problem{'s' if n != 1 else ''}"
-        lines.append(f"{report.source}: {status}")
+        lines.append(f"{terminal(report.source)}: {status}")
         for org, findings in report.by_organisation().items():
-            lines.append(f"  Organisation: {org}")
+            lines.append(f"  Organisation: {terminal(org)}")
             for f in findings:
                 where = f.focus_label + (f" ({f.path})" if f.path else "")
                 value = f" [value: {f.value}]" if f.value else ""
-                lines.append(f"    - {f.severity}: {where}{value}")
-                lines.append(f"      {f.message}")
+                lines.append(f"    - {f.severity}: {terminal(where + value)}")
+                lines.append(f"      {terminal(f.message)}")
     return "\n".join(lines)
