@@ -8,7 +8,7 @@ import time
 import pytest
 
 from cmlops_kg import cli
-from cmlops_kg.errors import QueryError
+from cmlops_kg.errors import CmlopsError, QueryError
 from cmlops_kg.rdf.terms import IRI
 from cmlops_kg.sparql.safe import QueryTimeoutError, adhoc_query, run_safe_query
 
@@ -111,3 +111,95 @@ def test_cli_query_limit_still_caps_rows(capsys):
     assert cli.main(["query", "practices", "--limit", "3", "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert len(out["rows"]) == 3 and out["truncated"] is True
+
+
+# -- every form under the same timed, memory-bounded runner; validated time limits ------------
+# a cross product counted before the first triple can be built: nothing streams out early
+ENDLESS_CONSTRUCT = (
+    "CONSTRUCT { <urn:x> <urn:n> ?n } WHERE { "
+    "{ SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } } }"
+)
+ENDLESS_DESCRIBE = (
+    "DESCRIBE ?x WHERE { { SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } }"
+    " BIND(<urn:x> AS ?x) }"
+)
+
+
+@pytest.mark.parametrize(
+    "text", [ENDLESS_CONSTRUCT, ENDLESS_DESCRIBE], ids=["construct", "describe"]
+)
+def test_construct_and_describe_are_stopped_at_the_timeout(ontology_store, text):
+    with pytest.raises(QueryTimeoutError):
+        run_safe_query(ontology_store, text, timeout=0.5)
+
+
+def test_cli_construct_times_out_with_exit_code_2(tmp_path, capsys):
+    path = tmp_path / "endless.rq"
+    path.write_text(f"# Title: Endless\n# Description: a cross product\n{ENDLESS_CONSTRUCT}\n")
+    assert cli.main(["query", str(path), "--timeout", "0.5"]) == 2
+    err = capsys.readouterr().err
+    assert "stopped" in err and "Traceback" not in err
+
+
+def test_construct_triples_are_capped(ontology_store, capsys):
+    outcome = run_safe_query(ontology_store, "CONSTRUCT WHERE { ?s ?p ?o }", limit=7)
+    assert outcome.form == "CONSTRUCT" and outcome.truncated
+    assert len(outcome.triples) == len(outcome.rows) == 7
+
+
+def test_cli_construct_prints_turtle(tmp_path, capsys):
+    path = tmp_path / "c.rq"
+    path.write_text(
+        "# Title: c\n# Description: d\nCONSTRUCT { ?s a ?o } WHERE { ?s a ?o } LIMIT 3\n"
+    )
+    assert cli.main(["query", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert len(list(__import__("pyoxigraph").parse(out.encode(), format=_turtle()))) == 3
+
+
+def _turtle():
+    import pyoxigraph
+
+    return pyoxigraph.RdfFormat.TURTLE
+
+
+def test_a_query_that_needs_too_much_memory_fails_instead_of_growing(ontology_store, monkeypatch):
+    # sorting a cross product holds every row: with a 64 MB budget it fails long before the
+    # (generous) time limit, so the outcome is a memory error, not a timeout
+    monkeypatch.setenv("CMLOPS_KG_QUERY_MEMORY_MB", "64")
+    text = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"
+    with pytest.raises(QueryError) as info:
+        run_safe_query(ontology_store, text, timeout=120)
+    assert not isinstance(info.value, QueryTimeoutError)
+    assert "MB" in info.value.what and "CMLOPS_KG_QUERY_MEMORY_MB" in info.value.fix
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "-1", "0", "soon"])
+def test_cli_timeout_must_be_a_positive_number(value, capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["query", "practices", f"--timeout={value}"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "positive number of seconds" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -1.0, 0.0])
+def test_library_timeout_must_be_a_positive_number(ontology_store, value):
+    with pytest.raises(CmlopsError) as info:
+        run_safe_query(ontology_store, "ASK { ?s ?p ?o }", timeout=value)
+    assert "positive number of seconds" in info.value.what
+
+
+@pytest.mark.parametrize("command", ["load", "portfolio"])
+def test_store_timeout_must_be_a_positive_number(command, capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main([command, "--timeout", "nan"] + (["x.ttl"] if command == "load" else []))
+    assert info.value.code == 2
+    assert "positive number of seconds" in capsys.readouterr().err
+
+
+def test_bad_memory_limit_in_the_environment_is_an_error(ontology_store, monkeypatch):
+    monkeypatch.setenv("CMLOPS_KG_QUERY_MEMORY_MB", "lots")
+    with pytest.raises(CmlopsError) as info:
+        run_safe_query(ontology_store, "ASK { ?s ?p ?o }")
+    assert "CMLOPS_KG_QUERY_MEMORY_MB" in info.value.what

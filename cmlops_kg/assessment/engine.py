@@ -36,6 +36,7 @@ from cmlops_kg.assessment.result import (
     Target,
 )
 from cmlops_kg.errors import SelectionError
+from cmlops_kg.rdf.ontology import is_ontology_term
 from cmlops_kg.rdf.profiles import Profile, ProfileSource, as_profile
 from cmlops_kg.store.base import GraphStore
 from cmlops_kg.store.embedded import EmbeddedStore
@@ -71,7 +72,10 @@ class Assessor:
         its own named graph and materialise its results."""
         profile = as_profile(profile)
         graph = graph or profile_graph_name(profile)
-        self.store.replace_graph(graph, profile.triples)
+        # a profile cannot change the ontology, even unvalidated: every query that reads the
+        # ontology sees the profile's graph too (validation reports these statements)
+        triples = [t for t in profile.triples if not is_ontology_term(t.subject)]
+        self.store.replace_graph(graph, triples)
         self.store.materialise(graph, profile.assessment_iris())
         return graph
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from cmlops_kg import api
 from cmlops_kg.errors import InputError, SelectionError
+from cmlops_kg.rdf.ontology import is_ontology_term
 from cmlops_kg.rdf.profiles import ASSESSES, Profile, read_profile
 from cmlops_kg.store.base import GraphStore, OrganisationEntry
 from cmlops_kg.store.inference import profile_dataset
@@ -77,7 +78,8 @@ def load_profile_file(
     report = validate_profile(profile, engine) if validate else None
     if report is not None and not report.conforms:
         return LoadOutcome(str(path), "invalid", graph, organisations_of(profile), report)
-    store.load_profile(graph, profile.triples, profile.assessment_iris())
+    triples = [t for t in profile.triples if not is_ontology_term(t.subject)]  # even unvalidated
+    store.load_profile(graph, triples, profile.assessment_iris())
     return LoadOutcome(str(path), "loaded", graph, organisations_of(profile), report)
 
 

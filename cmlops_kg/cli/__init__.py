@@ -159,13 +159,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(run(args))
     except CmlopsError as exc:
-        print(f"error: {exc.render()}", file=sys.stderr)
+        print(f"error: {_plain(exc.render())}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return _reader_went_away()
+
+
+def _plain(message: str) -> str:
+    """An error message for the terminal: it may quote file names or values from untrusted
+    input, so control characters go (imported here: the CLI's start-up stays cheap)."""
+    from cmlops_kg.present.escape import terminal_lines
+
+    return terminal_lines(message)
 
 
 def _reader_went_away() -> int:

@@ -16,6 +16,7 @@ from cmlops_kg.assessment.result import AssessmentResult
 from cmlops_kg.casestudies import find_case_study
 from cmlops_kg.cli.common import add_input_format, write_output
 from cmlops_kg.errors import InputError, ValidationFailed
+from cmlops_kg.present.escape import terminal
 from cmlops_kg.present.tables import csv_text, json_text, text_table
 from cmlops_kg.rdf.profiles import read_profile
 from cmlops_kg.store.embedded import EmbeddedStore
@@ -229,6 +230,6 @@ def run_history(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         print(csv_text(rows), end="")
     else:
-        print(f"{result.label}: level per assessment")
+        print(f"{terminal(result.label)}: level per assessment")
         print(text_table(rows))
     return 0

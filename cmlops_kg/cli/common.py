@@ -10,7 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from cmlops_kg.errors import InputError
 from cmlops_kg.files import atomic_write
+from cmlops_kg.limits import positive_seconds
 from cmlops_kg.rdf.profiles import FORMATS
 from cmlops_kg.store.base import ENDPOINT_ENV, STORE_ENV
 
@@ -41,10 +43,18 @@ def add_store_arguments(parser: argparse.ArgumentParser, timeout: bool = True) -
     if timeout:
         parser.add_argument(
             "--timeout",
-            type=float,
+            type=seconds_option,
             metavar="SECONDS",
             help="give up on a server that does not answer within this time (default 30)",
         )
+
+
+def seconds_option(text: str) -> float:
+    """An argparse type: a finite, positive number of seconds (nan, inf, 0, -1 refused)."""
+    try:
+        return positive_seconds(text, "--timeout")
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(f"{exc.what}; {exc.fix}") from None
 
 
 def add_endpoint_argument(parser: argparse.ArgumentParser) -> None:

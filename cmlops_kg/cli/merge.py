@@ -13,6 +13,7 @@ from cmlops_kg import api
 from cmlops_kg.assessment.merge import assess_side_by_side, combine
 from cmlops_kg.cli.common import add_input_format, write_output
 from cmlops_kg.errors import InputError
+from cmlops_kg.present.escape import terminal
 from cmlops_kg.rdf.profiles import profile_turtle, read_profile
 from cmlops_kg.validation.report import format_validation_report
 
@@ -75,6 +76,6 @@ def run_merge(args: argparse.Namespace) -> int:
     )
     if not args.quiet:
         for standing in assess_side_by_side(combination):
-            print(f"  {standing.line()}")
+            print(f"  {terminal(standing.line())}")
     print(f"next: cmlops-kg assess {args.out}")
     return 0

@@ -27,6 +27,7 @@ from cmlops_kg.cli.common import (
 )
 from cmlops_kg.errors import InputError
 from cmlops_kg.present.contracts import portfolio_document
+from cmlops_kg.present.escape import terminal
 from cmlops_kg.present.tables import csv_text, json_text, text_table
 from cmlops_kg.store import open_store
 from cmlops_kg.store.base import ENDPOINT_ENV, STORE_ENV, GraphStore
@@ -106,7 +107,7 @@ def run_load(args: argparse.Namespace) -> int:
 
 def _print_load(outcome: LoadOutcome) -> None:
     if outcome.status == "loaded":
-        print(f"{outcome.source}: loaded ({', '.join(outcome.organisations)})")
+        print(terminal(f"{outcome.source}: loaded ({', '.join(outcome.organisations)})"))
     elif outcome.status == "invalid" and outcome.report is not None:
         print(format_validation_report([outcome.report]), file=sys.stderr)
         print(f"{outcome.source}: not loaded (fix the problems above)", file=sys.stderr)

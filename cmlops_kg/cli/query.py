@@ -10,13 +10,17 @@ import pyoxigraph as ox
 
 from cmlops_kg import api
 from cmlops_kg.assessment.engine import Assessor
-from cmlops_kg.cli.common import add_endpoint_argument, add_input_format, endpoint_option
+from cmlops_kg.cli.common import (
+    add_endpoint_argument,
+    add_input_format,
+    endpoint_option,
+    seconds_option,
+)
 from cmlops_kg.errors import QueryError
 from cmlops_kg.present.tables import csv_text, json_text, text_table
 from cmlops_kg.rdf.profiles import read_profile
-from cmlops_kg.sparql.guard import ensure_read_only
 from cmlops_kg.sparql.library import QueryFile, get_query, library, load_query
-from cmlops_kg.sparql.safe import run_safe_query
+from cmlops_kg.sparql.safe import checked_form, run_safe_query
 from cmlops_kg.store.base import GraphStore
 from cmlops_kg.store.embedded import EmbeddedStore
 
@@ -65,10 +69,10 @@ def add_query_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, default=10_000, help="at most this many rows")
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=seconds_option,
         default=30.0,
         metavar="SECONDS",
-        help="stop a SELECT/ASK query that runs longer than this (default 30)",
+        help="stop a query (any form) that runs longer than this (default 30)",
     )
     add_endpoint_argument(parser)
     add_input_format(parser)
@@ -102,7 +106,7 @@ def _local_store(files: list[Path], input_format: str | None) -> EmbeddedStore:
 
 def run_query(args: argparse.Namespace) -> int:
     query = _query(args.query)
-    ensure_read_only(query.text)
+    checked_form(query.text)  # refused before any profile is read or server contacted
     params = parse_params(args.param)
     endpoint = endpoint_option(args.endpoint)  # a shared server, from --endpoint or the env
     if endpoint and args.data:
@@ -115,17 +119,17 @@ def run_query(args: argparse.Namespace) -> int:
         if endpoint
         else _local_store(args.data, args.input_format)
     )
-    if query.form == "CONSTRUCT":
-        triples = store.construct(query, params)
-        sys.stdout.write(ox.serialize(triples, format=ox.RdfFormat.TURTLE).decode("utf-8"))
-        return 0
-    if endpoint:  # the client gives up after --timeout; the server keeps its own limits
-        rows = store.select(query, params)
-        rows, truncated = rows[: args.limit], len(rows) > args.limit
-    else:
+    try:  # every form, embedded or shared: the same read-only, capped, timed runner
         outcome = run_safe_query(store, query, params, limit=args.limit, timeout=args.timeout)
-        rows, truncated = outcome.rows, outcome.truncated
-    _print_rows(query, rows, truncated, args.format, args.limit)
+    finally:
+        store.close()
+    if outcome.form == "CONSTRUCT":
+        turtle = ox.serialize(outcome.triples, format=ox.RdfFormat.TURTLE)
+        sys.stdout.write(turtle.decode("utf-8"))
+        if outcome.truncated:
+            print(f"# (first {args.limit} triples shown)", file=sys.stderr)
+        return 0
+    _print_rows(query, outcome.rows, outcome.truncated, args.format, args.limit)
     return 0
 
 

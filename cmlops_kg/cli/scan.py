@@ -15,6 +15,7 @@ from cmlops_kg import api
 from cmlops_kg.cli.common import write_output
 from cmlops_kg.errors import InputError
 from cmlops_kg.present.contracts import stamped
+from cmlops_kg.present.escape import terminal_lines
 from cmlops_kg.rdf.profiles import profile_turtle
 from cmlops_kg.validation.report import format_validation_report
 
@@ -120,7 +121,8 @@ def run_scan(args: argparse.Namespace) -> int:
     elif args.format == "sarif":
         print(json.dumps(_sarif(result, organisation, label, date), indent=2, ensure_ascii=False))
     else:
-        print(explanation(result) if args.explain else table(result))
+        # file names and CI job names come from the repository: no escape sequences reach the tty
+        print(terminal_lines(explanation(result) if args.explain else table(result)))
         if meta["profile"]:
             print(f"\nwrote {args.out}; next: cmlops-kg assess {args.out}")
     return status

@@ -10,7 +10,6 @@ history. Text from profiles is escaped for its sink (terminal, Markdown, HTML).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -22,6 +21,7 @@ from cmlops_kg.assessment.result import (
     RoadmapItem,
     Source,
 )
+from cmlops_kg.present.escape import md, safe_url, terminal
 from cmlops_kg.present.tables import text_table
 from cmlops_kg.resources import TEMPLATES_DIR
 
@@ -30,27 +30,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 MAX_LEVEL = TOP_LEVEL
 NEXT_ACTIONS = 3
-SAFE_SCHEMES = ("http://", "https://", "mailto:")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
-
-
-def safe_url(url: str | None) -> str | None:
-    """A URL a report may link to: http, https or mailto only (never javascript: or data:)."""
-    if not url:
-        return None
-    text = str(url).strip()
-    return text if text.lower().startswith(SAFE_SCHEMES) else None
-
-
-def terminal(text: object) -> str:
-    """Text for a terminal: control characters (ESC, OSC, CR, bidi overrides) removed."""
-    return _CONTROL.sub("", str(text)).replace("\n", " ")
-
-
-def md(text: object) -> str:
-    """Text for Markdown: every character Markdown or HTML would interpret is escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", terminal(text))
 
 
 @lru_cache(maxsize=1)
@@ -393,18 +372,22 @@ def markdown_report(result: AssessmentResult) -> str:
 # -- HTML ------------------------------------------------------------------------------------------
 def html_report(result: AssessmentResult) -> str:
     bars = level_bars(result)
-    return _environment().get_template("report.html.j2").render(
-        r=result,
-        headline=headline(result),
-        actions=next_actions(result),
-        change=change_since_previous(result),
-        questions=open_questions_line(result),
-        external_line=external_line,
-        bars=bars,
-        max_level=MAX_LEVEL,
-        scale=80,
-        row=34,
-        chart_height=max(1, len(bars)) * 34 + 30,
-        sources=all_sources(result),
-        needs=needs,
+    return (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            r=result,
+            headline=headline(result),
+            actions=next_actions(result),
+            change=change_since_previous(result),
+            questions=open_questions_line(result),
+            external_line=external_line,
+            bars=bars,
+            max_level=MAX_LEVEL,
+            scale=80,
+            row=34,
+            chart_height=max(1, len(bars)) * 34 + 30,
+            sources=all_sources(result),
+            needs=needs,
+        )
     )

@@ -9,6 +9,7 @@ import json
 from collections.abc import Sequence
 
 from cmlops_kg import vocab
+from cmlops_kg.present.escape import csv_cell, terminal
 from cmlops_kg.rdf.terms import IRI
 
 
@@ -37,7 +38,7 @@ def text_table(rows: Sequence[dict], columns: Sequence[str] | None = None, width
 
 
 def _clip(text: str, width: int) -> str:
-    text = text.replace("\n", " ")
+    text = terminal(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -56,7 +57,9 @@ def _csv_value(value: object) -> str:
         return ""
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    if isinstance(value, int | float):
+        return str(value)  # a negative number is a number, not a formula
+    return csv_cell(str(value))
 
 
 def json_default(value: object) -> object:

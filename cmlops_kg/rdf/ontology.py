@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+import pyoxigraph as ox
 import rdflib
 
 from cmlops_kg import vocab
@@ -35,3 +37,35 @@ def ontology_graph() -> rdflib.Graph:
 def _bind_prefixes(graph: rdflib.Graph) -> None:
     for prefix, namespace in vocab.prefixes().items():
         graph.bind(prefix, namespace)
+
+
+# Vocabularies whose terms no profile may describe: the framework's own and the W3C ones it
+# builds on (a profile saying ``rdfs:label rdfs:subPropertyOf ...`` would change them too).
+RESERVED_NAMESPACES = (vocab.CMLOPS, vocab.RDF, vocab.RDFS, vocab.OWL, vocab.SH, vocab.XSD)
+
+
+@lru_cache(maxsize=1)
+def ontology_subjects() -> frozenset[str]:
+    """Every IRI the bundled ontology makes statements about."""
+    return frozenset(
+        t.subject.value
+        for path in ontology_files()
+        for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+        if isinstance(t.subject, ox.NamedNode)
+    )
+
+
+def is_ontology_term(term: object) -> bool:
+    """Whether ``term`` is a term of the ontology (or of a vocabulary it builds on)."""
+    if not isinstance(term, ox.NamedNode):
+        return False
+    return term.value.startswith(RESERVED_NAMESPACES) or term.value in ontology_subjects()
+
+
+def about_ontology_terms(triples: Iterable[ox.Triple]) -> dict[str, list[ox.Triple]]:
+    """The triples whose subject is an ontology term, by subject IRI."""
+    found: dict[str, list[ox.Triple]] = {}
+    for t in triples:
+        if is_ontology_term(t.subject):
+            found.setdefault(t.subject.value, []).append(t)
+    return found

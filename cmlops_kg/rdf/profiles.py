@@ -8,7 +8,6 @@ whole file has parsed, so a bad file changes nothing.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,13 +16,15 @@ from typing import Union
 import pyoxigraph as ox
 import rdflib
 
-from cmlops_kg import vocab
+from cmlops_kg import limits, vocab
 from cmlops_kg.errors import InputError
+from cmlops_kg.rdf import bounded
 
 RDF_TYPE = ox.NamedNode(vocab.RDF_TYPE)
 ASSESSMENT = ox.NamedNode(vocab.CMLOPS + "Assessment")
 ASSESSES = ox.NamedNode(vocab.CMLOPS + "assesses")
-MAX_PROFILE_BYTES = 20 * 1024 * 1024
+MAX_PROFILE_BYTES = 20 * 1024 * 1024  # the default; see max_profile_bytes()
+BOM = "\ufeff".encode()
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -120,70 +121,27 @@ def format_name(path: Path | str, explicit: str | None = None) -> str:
     return EXTENSIONS[suffix]
 
 
-_DOCTYPE = re.compile(rb"<!DOCTYPE\s[^\[>]*\[(.*?)\]\s*>", re.DOTALL)
-_ENTITY = re.compile(rb"<!ENTITY\s+(%\s+)?([\w.:-]+)\s+(SYSTEM|PUBLIC|\"|')", re.DOTALL)
-_ENTITY_VALUE = re.compile(rb"<!ENTITY\s+([\w.:-]+)\s+(\"([^\"]*)\"|'([^']*)')", re.DOTALL)
-_ENTITY_REF = re.compile(rb"&([\w.:-]+);")
-MAX_ENTITY_EXPANSION = 1_000_000
+def max_profile_bytes() -> int:
+    """The size limit of one profile: $CMLOPS_KG_MAX_PROFILE_MB, else 20 MB."""
+    return int(limits.MAX_PROFILE_MB.value() * 2**20)
 
 
-def check_xml_entities(data: bytes, name: str) -> None:
-    """Refuse external entities (XXE) and entity-expansion bombs before the XML parser runs.
-
-    Internal entities used as namespace abbreviations (as Protégé writes them) are allowed as
-    long as their total expansion stays small.
-    """
-    match = _DOCTYPE.search(data[:1_000_000])
-    if not match:
-        return
-    subset = match.group(1)
-    for decl in _ENTITY.finditer(subset):
-        if decl.group(1) or decl.group(3) in (b"SYSTEM", b"PUBLIC"):
-            raise InputError(
-                "the RDF/XML declares an external or parameter entity, which is never loaded",
-                where=name,
-                fix="inline the entity's text, or export the file without a DOCTYPE",
-            )
-    values = {
-        m.group(1): (m.group(3) if m.group(3) is not None else m.group(4))
-        for m in _ENTITY_VALUE.finditer(subset)
-    }
-    sizes: dict[bytes, int] = {}
-
-    def size(entity: bytes, depth: int = 0) -> int:
-        if entity in sizes:
-            return sizes[entity]
-        if depth > 20 or entity not in values:
-            return len(entity) + 2
-        total = len(_ENTITY_REF.sub(b"", values[entity]))
-        for ref in _ENTITY_REF.findall(values[entity]):
-            total += size(ref, depth + 1)
-            if total > MAX_ENTITY_EXPANSION:
-                break
-        sizes[entity] = total
-        return total
-
-    uses = _ENTITY_REF.findall(data[match.end() :])
-    expanded = 0
-    for entity in uses:
-        expanded += size(entity)
-        if expanded > MAX_ENTITY_EXPANSION:
-            raise InputError(
-                "the RDF/XML's entities expand to more than 1 MB (an entity-expansion bomb?)",
-                where=name,
-                fix="remove the nested entity declarations",
-            )
+def _size_error(size: int, max_bytes: int, name: str) -> InputError:
+    return InputError(
+        f"the file is {size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:g} MB",
+        where=name,
+        fix=f"split the profile into one file per organisation (or raise "
+        f"{limits.MAX_PROFILE_MB.env})",
+    )
 
 
-def parse_profile_bytes(
-    data: bytes, name: str, fmt: str, max_bytes: int = MAX_PROFILE_BYTES
-) -> Profile:
+def parse_profile_bytes(data: bytes, name: str, fmt: str, max_bytes: int | None = None) -> Profile:
+    """Parse untrusted bytes within the limits of :mod:`cmlops_kg.limits`."""
+    max_bytes = max_profile_bytes() if max_bytes is None else max_bytes
+    if data.startswith(BOM):  # editors on Windows write one; it is not part of the first term
+        data = data[len(BOM) :]
     if len(data) > max_bytes:
-        raise InputError(
-            f"the file is {len(data) / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB",
-            where=name,
-            fix="split the profile into one file per organisation",
-        )
+        raise _size_error(len(data), max_bytes, name)
     if not data.strip():
         raise InputError(
             "the file is empty",
@@ -205,12 +163,12 @@ def parse_profile_bytes(
             fix="save the file as UTF-8",
         ) from exc
     if fmt == "rdf-xml":
-        check_xml_entities(data, name)
+        bounded.check_xml_doctype(data, name)
+    elif fmt == "json-ld":
+        bounded.check_json_nesting(data, name)
     try:
-        triples = [
-            q.triple if isinstance(q, ox.Quad) else q
-            for q in ox.parse(data, format=FORMATS[fmt], base_iri="urn:cmlops:base:")
-        ]
+        quads = ox.parse(data, format=FORMATS[fmt], base_iri="urn:cmlops:base:")
+        triples = bounded.triples_within_limit(quads, name)
     except (SyntaxError, ValueError, OSError) as exc:
         if "remote context" in str(exc):
             raise InputError(
@@ -224,12 +182,11 @@ def parse_profile_bytes(
             fix=f"fix the syntax error (the file was read as {fmt}; pass --input-format if "
             "that is wrong)",
         ) from exc
+    bounded.check_list_lengths(triples, name)
     return Profile(name=name, triples=triples)
 
 
-def read_profile(
-    path: Path | str, fmt: str | None = None, max_bytes: int = MAX_PROFILE_BYTES
-) -> Profile:
+def read_profile(path: Path | str, fmt: str | None = None, max_bytes: int | None = None) -> Profile:
     """Parse a profile file; raises :class:`InputError` with what, where and how to fix."""
     p = Path(path)
     if not p.exists():
@@ -237,17 +194,21 @@ def read_profile(
     if not p.is_file():
         raise InputError("not a regular file", where=str(p), fix="give the path of a file")
     syntax = format_name(p, fmt)
+    max_bytes = max_profile_bytes() if max_bytes is None else max_bytes
     try:
         size = p.stat().st_size
         if size > max_bytes:
-            raise InputError(
-                f"the file is {size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB",
-                where=str(p),
-                fix="split the profile into one file per organisation",
-            )
-        data = p.read_bytes()
+            raise _size_error(size, max_bytes, str(p))
+        with p.open("rb") as handle:  # at most one byte more than allowed, whatever stat said
+            data = handle.read(max_bytes + 1)
     except PermissionError as exc:
         raise InputError("cannot read the file (permission denied)", where=str(p)) from exc
+    except OSError as exc:  # e.g. /proc/self/mem (EIO), a file on a vanished mount
+        raise InputError(
+            f"cannot read the file ({exc.strerror or type(exc).__name__})",
+            where=str(p),
+            fix="give a profile saved as an ordinary file",
+        ) from exc
     return parse_profile_bytes(data, str(p), syntax, max_bytes)
 
 
@@ -280,6 +241,7 @@ def profile_from_rdflib(graph: rdflib.Graph, name: str = "rdflib graph") -> Prof
         raise InputError(
             f"the graph holds a term that is not valid RDF ({exc})", where=name
         ) from exc
+    bounded.check_list_lengths(triples, name)
     return Profile(name=name, triples=triples)
 
 

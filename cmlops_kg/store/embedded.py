@@ -8,12 +8,14 @@ template's blank nodes come back as store terms, so later strata still join on t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import contextlib
+import errno
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from cmlops_kg.errors import QueryError
+from cmlops_kg.errors import QueryError, StoreError
 from cmlops_kg.rdf.terms import IRI, from_oxigraph
 from cmlops_kg.sparql.library import QueryFile, bind_parameters, inference_strata, query_file
 from cmlops_kg.store.base import Dataset, GraphStore, Row
@@ -25,8 +27,20 @@ class EmbeddedStore(GraphStore):
     """Oxigraph in-process, in memory or on disk (``path``: kept between runs)."""
 
     def __init__(self, path: Path | str | None = None) -> None:
-        self._store = ox.Store(str(path)) if path else ox.Store()
+        self._path = str(path) if path else None
+        with self._faults("open the store"):
+            self._store = ox.Store(self._path) if self._path else ox.Store()
         self._ontology_loaded = False
+        if self._path:  # one process holds the lock: any staging graph is a dead load's
+            self.discard_staging(older_than=-1.0)
+
+    @contextlib.contextmanager
+    def _faults(self, action: str) -> Iterator[None]:
+        """OSErrors of the store (lock, permissions, full disk) as StoreError (exit 3)."""
+        try:
+            yield
+        except OSError as exc:
+            raise store_fault(exc, action, self._path) from exc
 
     @property
     def oxigraph(self) -> ox.Store:
@@ -37,7 +51,8 @@ class EmbeddedStore(GraphStore):
         data = prepared_ontology_ntriples(files)  # prepared first: a bad file changes nothing
         self.update(f"DROP SILENT GRAPH {graph}")
         # one bulk parse in Rust rather than a Python Quad per triple
-        self._store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        with self._faults("load the ontology"):
+            self._store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
         self._ontology_loaded = True
 
     def replace_graph(self, graph: str, triples: list[ox.Triple]) -> None:
@@ -45,19 +60,22 @@ class EmbeddedStore(GraphStore):
         quads = [ox.Quad(t.subject, t.predicate, t.object, node) for t in triples]
         self.drop_graph(inferred_graph(graph))
         self.drop_graph(graph)
-        self._store.extend(quads)
+        with self._faults("write a graph"):
+            self._store.extend(quads)
 
     def drop_graph(self, graph: str) -> None:
         node = ox.NamedNode(graph)
-        if self._store.contains_named_graph(node):
-            self._store.remove_graph(node)
+        with self._faults("drop a graph"):
+            if self._store.contains_named_graph(node):
+                self._store.remove_graph(node)
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def update(self, sparql: str) -> None:
         try:
-            self._store.update(sparql)
+            with self._faults("update the store"):
+                self._store.update(sparql)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL update syntax error: {exc}") from exc
 
@@ -150,10 +168,50 @@ class EmbeddedStore(GraphStore):
 
     def add_triples(self, graph: str, triples: list[ox.Triple]) -> None:
         node = ox.NamedNode(graph)
-        self._store.extend([ox.Quad(t.subject, t.predicate, t.object, node) for t in triples])
+        with self._faults("write triples"):
+            self._store.extend([ox.Quad(t.subject, t.predicate, t.object, node) for t in triples])
 
     def export(self, graph: str) -> bytes:
         return self._store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(graph))
 
     def close(self) -> None:
-        self._store.flush()
+        """Flush and release the store: an on-disk store's lock goes with its last reference."""
+        with self._faults("flush the store"):
+            self._store.flush()
+        if self._path:
+            self._store = ox.Store()  # the on-disk one is dropped here, and its lock with it
+
+
+def store_fault(exc: OSError, action: str, path: str | None) -> StoreError:
+    """What happened to the store, in words, and what to do about it."""
+    text = str(exc)
+    where = path or "the in-memory store"
+    if "lock" in text.lower() or exc.errno in (errno.EAGAIN, errno.EWOULDBLOCK):
+        return StoreError(
+            f"cannot {action}: it is in use by another process (the app, or another load)",
+            where=where,
+            fix="stop the other process or wait for it to finish, then run again",
+        )
+    if path and Path(path).exists() and not Path(path).is_dir():
+        return StoreError(
+            f"cannot {action}: the store path is not a directory",
+            where=where,
+            fix="give --store a directory (new or holding a store), not a file",
+        )
+    if exc.errno == errno.ENOSPC or "no space" in text.lower():
+        return StoreError(
+            f"cannot {action}: the disk is full ({text})",
+            where=where,
+            fix="free disk space and run again; a failed load leaves the previous data intact",
+        )
+    if exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM) or "read-only" in text.lower():
+        return StoreError(
+            f"cannot {action}: the store is read-only or not writable ({text})",
+            where=where,
+            fix="give --store a directory you can write to",
+        )
+    return StoreError(
+        f"cannot {action} ({text})",
+        where=where,
+        fix="check the store directory (permissions, free space, another process using it)",
+    )

@@ -16,6 +16,7 @@ import rdflib
 from rdflib.namespace import SH
 
 from cmlops_kg.errors import InputError
+from cmlops_kg.rdf.ontology import about_ontology_terms
 from cmlops_kg.rdf.profiles import Profile, triples_to_rdflib
 from cmlops_kg.resources import SHAPES_DIR
 from cmlops_kg.store.shared import ontology_view
@@ -26,6 +27,7 @@ from cmlops_kg.validation.report import (
     findings_of,
     format_validation_report,
     no_assessment_finding,
+    ontology_term_finding,
     short_node,
 )
 
@@ -91,6 +93,14 @@ def _shapes_text() -> str:
     return PROFILE_SHAPES.read_text(encoding="utf-8")
 
 
+def _ontology_findings(profile: Profile) -> list[ValidationFinding]:
+    """Statements the profile makes about ontology terms: refused, one finding per term."""
+    return [
+        ontology_term_finding(subject, [t.predicate.value for t in triples], short_node(subject))
+        for subject, triples in sorted(about_ontology_terms(profile.triples).items())
+    ]
+
+
 def validate_profile(profile: Profile, engine: str | None = None) -> ValidationReport:
     """Validate one profile against the profile shapes, with the ontology's types mixed in."""
     if shacl_engine(engine) == "rust":
@@ -109,7 +119,9 @@ def validate_profile(profile: Profile, engine: str | None = None) -> ValidationR
         data = profile.to_rdflib()
         triples_to_rdflib(validation_context(), data)
         conforms, results = pyshacl_engine.validate(data, shapes_graph())
-    findings = findings_of(results, data)
+    about_ontology = _ontology_findings(profile)
+    findings = findings_of(results, data) + about_ontology
+    conforms = bool(conforms) and not about_ontology
     if not profile.assessment_iris():
         conforms = False
         findings.append(no_assessment_finding(profile.name))

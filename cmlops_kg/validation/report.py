@@ -14,6 +14,7 @@ import rdflib
 from rdflib.namespace import RDF, RDFS, SH
 
 from cmlops_kg import vocab
+from cmlops_kg.present.escape import terminal
 
 CMLOPS = rdflib.Namespace(vocab.CMLOPS)
 PROV = rdflib.Namespace(vocab.PROV)
@@ -70,6 +71,24 @@ def no_assessment_finding(source: str) -> ValidationFinding:
         focus=source,
         focus_label="the whole profile",
         path=None,
+        value=None,
+        organisation=None,
+        organisation_label=None,
+    )
+
+
+def ontology_term_finding(subject: str, predicates: list[str], label: str) -> ValidationFinding:
+    """The finding for a profile that makes statements about an ontology term."""
+    shown = ", ".join(vocab.shorten(p) for p in sorted(set(predicates))[:3])
+    return ValidationFinding(
+        severity="Violation",
+        message=f"The profile makes {len(predicates)} statement"
+        f"{'s' if len(predicates) != 1 else ''} about the ontology term {label} ({shown}): "
+        "a profile describes an organisation and its evidence and cannot change the "
+        "ontology. Remove these statements, or propose the change to the ontology itself.",
+        focus=subject,
+        focus_label=label,
+        path=predicates[0] if predicates else None,
         value=None,
         organisation=None,
         organisation_label=None,
@@ -180,17 +199,18 @@ def _finding(
 
 
 def format_validation_report(reports: list[ValidationReport]) -> str:
-    """A plain-text report: per file, per organisation, what is wrong and how to fix it."""
+    """A plain-text report: per file, per organisation, what is wrong and how to fix it
+    (labels and values come from the profile: control characters are stripped)."""
     lines: list[str] = []
     for report in reports:
         n = sum(1 for f in report.findings if f.severity == "Violation")
         status = "conforms" if report.conforms else f"{n} problem{'s' if n != 1 else ''}"
-        lines.append(f"{report.source}: {status}")
+        lines.append(f"{terminal(report.source)}: {status}")
         for org, findings in report.by_organisation().items():
-            lines.append(f"  Organisation: {org}")
+            lines.append(f"  Organisation: {terminal(org)}")
             for f in findings:
                 where = f.focus_label + (f" ({f.path})" if f.path else "")
                 value = f" [value: {f.value}]" if f.value else ""
-                lines.append(f"    - {f.severity}: {where}{value}")
-                lines.append(f"      {f.message}")
+                lines.append(f"    - {f.severity}: {terminal(where + value)}")
+                lines.append(f"      {terminal(f.message)}")
     return "\n".join(lines)

@@ -11,7 +11,7 @@ from cmlops_kg.errors import CmlopsError
 from cmlops_kg.present.tables import csv_text, shorten
 from cmlops_kg.sparql.library import Parameter, QueryFile
 from cmlops_kg.sparql.safe import QueryOutcome, adhoc_query, run_safe_query
-from cmlops_kg.store.embedded import EmbeddedStore
+from cmlops_kg.store.base import GraphStore
 
 DATA_BUNDLED = "Ontology and the bundled case studies"
 DATA_ONTOLOGY = "Ontology only"
@@ -34,7 +34,7 @@ ORDER BY ?level ?label
 """
 
 
-def choose_store() -> EmbeddedStore | None:
+def choose_store() -> GraphStore | None:
     shared = ui.shared_store()
     options = ([DATA_SHARED] if shared is not None else []) + [DATA_BUNDLED, DATA_ONTOLOGY]
     current = ui.current_source()
@@ -54,7 +54,7 @@ def choose_store() -> EmbeddedStore | None:
     return ui.bundled_store()
 
 
-def parameter_choices(store: EmbeddedStore, param: Parameter) -> dict[str, str]:
+def parameter_choices(store: GraphStore, param: Parameter) -> dict[str, str]:
     """Known values for the common IRI parameters, so users pick instead of typing IRIs."""
     if param.kind != "IRI":
         return {}
@@ -75,7 +75,7 @@ def parameter_choices(store: EmbeddedStore, param: Parameter) -> dict[str, str]:
     return {}
 
 
-def parameter_inputs(store: EmbeddedStore, query: QueryFile) -> dict[str, str]:
+def parameter_inputs(store: GraphStore, query: QueryFile) -> dict[str, str]:
     values: dict[str, str] = {}
     for param in query.parameters:
         label = f"?{param.name} ({param.kind}, {'required' if param.required else 'optional'})"
@@ -95,7 +95,7 @@ def parameter_inputs(store: EmbeddedStore, query: QueryFile) -> dict[str, str]:
     return values
 
 
-def library_query(store: EmbeddedStore) -> tuple[QueryFile, dict[str, str]] | None:
+def library_query(store: GraphStore) -> tuple[QueryFile, dict[str, str]] | None:
     try:
         lib = ui.query_library()
     except CmlopsError as exc:
@@ -143,7 +143,7 @@ def own_query() -> tuple[QueryFile, dict[str, str]]:
 
 
 def run(
-    store: EmbeddedStore, query: QueryFile, params: dict[str, str], limit: int, timeout: float
+    store: GraphStore, query: QueryFile, params: dict[str, str], limit: int, timeout: float
 ) -> None:
     """Run the query in a forked child (read-only, capped, time-limited); keep the outcome in
     the session so a rerun (e.g. after a download) still shows it."""
