@@ -143,7 +143,7 @@ CASES = [
         MINIMAL.replace(b'"Tiny"', b'"' + b"A" * 3_000_000 + b'"'),
         command="assess",
         code=0,
-        message="Overall level",
+        message="Readiness",
     ),
     Case(
         "unknown-practice",
