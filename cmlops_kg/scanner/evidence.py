@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from cmlops_kg.rdf.profiles import Profile
-from cmlops_kg.scanner.detect import RUN_BY_CI, Detection, SignalFinding
+from cmlops_kg.scanner.findings import RUN_BY_CI, Detection, SignalFinding
 from cmlops_kg.scanner.patterns import shorten
 from cmlops_kg.scanner.signals import SignalCatalogue, local
 from cmlops_kg.vocab import (

@@ -8,8 +8,8 @@ from collections import Counter
 
 from cmlops_kg.present.tables import text_table
 from cmlops_kg.scanner import ScanResult
-from cmlops_kg.scanner.detect import SignalFinding
 from cmlops_kg.scanner.evidence import STRENGTH_WORDS, Verdict
+from cmlops_kg.scanner.findings import SignalFinding
 from cmlops_kg.scanner.signals import Signal, practices_by_signal
 
 STATUS_ORDER = {"implemented": 0, "partial": 1, "not-implemented": 2}

@@ -1,0 +1,196 @@
+"""Linking findings to CI: which CI signals the jobs match, and which file findings a CI job runs.
+
+A CI signal matched in a job that runs for this repository and whose command can fail the job
+counts as run by CI; matched only by commands that cannot fail the job (a test in the middle of
+a script without ``set -e``, ``|| true``, ``--exit-zero``) it counts as present; matched in a
+job that never runs here (a project template's CI, a CI template, a build whose trigger lives
+elsewhere) it counts as configured. A configured file counts as run by CI when a running job
+executes it (by path, or a directory containing it); a file signal with ``executedBy`` does when
+its CI signal matched in a job that covers the file (path filters, working directory).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from cmlops_kg.scanner.ci import CiCommand, CiJob, job_covers
+from cmlops_kg.scanner.findings import MAX_HITS_PER_SIGNAL, RUN_BY_CI, Detection, Hit, SignalFinding
+from cmlops_kg.scanner.patterns import quote_line, shorten
+from cmlops_kg.scanner.signals import Signal
+
+PRESENT, CONFIGURED = 1, 2
+Pair = tuple[CiJob, CiCommand, int]  # a job, the command that matched, the rank it shows
+
+
+def pair_rank(job: CiJob, blocking: bool) -> int:
+    if not job.runs_here:
+        return CONFIGURED
+    return RUN_BY_CI if blocking else PRESENT
+
+
+def _triggered(sig: Signal, job: CiJob) -> bool:
+    if job.not_run:  # when it would run is not known here, or is the template's own
+        return not sig.triggers or not job.triggers or bool(job.triggers & sig.triggers)
+    if sig.triggers and not (job.triggers & sig.triggers):
+        return False
+    return not sig.trigger_pattern or bool(
+        sig.trigger_pattern.search(f"{job.trigger_detail} {job.name}")
+    )
+
+
+def _match_job(sig: Signal, job: CiJob) -> Pair | None:
+    chosen: list[CiCommand] = []
+    for pattern in sig.ci_patterns:
+        matching = [c for c in job.commands if pattern.search(c.text)]
+        if not matching:
+            return None
+        chosen.append(next((c for c in matching if c.blocking), matching[0]))
+    if not chosen:
+        return None
+    return job, chosen[0], pair_rank(job, all(c.blocking for c in chosen))
+
+
+def match_ci(signals: list[Signal], jobs: list[CiJob]) -> dict[int, list[Pair]]:
+    found: dict[int, list[Pair]] = defaultdict(list)
+    for i, sig in enumerate(signals):
+        if not sig.is_ci:
+            continue
+        for job in jobs:
+            if _triggered(sig, job):
+                pair = _match_job(sig, job)
+                if pair is not None:
+                    found[i].append(pair)
+        found[i].sort(key=lambda p: -p[2])
+    return found
+
+
+def describe_run(job: CiJob, command: CiCommand, rank: int) -> str:
+    where = f"{command.file}:{command.line}" if command.line else command.file
+    text = quote_line(command.origin or command.text, width=80)  # commands may carry secrets
+    name = quote_line(job.name, width=60)
+    if rank == CONFIGURED:
+        return f'CI job "{name}" in {job.file} ({job.trigger_text()}) would run `{text}` at {where}'
+    fails = "" if rank == RUN_BY_CI else ", which cannot fail the job"
+    return f'CI job "{name}" ({job.trigger_text()}) runs `{text}` at {where}{fails}'
+
+
+def _ci_quote(job: CiJob, command: CiCommand) -> str:
+    name = shorten(quote_line(job.name, width=60), 60)
+    return f'job "{name}" ({job.trigger_text()}): {quote_line(command.origin or command.text)}'
+
+
+def _unmet(signals: list[Signal], hits: dict[int, list[Hit]], ci: dict[int, list[Pair]]) -> None:
+    """A signal that requires others counts only when each of them matched too."""
+    by_iri = {s.iri: i for i, s in enumerate(signals)}
+    changed = True
+    while changed:
+        changed = False
+        for i, sig in enumerate(signals):
+            if not sig.requires or not (hits.get(i) or ci.get(i)):
+                continue
+            needed = [by_iri[r] for r in sig.requires if r in by_iri]
+            if any(not (hits.get(n) or ci.get(n)) for n in needed):
+                hits[i], ci[i] = [], []
+                changed = True
+
+
+def link(
+    result: Detection,
+    signals: list[Signal],
+    hits: dict[int, list[Hit]],
+    absent_seen: set[int],
+    git_index: bool,
+) -> None:
+    ci_hits = match_ci(signals, result.ci.jobs)
+    _unmet(signals, hits, ci_hits)
+    fired_ci = {signals[i].iri: pairs for i, pairs in ci_hits.items() if pairs}
+    for i, pairs in ci_hits.items():
+        for job, command, rank in pairs[:MAX_HITS_PER_SIGNAL]:
+            result.fired.add(signals[i].iri)
+            result.findings.append(
+                SignalFinding(
+                    signals[i],
+                    rank,
+                    command.file,
+                    command.line,
+                    _ci_quote(job, command),
+                    describe_run(job, command, rank),
+                    job.provider,
+                )
+            )
+    for i, found in hits.items():
+        if found:
+            _file_findings(result, signals[i], found, fired_ci, i in absent_seen, git_index)
+
+
+def _file_findings(
+    result: Detection,
+    sig: Signal,
+    found: list[Hit],
+    fired_ci: dict[str, list[Pair]],
+    absent: bool,
+    git_index: bool,
+) -> None:
+    if sig.negative:
+        if absent:
+            return
+        note = (
+            "" if git_index or not sig.tracked_only else " (no Git index: tracked status unknown)"
+        )
+        for hit in found:
+            result.negatives.append(
+                SignalFinding(sig, sig.rank, hit.path, hit.line, hit.quote + note)
+            )
+        result.fired.add(sig.iri)
+        return
+    result.fired.add(sig.iri)
+    for hit in found:
+        result.findings.append(SignalFinding(sig, sig.rank, hit.path, hit.line, hit.quote))
+        run = _run_of(result, hit.path) if sig.rank == CONFIGURED and sig.run_when_named else None
+        if run is not None:
+            job, command = run
+            result.findings.append(_upgraded(sig, hit, job, command, RUN_BY_CI))
+    upgrade = _executed_by(sig, found, fired_ci)
+    if upgrade is not None:
+        result.findings.append(upgrade)
+
+
+def _run_of(result: Detection, path: str) -> tuple[CiJob, CiCommand] | None:
+    """A running job that executes the file, or a directory containing it."""
+    runs = result.ci.runs
+    if path in runs:
+        return runs[path][0]
+    cut = path.rfind("/")
+    while cut > 0:
+        pairs = runs.get(path[: cut + 1])
+        if pairs:
+            return pairs[0]
+        cut = path.rfind("/", 0, cut)
+    return None
+
+
+def _executed_by(
+    sig: Signal, found: list[Hit], fired_ci: dict[str, list[Pair]]
+) -> SignalFinding | None:
+    best: tuple[int, Hit, CiJob, CiCommand] | None = None
+    for ci_iri in sig.executed_by:
+        for job, command, rank in fired_ci.get(ci_iri, []):
+            hit = next((h for h in found if job_covers(job, command, h.path)), None)
+            if hit is not None and (best is None or rank > best[0]):
+                best = (rank, hit, job, command)
+    if best is None:
+        return None
+    rank, hit, job, command = best
+    return _upgraded(sig, hit, job, command, rank)
+
+
+def _upgraded(sig: Signal, hit: Hit, job: CiJob, command: CiCommand, rank: int) -> SignalFinding:
+    return SignalFinding(
+        sig,
+        rank,
+        hit.path,
+        hit.line,
+        hit.quote,
+        describe_run(job, command, rank),
+        job.provider,
+    )
