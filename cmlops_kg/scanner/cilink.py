@@ -23,14 +23,19 @@ Pair = tuple[CiJob, CiCommand, int]  # a job, the command that matched, the rank
 
 
 def pair_rank(job: CiJob, blocking: bool) -> int:
-    if not job.runs_here:
+    """What a job running a command shows: run by CI only when the job runs for this
+    repository on a change, schedule or event and the command can fail it; configured when it
+    runs only by hand or not here at all; present when the command cannot fail the job."""
+    if not blocking:
+        return PRESENT
+    if not job.runs_here or job.triggers <= {"manual"}:
         return CONFIGURED
-    return RUN_BY_CI if blocking else PRESENT
+    return RUN_BY_CI
 
 
 def _triggered(sig: Signal, job: CiJob) -> bool:
-    if job.not_run:  # when it would run is not known here, or is the template's own
-        return not sig.triggers or not job.triggers or bool(job.triggers & sig.triggers)
+    """Whether a job starts the way a signal requires (a job that does not run here counts
+    with the triggers its file declares, e.g. a project template's CI)."""
     if sig.triggers and not (job.triggers & sig.triggers):
         return False
     return not sig.trigger_pattern or bool(
@@ -38,7 +43,7 @@ def _triggered(sig: Signal, job: CiJob) -> bool:
     )
 
 
-def _match_job(sig: Signal, job: CiJob) -> Pair | None:
+def _match_job(sig: Signal, job: CiJob, scope: str) -> Pair | None:
     chosen: list[CiCommand] = []
     for pattern in sig.ci_patterns:
         matching = [c for c in job.commands if pattern.search(c.text)]
@@ -47,17 +52,29 @@ def _match_job(sig: Signal, job: CiJob) -> Pair | None:
         chosen.append(next((c for c in matching if c.blocking), matching[0]))
     if not chosen:
         return None
-    return job, chosen[0], pair_rank(job, all(c.blocking for c in chosen))
+    rank = min(pair_rank(job, all(c.blocking for c in chosen)), sig.rank)
+    if not scope and one_folder(job):
+        rank = min(rank, PRESENT)  # CI of one project of a monorepo: part of the repository
+    return job, chosen[0], rank
 
 
-def match_ci(signals: list[Signal], jobs: list[CiJob]) -> dict[int, list[Pair]]:
+def one_folder(job: CiJob) -> str | None:
+    """The top-level folder a job's path filters all lie in, if there is one."""
+    tops = {p.strip().lstrip("./").split("/", 1)[0] for p in job.paths}
+    if len(tops) != 1 or not all("/" in p.strip().lstrip("./") for p in job.paths):
+        return None
+    (top,) = tops
+    return None if any(ch in top for ch in "*?[{") else top
+
+
+def match_ci(signals: list[Signal], jobs: list[CiJob], scope: str = "") -> dict[int, list[Pair]]:
     found: dict[int, list[Pair]] = defaultdict(list)
     for i, sig in enumerate(signals):
         if not sig.is_ci:
             continue
         for job in jobs:
             if _triggered(sig, job):
-                pair = _match_job(sig, job)
+                pair = _match_job(sig, job, scope)
                 if pair is not None:
                     found[i].append(pair)
         found[i].sort(key=lambda p: -p[2])
@@ -100,8 +117,9 @@ def link(
     hits: dict[int, list[Hit]],
     absent_seen: set[int],
     git_index: bool,
+    scope: str = "",
 ) -> None:
-    ci_hits = match_ci(signals, result.ci.jobs)
+    ci_hits = match_ci(signals, result.ci.jobs, scope)
     _unmet(signals, hits, ci_hits)
     fired_ci = {signals[i].iri: pairs for i, pairs in ci_hits.items() if pairs}
     for i, pairs in ci_hits.items():
@@ -146,27 +164,31 @@ def _file_findings(
     result.fired.add(sig.iri)
     for hit in found:
         result.findings.append(SignalFinding(sig, sig.rank, hit.path, hit.line, hit.quote))
-        run = _run_of(result, hit.path) if sig.rank == CONFIGURED and sig.run_when_named else None
-        if run is not None:
-            job, command = run
-            result.findings.append(_upgraded(sig, hit, job, command, RUN_BY_CI))
+        run = _run_of(result, hit.path) if _upgradable(sig) else None
+        if run is not None and pair_rank(run[0], run[1].blocking) == RUN_BY_CI:
+            result.findings.append(_upgraded(sig, hit, run[0], run[1], RUN_BY_CI))
     upgrade = _executed_by(sig, found, fired_ci)
     if upgrade is not None:
         result.findings.append(upgrade)
 
 
+def _upgradable(sig: Signal) -> bool:
+    """Whether a CI job executing one of the signal's files shows that CI runs the practice:
+    for configured signals unless they say no, for present ones only when they say yes."""
+    if sig.run_when_named is None:
+        return sig.rank == CONFIGURED
+    return sig.run_when_named and sig.rank <= CONFIGURED
+
+
 def _run_of(result: Detection, path: str) -> tuple[CiJob, CiCommand] | None:
-    """A running job that executes the file, or a directory containing it."""
+    """The strongest run of a file by CI: a job executing it, or a directory containing it."""
     runs = result.ci.runs
-    if path in runs:
-        return runs[path][0]
+    pairs = list(runs.get(path, []))
     cut = path.rfind("/")
     while cut > 0:
-        pairs = runs.get(path[: cut + 1])
-        if pairs:
-            return pairs[0]
+        pairs += runs.get(path[: cut + 1], [])
         cut = path.rfind("/", 0, cut)
-    return None
+    return max(pairs, key=lambda p: pair_rank(p[0], p[1].blocking)) if pairs else None
 
 
 def _executed_by(

@@ -12,6 +12,10 @@ from cmlops_kg.scanner.walk import NotReadError, Tree, read_bytes
 
 MEMO_BYTES = 32 * 1024 * 1024
 _TRIPLE = re.compile(rb'(?s)("""|\'\'\')(.*?)\1')
+_COMMENT_LINE = re.compile(rb"(?m)^[ \t]*#[^\n]*")
+# files whose full-line "#" comments are comments (commented-out code is not code)
+HASH_COMMENTS = (".py", ".yml", ".yaml", ".sh", ".bash", ".tf", ".toml", ".cfg", ".r")
+HASH_COMMENT_NAMES = ("dockerfile", "makefile", "containerfile")
 
 
 def notebook_code(data: bytes) -> tuple[str, list[int]]:
@@ -36,6 +40,17 @@ def blank_strings(data: bytes) -> bytes:
     if b'"""' not in data and b"'''" not in data:
         return data
     return _TRIPLE.sub(lambda m: m.group(1) + b"\n" * m.group(2).count(b"\n") + m.group(1), data)
+
+
+def blank_comments(data: bytes) -> bytes:
+    """Full-line ``#`` comments blanked (lines kept): commented-out code does not count."""
+    return _COMMENT_LINE.sub(b"", data) if b"#" in data else data
+
+
+def hash_comments(rel: str) -> bool:
+    low = rel.lower()
+    name = low.rsplit("/", 1)[-1]
+    return low.endswith(HASH_COMMENTS) or name.startswith(HASH_COMMENT_NAMES)
 
 
 @dataclass
@@ -94,9 +109,11 @@ class Contents:
             except (ValueError, RecursionError):
                 self.skipped.append((rel, "not a valid notebook"))
                 return None
-            return code.encode("utf-8"), cells
+            return blank_comments(code.encode("utf-8")), cells
         if low.endswith(".py"):
-            return blank_strings(data), None
+            data = blank_strings(data)
+        if hash_comments(rel):
+            data = blank_comments(data)
         return data, None
 
     def text(self, rel: str) -> str | None:

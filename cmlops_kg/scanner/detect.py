@@ -155,13 +155,18 @@ def detect(
     contents = Contents(tree, limit)
     templated = {rel: lp for rel in tree.files if (lp := logical_path(rel)) is not None}
     result = Detection(git_index=tracked is not None, refs=len(options.refs))
+    roles = PathRoles(catalogue.scopes, options.exempt)
     # CI first: the files CI runs are always checked, even for signals with enough hits
     result.ci = parse_ci(
-        list(tree.files), contents.text, catalogue.mappings, contents.bytes_of, templated
+        list(tree.files),
+        contents.text,
+        catalogue.mappings,
+        contents.bytes_of,
+        templated,
+        lambda rel: roles.restriction(rel) is not None,
     )
     if options.scope:
         _scope_ci(result.ci, options)
-    roles = PathRoles(catalogue.scopes, options.exempt)
     matcher = _Matcher(signals, roles, result, set(result.ci.runs))
     for rel in tree.dirs:
         if options.in_scope(rel) or rel == ".git":
@@ -180,7 +185,7 @@ def detect(
     if tick is not None:
         tick(total, total)
     result.content_skipped = contents.skipped
-    link(result, signals, matcher.hits, matcher.absent_seen, tracked is not None)
+    link(result, signals, matcher.hits, matcher.absent_seen, tracked is not None, options.scope)
     return result
 
 

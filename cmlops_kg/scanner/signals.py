@@ -59,7 +59,7 @@ class Signal:
     executed_by: list[str] = field(default_factory=list)
     penalty: float = 0.0
     tracked_only: bool = False
-    run_when_named: bool = True
+    run_when_named: bool | None = None  # None: configured signals yes, present ones no
     requires: list[str] = field(default_factory=list)  # signals that must match as well
 
     @property

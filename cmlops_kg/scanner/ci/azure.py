@@ -166,13 +166,17 @@ def _paths(trigger: object) -> tuple[list[str], list[str]]:
 def _triggers(doc: dict) -> tuple[set[str], list[str], tuple[list[str], list[str]]]:
     kinds: set[str] = set()
     detail: list[str] = []
-    trigger, pr = doc.get("trigger", "default"), doc.get("pr", "default")
+    trigger = doc.get("trigger", "default")
+    # without a pr: key, PR validation is a repository setting (a branch policy); a pipeline
+    # that turns its CI trigger off is then started by hand
+    pr = doc.get("pr", "none" if trigger == "none" else "default")
     include: list[str] = []
     ignore: list[str] = []
-    for value in (trigger, pr):
+    for event, value in (("push", trigger), ("pr", pr)):
         if value == "none" or (isinstance(value, list) and not value):
             continue
         kinds.add("change")
+        detail.append(event)
         got, ignored = _paths(value)
         if not got and not ignored:
             include, ignore = ["**"], []  # this trigger runs on any change
@@ -227,6 +231,7 @@ class _Expander:
     def __init__(self, rel: str, ctx, not_run: str) -> None:
         self.rel, self.ctx, self.not_run = rel, ctx, not_run
         self.jobs: list[CiJob] = []
+        self.groups: list[CiCommand] = []  # the pipeline's variable groups (secrets, settings)
         self.detail: list[str] = []
         self.paths: tuple[list[str], list[str]] = ([], [])
 
@@ -255,6 +260,9 @@ class _Expander:
                 loaded = self.template(file, step, depth)
                 if loaded:
                     out += self.steps(_section(loaded[1], "steps"), loaded[0], cwd, depth + 1)
+                else:  # another repository's template: its name is all there is to see
+                    ref = step["template"]
+                    out.append(CiCommand(f"template: {ref}", file, line_of(ref), cwd))
                 continue
             out += self.step(step, file, cwd)
         return out
@@ -341,6 +349,16 @@ class _Expander:
         )
 
 
+def _variable_groups(node: object, file: str) -> list[CiCommand]:
+    """Variable groups a pipeline or job uses, as "variables group: NAME" (library secrets)."""
+    variables = node.get("variables") if isinstance(node, dict) else None
+    return [
+        CiCommand(f"variables group: {item['group']}", file, line_of(item["group"]))
+        for item in _items(variables)
+        if isinstance(item, dict) and isinstance(item.get("group"), str)
+    ]
+
+
 def _clean_cwd(value: str) -> str:
     """A working directory input without the checkout root variable."""
     for prefix in ("$(Build.SourcesDirectory)", "$(System.DefaultWorkingDirectory)"):
@@ -363,6 +381,7 @@ def parse(rel: str, text: str, ctx, not_run: str = "") -> list[CiJob]:
         return []
     expander = _Expander(rel, ctx, not_run)
     kinds, expander.detail, expander.paths = _triggers(doc)
+    expander.groups = _variable_groups(doc, rel)
     if not_run:
         kinds = set()
     extends = doc.get("extends")

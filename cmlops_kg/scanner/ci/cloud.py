@@ -95,3 +95,67 @@ def parse_buildspec(rel: str, text: str, ctx) -> list[CiJob]:
     detail = f"CodePipeline declared in {pipeline}" if pipeline else ""
     not_run = "" if pipeline else CODEBUILD_NOT_RUN
     return [CiJob("codebuild", rel, rel, None, triggers, detail, commands, not_run=not_run)]
+
+
+# -- AWS CodePipeline declared in CloudFormation ----------------------------------------------
+SOURCE_PROVIDERS = {"CodeCommit", "GitHub", "CodeStarSourceConnection", "Bitbucket", "S3", "ECR"}
+
+
+def _resources(doc: object) -> dict[str, dict]:
+    resources = doc.get("Resources") if isinstance(doc, dict) else None
+    return {str(k): v for k, v in resources.items() if isinstance(v, dict)} if resources else {}
+
+
+def _event_rules(resources: dict[str, dict], pipeline: str) -> list[str]:
+    """detail-types of EventBridge rules whose targets name the pipeline (not its source)."""
+    found = []
+    for resource in resources.values():
+        if resource.get("Type") != "AWS::Events::Rule":
+            continue
+        properties = resource.get("Properties") or {}
+        if pipeline not in str(properties.get("Targets")):
+            continue
+        pattern = properties.get("EventPattern") or {}
+        types = pattern.get("detail-type") if isinstance(pattern, dict) else None
+        found += [str(t) for t in types or [] if "CodeCommit" not in str(t)]
+    return found
+
+
+def _action_commands(stage: str, action: dict, rel: str, ctx) -> list[CiCommand]:
+    from cmlops_kg.scanner.ci.steps import step_commands
+
+    kind = action.get("ActionTypeId") or {}
+    provider = str(kind.get("Provider", "")) if isinstance(kind, dict) else ""
+    config = action.get("Configuration") if isinstance(action.get("Configuration"), dict) else {}
+    inputs = {str(k): str(v) for k, v in config.items() if isinstance(v, str)}
+    name = action.get("Name")
+    text = f"codepipeline {stage}/{name}: {provider}"
+    commands = [CiCommand(text, rel, line_of(name))]
+    ref = f"CodePipeline/{provider}"
+    return commands + step_commands(ref, inputs, (rel, line_of(name), ""), ctx.mappings)
+
+
+def parse_codepipeline(rel: str, text: str, ctx) -> list[CiJob]:
+    """One job per AWS::CodePipeline::Pipeline: its actions, and what starts it (its source,
+    EventBridge rules such as a model package's state change)."""
+    resources = _resources(ci_yaml.load(text))
+    jobs = []
+    for name, resource in resources.items():
+        if resource.get("Type") != "AWS::CodePipeline::Pipeline":
+            continue
+        stages = (resource.get("Properties") or {}).get("Stages") or []
+        commands: list[CiCommand] = []
+        kinds: set[str] = set()
+        for stage in stages if isinstance(stages, list) else []:
+            for action in (stage.get("Actions") or []) if isinstance(stage, dict) else []:
+                if not isinstance(action, dict):
+                    continue
+                provider = str((action.get("ActionTypeId") or {}).get("Provider", ""))
+                if provider in SOURCE_PROVIDERS:
+                    kinds.add("change")
+                commands += _action_commands(str(stage.get("Name")), action, rel, ctx)
+        events = _event_rules(resources, name)
+        kinds |= {"event"} if events else set()
+        detail = "; ".join(["CodePipeline", *(f"event {e}" for e in events)])
+        jobs.append(CiJob("codepipeline", rel, name, line_of(name), kinds, detail, commands))
+    return jobs

@@ -61,6 +61,7 @@ PROVIDERS: tuple[tuple[str, re.Pattern[str], Parser], ...] = (
     ("circleci", re.compile(r"^\.circleci/config\.ya?ml$"), other.parse_circleci),
     ("cloud-build", re.compile(r"(^|/)cloudbuild[^/]*\.ya?ml$"), cloud.parse_cloudbuild),
     ("codebuild", re.compile(r"(^|/)buildspec[^/]*\.ya?ml$"), cloud.parse_buildspec),
+    ("codepipeline", re.compile(r"(?!)"), cloud.parse_codepipeline),  # by content only
     (
         "ci",
         re.compile(
@@ -103,8 +104,9 @@ def _by_content(
         data = raw(rel)
         if data is None:
             continue
-        if _CODEPIPELINE in data and not ctx.codepipeline:
-            ctx.codepipeline = rel
+        if _CODEPIPELINE in data:
+            ctx.codepipeline = ctx.codepipeline or rel
+            found.append(("codepipeline", rel))
         azure_like = _AZURE_HINT.search(data) and _AZURE_TOP.search(data)
         cloud_like = _CLOUDBUILD_HINT.search(data)
         if not azure_like and not cloud_like:
@@ -126,10 +128,12 @@ def parse_ci(
     mappings: tuple[StepMapping, ...] = (),
     raw: Callable[[str], bytes | None] | None = None,
     templated: dict[str, str] | None = None,
+    ignored: Callable[[str], bool] | None = None,
 ) -> CiParse:
     """Parse every CI file among ``paths`` and resolve what the jobs call.
 
-    ``raw`` (bytes of a file) enables recognition by content; ``templated`` maps files of
+    ``raw`` (bytes of a file) enables recognition by content, except for ``ignored`` paths
+    (test fixtures, examples: CI-shaped files there are data); ``templated`` maps files of
     project templates to the path they get in a generated project.
     """
     templated = templated or {}
@@ -137,11 +141,13 @@ def parse_ci(
     result = CiParse()
     found = ci_files(paths, templated)
     if raw is not None:
-        found += _by_content(paths, {rel for _, rel in found}, raw, ctx)
+        candidates = [p for p in paths if not (ignored and ignored(p))]
+        found += _by_content(candidates, {rel for _, rel in found}, raw, ctx)
     _parse_all(found, ctx, result, templated)
     unique = {(j.provider, j.file, j.name): j for j in result.jobs}  # GitLab includes
     result.jobs = list(unique.values())
     result.jobs += _called_workflows(result.jobs, ctx)
+    _summarise_environments(result.jobs)
     result.unresolved = list(dict.fromkeys(ctx.unresolved))
     if result.jobs:
         _follow(result, ctx, paths)
@@ -226,6 +232,26 @@ def _called_copy(callee: CiJob, caller: CiJob) -> CiJob:
     for command in job.commands:
         command.text = github.substitute_inputs(command.text, caller.call_inputs)
     return job
+
+
+def _summarise_environments(jobs: list[CiJob]) -> None:
+    """Give each job a "pipeline environments: ..." line naming the jobs, stages and deployment
+    environments of its file, so that signals can see a pipeline that promotes a change
+    through several environments."""
+    by_file: dict[str, list[CiJob]] = defaultdict(list)
+    for job in jobs:
+        by_file[job.file].append(job)
+    for file, file_jobs in by_file.items():
+        names = {j.name.rsplit(" / ", 1)[-1].rsplit(" -> ", 1)[-1] for j in file_jobs}
+        for job in file_jobs:
+            for command in job.commands:
+                if command.text.startswith("environment:"):
+                    names.add(command.text.split(":", 1)[1].strip())
+                elif command.text.startswith("codepipeline "):
+                    names.add(command.text.split(" ", 1)[1].split("/", 1)[0])
+        summary = "pipeline environments: " + ", ".join(sorted(n for n in names if n))
+        for job in file_jobs:
+            job.commands.append(CiCommand(summary, file, None))
 
 
 # -- following commands -----------------------------------------------------------------------
