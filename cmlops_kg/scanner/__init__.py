@@ -57,6 +57,7 @@ class ScanResult:
     notes: list[str] = field(default_factory=list)
     scope: str = ""
     warnings: list[str] = field(default_factory=list)
+    repository: bool = True  # False: no .git found, version control is unknown
 
     @property
     def all_skipped(self) -> list[tuple[str, str]]:
@@ -126,4 +127,5 @@ def scan_repository(
         seconds=time.perf_counter() - started,
         scope=location.scope,
         warnings=_warnings(location, tree, in_scope),
+        repository=location.is_repository,
     )

@@ -77,6 +77,7 @@ class _Plan:
     by_word: dict[bytes, list[int]]
     words: frozenset[bytes]
     ungated: list[tuple[int, tuple[tuple[bytes, ...], ...]]]  # signal, its literal sets
+    literals: tuple[bytes, ...] = ()  # every literal of the ungated signals, once
 
     @classmethod
     def build(cls, ids: tuple[int, ...], signals: list[Signal]) -> _Plan:
@@ -89,7 +90,8 @@ class _Plan:
             else:
                 for word in gate:
                     by_word[word.encode("ascii")].append(i)
-        return cls(dict(by_word), frozenset(by_word), ungated)
+        literals = tuple(sorted({lit for _, sets in ungated for lits in sets for lit in lits}))
+        return cls(dict(by_word), frozenset(by_word), ungated, literals)
 
     def candidates(self, data: bytes) -> list[int]:
         """Signals whose gate words or literals the file contains (never one it could match
@@ -102,8 +104,10 @@ class _Plan:
                     found += self.by_word[word]
         if self.ungated:
             lowered = data.lower()  # ASCII lower-casing, like the literals
+            # each distinct literal is looked for once per file, whichever signals need it
+            present = {lit for lit in self.literals if lit in lowered}
             for i, literal_sets in self.ungated:
-                if all(any(lit in lowered for lit in lits) for lits in literal_sets):
+                if all(not present.isdisjoint(lits) for lits in literal_sets):
                     found.append(i)
         return sorted(set(found)) if len(found) > 1 else found
 

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from cmlops_kg.rdf.profiles import Profile
 from cmlops_kg.scanner.findings import RUN_BY_CI, Detection, SignalFinding
-from cmlops_kg.scanner.patterns import shorten
+from cmlops_kg.scanner.patterns import redact, shorten
 from cmlops_kg.scanner.signals import SignalCatalogue, local
 from cmlops_kg.vocab import (
     CMLOPS,
@@ -187,7 +187,10 @@ def _n(iri: str) -> ox.NamedNode:
 
 
 def _lit(value: str, datatype: str | None = None) -> ox.Literal:
-    return ox.Literal(value, datatype=_n(datatype)) if datatype else ox.Literal(value)
+    """A literal of the profile; text never carries a credential out of the scan."""
+    if datatype:
+        return ox.Literal(value, datatype=_n(datatype))
+    return ox.Literal(redact(value))
 
 
 def file_iri(assessment: str, path: str) -> str:

@@ -17,6 +17,8 @@ _TEMPLATE_SEGMENT = re.compile(r"\{\{|\{%")
 def logical_path(rel: str) -> str | None:
     """For a file of a project template (a path segment with ``{{``/``{%``, or a .tmpl-like
     suffix), its path in a generated project; None for an ordinary file."""
+    if "{" not in rel and not rel.lower().endswith(TEMPLATE_SUFFIXES):
+        return None
     parts = rel.split("/")
     marked = [i for i, part in enumerate(parts) if _TEMPLATE_SEGMENT.search(part)]
     name = parts[-1]
@@ -44,12 +46,26 @@ class EvidenceScope:
         parts = [glob_regex(g) for raw in self.globs for g in expand_braces(raw)]
         return re.compile("|".join(f"(?:{p})" for p in parts) or r"(?!)")
 
+    def literals(self) -> tuple[str, ...]:
+        """Substrings one of which every matching path contains (a quick reject)."""
+        out = []
+        for raw in self.globs:
+            for glob in expand_braces(raw):
+                pieces = [
+                    p.lstrip("/") for p in re.split(r"[*?\[\]]+", glob.lower()) if p.strip("/.")
+                ]
+                out.append(max(pieces, key=len) if pieces else "")
+        return tuple(out)
+
 
 class PathRoles:
     """Which evidence scope (if any) restricts a path; ``exempt`` globs restrict nothing."""
 
     def __init__(self, scopes: list[EvidenceScope], exempt: list[str] | None = None) -> None:
         self.scopes = [(scope, scope.regex()) for scope in scopes]
+        literals = [lit for scope in scopes for lit in scope.literals()]
+        quick = None if "" in literals else sorted(set(literals))
+        self.quick = re.compile("|".join(map(re.escape, quick))) if quick else None
         exempt_scope = EvidenceScope("exempt", "exempt", tuple(exempt or ()), frozenset())
         self.exempt = exempt_scope.regex() if exempt else None
         self._cache: dict[str, EvidenceScope | None] = {}
@@ -59,6 +75,8 @@ class PathRoles:
             return self._cache[rel]
         low = rel.lower()
         found = None
+        if self.quick is not None and not self.quick.search(low):
+            return None
         if self.exempt is None or not self.exempt.match(low):
             found = next((s for s, regex in self.scopes if regex.match(low)), None)
         if len(self._cache) < 100_000:

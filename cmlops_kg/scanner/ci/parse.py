@@ -78,8 +78,29 @@ _CLOUDBUILD_HINT = re.compile(rb"(?m)^steps\s*:")
 _CODEPIPELINE = b"AWS::CodePipeline::Pipeline"
 
 
+_HINTS = (
+    ".github/",
+    ".gitlab",
+    "jenkinsfile",
+    "azure-pipelines",
+    ".azure",
+    ".pipelines/",
+    ".ado/",
+    ".circleci/",
+    "cloudbuild",
+    "buildspec",
+    ".travis.",
+    "bitbucket-pipelines.",
+    ".buildkite/",
+    ".drone.",
+    ".woodpecker",
+)
+
+
 def provider_of(logical: str) -> str | None:
     low = logical.lower()
+    if not any(hint in low for hint in _HINTS):
+        return None
     return next((name for name, regex, _ in PROVIDERS if regex.search(low)), None)
 
 
