@@ -43,6 +43,21 @@ def git_index(root: Path, tracked: list[str], version: int = 2) -> None:
     (git / "index").write_bytes(body + hashlib.sha1(body).digest())
 
 
+def git_refs(root: Path, packed: list[str] = (), loose: list[str] = ()) -> None:  # type: ignore[assignment]
+    """Refs as git keeps them: a packed-refs file (with a peeled line, as annotated tags have)
+    and loose ref files under .git/refs/."""
+    git = root / ".git"
+    git.mkdir(exist_ok=True)
+    lines = ["# pack-refs with: peeled fully-peeled sorted"]
+    for i, name in enumerate(packed):
+        lines += [f"{i:040x} {name}", f"^{i + 1000:040x}"]
+    (git / "packed-refs").write_text("\n".join(lines) + "\n")
+    for name in loose:
+        path = git / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("f" * 40 + "\n")
+
+
 def notebook(*cells: str) -> str:
     return json.dumps(
         {

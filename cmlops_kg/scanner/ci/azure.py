@@ -167,9 +167,9 @@ def _triggers(doc: dict) -> tuple[set[str], list[str], tuple[list[str], list[str
     kinds: set[str] = set()
     detail: list[str] = []
     trigger = doc.get("trigger", "default")
-    # without a pr: key, PR validation is a repository setting (a branch policy); a pipeline
-    # that turns its CI trigger off is then started by hand
-    pr = doc.get("pr", "none" if trigger == "none" else "default")
+    # without a pr: key, PR validation is a repository setting (a branch policy), not the
+    # pipeline's; a pipeline that turns its CI trigger off is then started by hand
+    pr = doc.get("pr", "none")
     include: list[str] = []
     ignore: list[str] = []
     for event, value in (("push", trigger), ("pr", pr)):
