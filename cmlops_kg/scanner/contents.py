@@ -12,6 +12,8 @@ from cmlops_kg.scanner.walk import NotReadError, Tree, read_bytes
 
 MEMO_BYTES = 32 * 1024 * 1024
 _TRIPLE = re.compile(rb'(?s)("""|\'\'\')(.*?)\1')
+# a one-line string literal holding escaped newlines is file content kept as data
+_EMBEDDED = re.compile(rb"\"(?:[^\"\\\n]|\\.)*\\n(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*\\n(?:[^'\\\n]|\\.)*'")
 _COMMENT_LINE = re.compile(rb"(?m)^[ \t]*#[^\n]*")
 # files whose full-line "#" comments are comments (commented-out code is not code)
 HASH_COMMENTS = (".py", ".yml", ".yaml", ".sh", ".bash", ".tf", ".toml", ".cfg", ".r")
@@ -36,10 +38,15 @@ def notebook_code(data: bytes) -> tuple[str, list[int]]:
 
 
 def blank_strings(data: bytes) -> bytes:
-    """Python source with the contents of triple-quoted strings blanked (lines kept)."""
-    if b'"""' not in data and b"'''" not in data:
-        return data
-    return _TRIPLE.sub(lambda m: m.group(1) + b"\n" * m.group(2).count(b"\n") + m.group(1), data)
+    """Python source with the contents of triple-quoted strings and of one-line strings that
+    hold escaped newlines blanked (lines kept): such strings are text or file contents."""
+    if b'"""' in data or b"'''" in data:
+        data = _TRIPLE.sub(
+            lambda m: m.group(1) + b"\n" * m.group(2).count(b"\n") + m.group(1), data
+        )
+    if b"\\n" in data:
+        data = _EMBEDDED.sub(b'""', data)
+    return data
 
 
 def blank_comments(data: bytes) -> bytes:
