@@ -13,7 +13,10 @@ from cmlops_kg.scanner.walk import NotReadError, Tree, read_bytes
 MEMO_BYTES = 32 * 1024 * 1024
 _TRIPLE = re.compile(rb'(?s)("""|\'\'\')(.*?)\1')
 # a one-line string literal holding escaped newlines is file content kept as data
-_EMBEDDED = re.compile(rb"\"(?:[^\"\\\n]|\\.)*\\n(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*\\n(?:[^'\\\n]|\\.)*'")
+_EMBEDDED = re.compile(
+    rb"\"(?:[^\"\\\n]|\\.)*\\n(?:[^\"\\\n]|\\.)*\""
+    rb"|'(?:[^'\\\n]|\\.)*\\n(?:[^'\\\n]|\\.)*'"
+)
 _COMMENT_LINE = re.compile(rb"(?m)^[ \t]*#[^\n]*")
 # files whose full-line "#" comments are comments (commented-out code is not code)
 HASH_COMMENTS = (".py", ".yml", ".yaml", ".sh", ".bash", ".tf", ".toml", ".cfg", ".r")
