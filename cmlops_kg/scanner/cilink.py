@@ -19,6 +19,7 @@ from cmlops_kg.scanner.patterns import quote_line, shorten
 from cmlops_kg.scanner.signals import Signal
 
 PRESENT, CONFIGURED = 1, 2
+BUILDING_BLOCKS = ("CI template", "reusable workflow")
 Pair = tuple[CiJob, CiCommand, int]  # a job, the command that matched, the rank it shows
 
 
@@ -26,8 +27,8 @@ def pair_rank(job: CiJob, blocking: bool) -> int:
     """What a job running a command shows: run by CI only when the job runs for this
     repository on a change, schedule or event and the command can fail it; configured when it
     runs only by hand or not here at all; present when the command cannot fail the job."""
-    if not blocking:
-        return PRESENT
+    if not blocking or job.not_run.startswith(BUILDING_BLOCKS):
+        return PRESENT  # a CI template or reusable workflow is a building block for others
     if not job.runs_here or job.triggers <= {"manual"}:
         return CONFIGURED
     return RUN_BY_CI
@@ -53,7 +54,7 @@ def _match_job(sig: Signal, job: CiJob, scope: str) -> Pair | None:
     if not chosen:
         return None
     rank = min(pair_rank(job, all(c.blocking for c in chosen)), sig.rank)
-    if not scope and one_folder(job):
+    if sig.whole_repository and not scope and one_folder(job):
         rank = min(rank, PRESENT)  # CI of one project of a monorepo: part of the repository
     return job, chosen[0], rank
 

@@ -61,6 +61,7 @@ class Signal:
     tracked_only: bool = False
     run_when_named: bool | None = None  # None: configured signals yes, present ones no
     requires: list[str] = field(default_factory=list)  # signals that must match as well
+    whole_repository: bool = False  # a CI match of one monorepo folder shows only part
 
     @property
     def name(self) -> str:
@@ -171,6 +172,9 @@ def load_catalogue(store: GraphStore | None = None) -> SignalCatalogue:
     for subject, targets in links.get("requiresSignal", {}).items():
         if subject in signals:
             signals[subject].requires = sorted(targets)
+    for iri, sig in signals.items():
+        flag = facts.get(iri, {}).get("wholeRepository", ["false"])[0]
+        sig.whole_repository = flag.lower() == "true"
     catalogue = SignalCatalogue(
         sorted(signals.values(), key=lambda s: s.iri),
         labels,
