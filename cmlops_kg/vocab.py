@@ -80,6 +80,12 @@ def curie(iri: str) -> str | None:
     return None if best is None else f"{best[1]}:{iri[len(best[0]) :]}"
 
 
+def practice_key(iri: str) -> str:
+    """How a cmlops term is named in answers, anchors and rule ids: its local name (other
+    IRIs unchanged)."""
+    return iri[len(CMLOPS) :] if iri.startswith(CMLOPS) else iri
+
+
 def shorten(iri: str) -> str:
     """The CURIE of an IRI in a declared namespace, else the IRI unchanged."""
     return curie(iri) or iri

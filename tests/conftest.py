@@ -90,3 +90,26 @@ def _no_outbound_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
     monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
     monkeypatch.setattr(socket, "getaddrinfo", _guarded_getaddrinfo)
+
+
+# --- Skipped browser tests are said loudly ------------------------------------------------------
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    skipped = [
+        r for r in terminalreporter.stats.get("skipped", []) if "test_app_browser" in r.nodeid
+    ]
+    if not skipped:
+        return
+    reason = skipped[0].longrepr[-1] if isinstance(skipped[0].longrepr, tuple) else ""
+    banner = "!" * 78
+    terminalreporter.write_line(banner, red=True, bold=True)
+    terminalreporter.write_line(
+        f"BROWSER TESTS WERE SKIPPED ({len(skipped)}): the explorer was NOT checked in a real "
+        "browser.",
+        red=True,
+        bold=True,
+    )
+    terminalreporter.write_line(f"  {reason}", red=True)
+    terminalreporter.write_line(
+        "  Install Debian's chromium (apt-get install chromium) and run the tests again.", red=True
+    )
+    terminalreporter.write_line(banner, red=True, bold=True)

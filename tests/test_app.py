@@ -7,6 +7,7 @@ tested in tests/test_charts.py and the real rendering in tests/test_app_browser.
 
 from __future__ import annotations
 
+import inspect
 import json
 import tomllib
 from pathlib import Path
@@ -34,6 +35,23 @@ CASES = case_studies()
 BROKEN_TURTLE = b"@prefix : <urn:x:> .\n:a :b"
 
 
+# AppTest learnt to drive some widgets after the Streamlit floor (pyproject): on an older
+# Streamlit (.ci/min-versions) the tests that need them are skipped, saying so, and the
+# browser test still drives the real widgets.
+APPTEST_WIDGETS = {
+    "file_uploader": ("1.55", ("at.file_uploader",)),
+    "data_editor": ("1.67", ("at.data_editor", "answer_questionnaire(")),
+}
+
+
+@pytest.fixture(autouse=True)
+def _apptest_can_drive_the_widgets(request):
+    source = inspect.getsource(request.function)
+    for widget, (since, uses) in APPTEST_WIDGETS.items():
+        if any(use in source for use in uses) and not hasattr(AppTest, widget):
+            pytest.skip(f"this Streamlit's AppTest cannot drive st.{widget} (from {since} on)")
+
+
 def open_app(page: str | None = None, query_params: dict | None = None) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params.update(query_params or {})
@@ -46,6 +64,15 @@ def open_app(page: str | None = None, query_params: dict | None = None) -> AppTe
 
 def metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
+
+
+def query_param(at: AppTest, name: str) -> str:
+    """A URL parameter's one value (older AppTests report every parameter as a list)."""
+    value = at.query_params[name]
+    if isinstance(value, list):
+        assert len(value) == 1, value
+        value = value[0]
+    return value
 
 
 def errors(at: AppTest) -> str:
@@ -96,7 +123,7 @@ def test_choosing_a_practice_updates_the_link(ontology_store):
     practice = load_catalogue(ontology_store).practices[1]
     at = open_app()
     at.selectbox(key="fw_practice").set_value(practice.key).run()
-    assert at.query_params["practice"] == practice.key
+    assert query_param(at, "practice") == practice.key
     assert at.subheader[0].value == practice.label
 
 

@@ -126,3 +126,15 @@ def test_importing_the_package_is_cheap():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "['cmlops_kg', 'cmlops_kg._version']"
+
+
+def test_argparse_lives_only_in_the_cli():
+    """Library code takes plain arguments; only cli/ parses the command line."""
+    users = {n for n in MODULES if "argparse" in imports_of(n)}
+    assert users and all(n.startswith("cmlops_kg.cli") for n in users), sorted(users)
+
+
+def test_no_dispatch_by_names_built_at_run_time():
+    """The command table names its functions; nothing looks them up with getattr."""
+    source = (PACKAGE / "cli" / "__init__.py").read_text(encoding="utf-8")
+    assert "getattr(" not in source and "import_module(" not in source

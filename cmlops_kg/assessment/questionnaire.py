@@ -16,7 +16,7 @@ from cmlops_kg.errors import InputError
 from cmlops_kg.files import atomic_write
 from cmlops_kg.rdf.profiles import Profile, profile_turtle
 from cmlops_kg.store.embedded import EmbeddedStore
-from cmlops_kg.vocab import CMLOPS
+from cmlops_kg.vocab import CMLOPS, practice_key
 
 STATUSES = list(vocab.STATUSES)
 MODES = vocab.MODES
@@ -43,11 +43,6 @@ def _ontology_store() -> EmbeddedStore:
     store = EmbeddedStore()
     store.load_ontology()
     return store
-
-
-def practice_key(iri: str) -> str:
-    """How a practice is named in answers: its local name when it is a cmlops term."""
-    return iri[len(CMLOPS) :] if iri.startswith(CMLOPS) else iri
 
 
 def questionnaire_document(store: EmbeddedStore | None = None) -> dict:

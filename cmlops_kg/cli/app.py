@@ -11,6 +11,7 @@ from pathlib import Path
 from cmlops_kg.errors import InputError
 
 APP_SCRIPT = Path(__file__).resolve().parent.parent / "app" / "main.py"
+DEFAULT_OPTIONS = ["--server.maxUploadSize", "20", "--browser.gatherUsageStats", "false"]
 
 
 def add_app_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,5 +30,13 @@ def run_app(args: argparse.Namespace) -> int:
             "the explorer needs Streamlit, which is not installed",
             fix="pip install 'cmlops-kg[app]'",
         )
-    command = [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT), *args.streamlit_args]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP_SCRIPT),
+        *DEFAULT_OPTIONS,  # what .streamlit/config.toml says in the source tree
+        *args.streamlit_args,
+    ]
     return subprocess.call(command)

@@ -13,6 +13,7 @@ from pathlib import Path
 from cmlops_kg import api
 from cmlops_kg.assessment.engine import profile_graph_name
 from cmlops_kg.assessment.result import AssessmentResult
+from cmlops_kg.casestudies import find_case_study
 from cmlops_kg.cli.common import add_input_format, write_output
 from cmlops_kg.errors import InputError, ValidationFailed
 from cmlops_kg.present.tables import csv_text, json_text, text_table
@@ -21,19 +22,27 @@ from cmlops_kg.store.embedded import EmbeddedStore
 from cmlops_kg.store.inference import inferred_graph
 from cmlops_kg.validation.report import format_validation_report
 
-FORMATS = ["table", "json", "markdown"]
+FORMATS = ["table", "json", "markdown", "sarif"]
 REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 
 
-def _selection_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", type=Path, metavar="FILE", help="profile file")
+def _selection_arguments(parser: argparse.ArgumentParser, example: bool = False) -> None:
+    if example:
+        parser.add_argument("file", type=Path, nargs="?", metavar="FILE", help="profile file")
+        parser.add_argument(
+            "--example",
+            metavar="NAME",
+            help="assess a bundled case study instead of FILE ('cmlops-kg examples' lists them)",
+        )
+    else:
+        parser.add_argument("file", type=Path, metavar="FILE", help="profile file")
     parser.add_argument("--org", help="organisation IRI (needed when the profile has several)")
     parser.add_argument("--assessment", help="assessment IRI (default: the latest)")
 
 
 # -- assess ------------------------------------------------------------------------------------
 def add_assess_arguments(parser: argparse.ArgumentParser) -> None:
-    _selection_arguments(parser)
+    _selection_arguments(parser, example=True)
     parser.add_argument("--format", choices=FORMATS, default="table")
     parser.add_argument(
         "--fail-under",
@@ -98,9 +107,15 @@ def assess_file(
     return result
 
 
-def render(result: AssessmentResult, fmt: str) -> str:
+def render(result: AssessmentResult, fmt: str, source: Path | None = None) -> str:
     if fmt == "json":
-        return json_text(result.to_json())
+        from cmlops_kg.present.contracts import assess_document
+
+        return json_text(assess_document(result))
+    if fmt == "sarif":
+        from cmlops_kg.present.sarif import assessment_sarif
+
+        return json_text(assessment_sarif(result, artifact=_artifact_uri(source)))
     if fmt == "markdown":
         from cmlops_kg.present.report import markdown_report
 
@@ -110,9 +125,18 @@ def render(result: AssessmentResult, fmt: str) -> str:
     return text_report(result)
 
 
+def _profile_path(file: Path | None, example: str | None) -> Path:
+    if (file is None) == (example is None):
+        raise InputError(
+            "give a profile FILE or --example NAME (one of them)",
+            fix="e.g. cmlops-kg assess profile.ttl, or cmlops-kg assess --example ledgerly",
+        )
+    return file if file is not None else find_case_study(example).path  # type: ignore[arg-type]
+
+
 def run_assess(args: argparse.Namespace) -> int:
     result = assess_file(
-        args.file,
+        _profile_path(args.file, args.example),
         input_format=args.input_format,
         organisation=args.org,
         assessment=args.assessment,
@@ -122,7 +146,7 @@ def run_assess(args: argparse.Namespace) -> int:
     )
     if result is None:
         return 1
-    text = render(result, args.format)
+    text = render(result, args.format, args.file)
     if args.out is not None:
         write_output(args.out, (text.rstrip("\n") + "\n").encode("utf-8"))
     else:
@@ -134,6 +158,16 @@ def run_assess(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+def _artifact_uri(path: Path | None) -> str | None:
+    """The profile as SARIF names it: relative to the working directory when inside it."""
+    if path is None:
+        return None
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_uri()
 
 
 # -- report ------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from cmlops_kg.cli.common import (
     show_progress,
 )
 from cmlops_kg.errors import InputError
+from cmlops_kg.present.contracts import portfolio_document
 from cmlops_kg.present.tables import csv_text, json_text, text_table
 from cmlops_kg.store import open_store
 from cmlops_kg.store.base import ENDPOINT_ENV, STORE_ENV, GraphStore
@@ -146,7 +147,7 @@ def run_portfolio(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.format == "json":
-        print(json_text({"organisations": [asdict(r) for r in results]}))
+        print(json_text(portfolio_document(results)))
     elif args.format == "csv":
         print(csv_text([r.flat() for r in results], _columns(results)), end="")
     else:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from cmlops_kg import api
 from cmlops_kg.cli.common import write_output
 from cmlops_kg.errors import InputError
+from cmlops_kg.present.contracts import stamped
 from cmlops_kg.rdf.profiles import profile_turtle
 from cmlops_kg.validation.report import format_validation_report
 
@@ -49,7 +50,7 @@ def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--label", help="its name (default: the directory name)")
     parser.add_argument("--out", type=Path, help="write the profile (Turtle) to this file")
-    parser.add_argument("--format", choices=["table", "json"], default="table")
+    parser.add_argument("--format", choices=["table", "json", "sarif"], default="table")
     parser.add_argument(
         "--explain",
         action="store_true",
@@ -141,12 +142,38 @@ def run_scan(args: argparse.Namespace) -> int:
         if status == 0:
             meta["profile"] = str(args.out)
     if args.format == "json":
-        print(json.dumps(document(result, args.explain, meta), indent=2, ensure_ascii=False))
+        body = stamped("scan", document(result, args.explain, meta))
+        print(json.dumps(body, indent=2, ensure_ascii=False))
+    elif args.format == "sarif":
+        print(json.dumps(_sarif(result, organisation, label, date), indent=2, ensure_ascii=False))
     else:
         print(explanation(result) if args.explain else table(result))
         if meta["profile"]:
             print(f"\nwrote {args.out}; next: cmlops-kg assess {args.out}")
     return status
+
+
+def _sarif(result: ScanResult, organisation: str, label: str, date: dt.date) -> dict:
+    """The gaps of the scan's own assessment; each points at the file where the practice's
+    (partial) evidence was found, else at the first CI configuration."""
+    from cmlops_kg._version import __version__
+    from cmlops_kg.present.sarif import assessment_sarif
+    from cmlops_kg.scanner.evidence import build_profile
+
+    if not result.verdicts:
+        raise InputError(
+            "no practice evidence was found, so there is nothing to assess",
+            where=result.root,
+            fix="run with --explain to see what was looked for",
+        )
+    profile = build_profile(result.verdicts, organisation, label, date, __version__)
+    assessment = api.assess(profile)
+    locations = {
+        v.practice: (v.findings[0].path, v.findings[0].line) for v in result.verdicts if v.findings
+    }
+    jobs = result.detection.ci.jobs
+    fallback = jobs[0].file if jobs else None
+    return assessment_sarif(assessment, artifact=fallback, locations=locations)
 
 
 def _write_profile(

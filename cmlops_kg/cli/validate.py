@@ -9,6 +9,7 @@ from pathlib import Path
 from cmlops_kg import api
 from cmlops_kg.cli.common import add_input_format
 from cmlops_kg.errors import CmlopsError
+from cmlops_kg.present.contracts import validate_document
 from cmlops_kg.present.tables import json_text
 from cmlops_kg.rdf.profiles import read_profile
 from cmlops_kg.validation.report import ValidationReport, format_validation_report
@@ -37,7 +38,7 @@ def run_validate(args: argparse.Namespace) -> int:
             continue
         reports.append(api.validate(profile, shacl_engine=args.shacl_engine))
     if args.format == "json":
-        print(json_text({"reports": [r.to_json() for r in reports], "unreadable": unreadable}))
+        print(json_text(validate_document(reports, unreadable)))
     else:
         if reports:
             print(format_validation_report(reports))

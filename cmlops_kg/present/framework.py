@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from cmlops_kg.errors import SelectionError
 from cmlops_kg.store.base import GraphStore, Row
-from cmlops_kg.vocab import CMLOPS
+from cmlops_kg.vocab import CMLOPS, practice_key
 
 # The order in which the explorer lists crosswalk targets: maturity models first, then rubrics.
 MODEL_ORDER = ("Google", "Azure", "MLTS", "SE4ML", "Kreuzberger", "DORA")
@@ -185,10 +185,6 @@ class FrameworkCatalogue:
             "phases": len(self.phases),
             "dimensions": len({p.dimension for p in self.practices}),
         }
-
-
-def practice_key(iri: str) -> str:
-    return iri[len(CMLOPS) :] if iri.startswith(CMLOPS) else iri
 
 
 def practice_iri(key: str) -> str:
