@@ -218,6 +218,67 @@ def test_path_filters_and_working_directory_scope_ci(tmp_path, catalogue):
     assert b.detection.ci.jobs == [] and verdicts(b)["automated-testing"] == ("partial", None)
 
 
+GO_TEMPLATE_CI = """\
+    name: Bundle CI for {{ .input_project_name }}
+    on:
+      pull_request:
+        paths: ['{{template `project_dir` .}}/**']
+    env:
+      {{ if (eq .input_cloud `azure`) -}}
+      TOKEN: {{`${{ secrets.AZURE_TOKEN }}`}}
+      {{- end }}
+    jobs:
+      validate:
+        steps:
+          - name: Check workflow files
+            {{`run: ${{ steps.lint.outputs.executable }} -color`}}
+          - run: databricks bundle deploy -t staging
+"""
+
+
+def test_project_template_ci_named_by_placeholders_is_read_as_the_generated_ci(tmp_path, catalogue):
+    from cmlops_kg.scanner.paths import logical_path
+
+    name = "template/{{.root}}/.github/workflows/{{.input_project_name}}-ci.yml.tmpl"
+    assert logical_path(name) == ".github/workflows/project-ci.yml"
+    assert logical_path("t/{{.root}}/src/train.py.tmpl") == "src/train.py"
+    result = scan_repository(repo(tmp_path, {name: GO_TEMPLATE_CI}), catalogue)
+    (parsed,) = result.detection.ci.jobs
+    assert parsed.not_run.startswith("project template")
+    # Go raw strings ({{`...`}}) are their text, so the step is YAML and keeps its command
+    assert "${{ steps.lint.outputs.executable }} -color" in texts(parsed)
+    assert not result.detection.ci.problems
+    # the generated project's CI deploys on change; its path filter names the project itself,
+    # not one folder of a monorepo, so it is configured (runs only in a generated project)
+    assert verdicts(result)["deployment-automation"] == ("implemented", "manual")
+
+
+def test_a_library_of_ci_building_blocks_shows_what_it_offers_as_partial(tmp_path, catalogue):
+    block = """\
+        on:
+          workflow_call:
+            inputs: {name: {type: string}}
+        jobs:
+          deploy:
+            steps:
+              - run: az ml online-deployment create --file deploy.yml
+        """
+    files = {
+        ".github/workflows/deploy.yml": block,
+        ".github/workflows/try.yml": block.replace("workflow_call:", "workflow_dispatch:"),
+        "src/register_model.py": (
+            "from azureml.core import Model\nModel.register(model_path='m', model_name='x')\n"
+        ),
+    }
+    library = verdicts(scan_repository(repo(tmp_path / "library", files), catalogue))
+    assert library["deployment-automation"] == ("partial", None)
+    assert library["model-versioning"] == ("partial", None)
+    assert library["version-control"] == ("implemented", "manual")  # its own git data
+    files[".github/workflows/ci.yml"] = "on: [push]\njobs:\n  t:\n    steps:\n      - run: ls\n"
+    project = verdicts(scan_repository(repo(tmp_path / "project", files), catalogue))
+    assert project["model-versioning"] == ("implemented", "manual")
+
+
 def test_scanning_a_folder_finds_the_repository_root_and_its_ci(tmp_path, catalogue):
     root = monorepo(tmp_path)
     result = scan_repository(root / "proj-a", catalogue)

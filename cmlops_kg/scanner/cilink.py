@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from cmlops_kg.scanner.ci import CiCommand, CiJob, job_covers
+from cmlops_kg.scanner.ci.parse import TEMPLATE_NOT_RUN
 from cmlops_kg.scanner.findings import MAX_HITS_PER_SIGNAL, RUN_BY_CI, Detection, Hit, SignalFinding
 from cmlops_kg.scanner.patterns import quote_line, shorten
 from cmlops_kg.scanner.signals import Signal
@@ -54,7 +55,7 @@ def _match_job(sig: Signal, job: CiJob, scope: str) -> Pair | None:
     if not chosen:
         return None
     rank = min(pair_rank(job, all(c.blocking for c in chosen)), sig.rank)
-    if sig.whole_repository and not scope and one_folder(job):
+    if sig.whole_repository and not scope and job.not_run != TEMPLATE_NOT_RUN and one_folder(job):
         rank = min(rank, PRESENT)  # CI of one project of a monorepo: part of the repository
     return job, chosen[0], rank
 
@@ -68,7 +69,11 @@ def one_folder(job: CiJob) -> str | None:
     return None if any(ch in top for ch in "*?[{") else top
 
 
-def match_ci(signals: list[Signal], jobs: list[CiJob], scope: str = "") -> dict[int, list[Pair]]:
+def match_ci(
+    signals: list[Signal], jobs: list[CiJob], scope: str = "", library: bool = False
+) -> dict[int, list[Pair]]:
+    """The jobs each CI signal matches; in a library of building blocks (see
+    building_block_library) even its manual jobs are blocks for others: present."""
     found: dict[int, list[Pair]] = defaultdict(list)
     for i, sig in enumerate(signals):
         if not sig.is_ci:
@@ -77,6 +82,8 @@ def match_ci(signals: list[Signal], jobs: list[CiJob], scope: str = "") -> dict[
             if _triggered(sig, job):
                 pair = _match_job(sig, job, scope)
                 if pair is not None:
+                    if library:
+                        pair = (pair[0], pair[1], min(pair[2], PRESENT))
                     found[i].append(pair)
         found[i].sort(key=lambda p: -p[2])
     return found
@@ -120,7 +127,8 @@ def link(
     git_index: bool,
     scope: str = "",
 ) -> None:
-    ci_hits = match_ci(signals, result.ci.jobs, scope)
+    library = building_block_library(result.ci.jobs)
+    ci_hits = match_ci(signals, result.ci.jobs, scope, library)
     _unmet(signals, hits, ci_hits)
     fired_ci = {signals[i].iri: pairs for i, pairs in ci_hits.items() if pairs}
     for i, pairs in ci_hits.items():
@@ -139,7 +147,18 @@ def link(
             )
     for i, found in hits.items():
         if found:
-            _file_findings(result, signals[i], found, fired_ci, i in absent_seen, git_index)
+            _file_findings(
+                result, signals[i], found, fired_ci, i in absent_seen, git_index, library
+            )
+
+
+def building_block_library(jobs: list[CiJob]) -> bool:
+    """Whether the repository is a library of CI building blocks: it has CI templates or
+    reusable workflows, and no job of its own that a change, schedule or event starts. Its code
+    is the payload of those blocks, run only when another repository calls them."""
+    blocks = [j for j in jobs if j.not_run.startswith(BUILDING_BLOCKS)]
+    own = [j for j in jobs if j.runs_here and not j.triggers <= {"manual"}]
+    return bool(blocks) and not own
 
 
 def _file_findings(
@@ -149,6 +168,7 @@ def _file_findings(
     fired_ci: dict[str, list[Pair]],
     absent: bool,
     git_index: bool,
+    library: bool = False,
 ) -> None:
     if sig.negative:
         if absent:
@@ -164,7 +184,10 @@ def _file_findings(
         return
     result.fired.add(sig.iri)
     for hit in found:
-        result.findings.append(SignalFinding(sig, sig.rank, hit.path, hit.line, hit.quote))
+        # in a library of building blocks, what its files configure is there for callers
+        payload = library and not hit.path.startswith(".git")
+        rank = min(sig.rank, PRESENT) if payload else sig.rank
+        result.findings.append(SignalFinding(sig, rank, hit.path, hit.line, hit.quote))
         run = _run_of(result, hit.path) if _upgradable(sig) else None
         if run is not None and pair_rank(run[0], run[1].blocking) == RUN_BY_CI:
             result.findings.append(_upgraded(sig, hit, run[0], run[1], RUN_BY_CI))

@@ -12,24 +12,28 @@ from cmlops_kg.scanner.globs import expand_braces, glob_regex
 
 TEMPLATE_SUFFIXES = (".tmpl", ".jinja", ".jinja2", ".j2")
 _TEMPLATE_SEGMENT = re.compile(r"\{\{|\{%")
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 
 
 def logical_path(rel: str) -> str | None:
     """For a file of a project template (a path segment with ``{{``/``{%``, or a .tmpl-like
-    suffix), its path in a generated project; None for an ordinary file."""
+    suffix), its path in a generated project; None for an ordinary file. Folders named by a
+    placeholder are the generated project's root; a file name with a placeholder in it
+    (``{{.input_project_name}}-ci.yml.tmpl``) keeps the rest of its name (``project-ci.yml``)."""
     if "{" not in rel and not rel.lower().endswith(TEMPLATE_SUFFIXES):
         return None
     parts = rel.split("/")
-    marked = [i for i, part in enumerate(parts) if _TEMPLATE_SEGMENT.search(part)]
+    marked = [i for i, part in enumerate(parts[:-1]) if _TEMPLATE_SEGMENT.search(part)]
     name = parts[-1]
     suffix = next((s for s in TEMPLATE_SUFFIXES if name.lower().endswith(s)), "")
-    if not marked and not suffix:
+    named = bool(_TEMPLATE_SEGMENT.search(name))
+    if not marked and not suffix and not named:
         return None
     inner = parts[marked[-1] + 1 :] if marked else parts
-    if not inner:
-        return None
     if suffix:
         inner = [*inner[:-1], inner[-1][: -len(suffix)]]
+    if named:
+        inner = [*inner[:-1], _PLACEHOLDER.sub("project", inner[-1])]
     return "/".join(inner) if inner[-1] else None
 
 

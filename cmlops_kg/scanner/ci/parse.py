@@ -300,11 +300,20 @@ def _detemplating(read: Reader, templated: dict[str, str]) -> Reader:
 
 _TAG_LINE = re.compile(r"(?m)^[ \t]*(\{\{-?[^{}]*-?\}\}|\{%-?.*?-?%\})[ \t]*$\n?")
 _INLINE = re.compile(r"\{\{-?.*?-?\}\}|\{%.*?%\}")
+_RAW = re.compile(r"\{\{-?\s*`([^`]*)`\s*-?\}\}")  # a Go template's raw string: its text
 
 
 def detemplate(text: str) -> str:
-    """Template text readable as YAML: directive lines dropped, placeholders neutralised."""
-    return _INLINE.sub("TEMPLATE", _TAG_LINE.sub("", text))
+    """Template text readable as YAML: raw strings (Go's {{`${{ x }}`}}) become their text,
+    directive lines are dropped, other placeholders neutralised."""
+    raws: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        raws.append(match.group(1))
+        return f"\0{len(raws) - 1}\0"
+
+    text = _INLINE.sub("TEMPLATE", _TAG_LINE.sub("", _RAW.sub(keep, text)))
+    return re.sub("\0(\\d+)\0", lambda m: raws[int(m.group(1))], text) if raws else text
 
 
 def job_covers(job: CiJob, command: CiCommand | None, path: str) -> bool:
