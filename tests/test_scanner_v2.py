@@ -448,6 +448,43 @@ SECRET_AWS = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 SECRET_GH = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
 
 
+def test_job_bundles_declare_monitoring_and_retraining_on_violation(tmp_path, catalogue):
+    bundle = """\
+        resources:
+          quality_monitors:
+            churn_monitor:
+              table_name: main.churn.inference
+              inference_log:
+                prediction_col: prediction
+                label_col: churned
+          jobs:
+            retraining_job:
+              job_clusters:
+                - job_cluster_key: train
+                  new_cluster: {spark_version: 15.3.x-cpu-ml-scala2.12, num_workers: 2}
+              tasks:
+                - task_key: check
+                  notebook_task:
+                    notebook_path: ../monitoring/Check.py
+                    base_parameters: {metric_to_monitor: rmse, metric_violation_threshold: 100}
+                - task_key: is_metric_violated
+                  condition_task: {op: EQUAL_TO, left: "{{tasks.check.values.violated}}"}
+                - task_key: retrain
+                  run_job_task: {job_id: 42}
+        """
+    got = verdicts(scan_repository(repo(tmp_path, {"resources/monitoring.yml": bundle}), catalogue))
+    for practice in (
+        "drift-monitoring",
+        "model-performance-monitoring",
+        "drift-triggered-retraining",
+        "managed-training-compute",
+    ):
+        assert got[practice] == ("implemented", "manual"), practice
+    calm = bundle.replace("run_job_task: {job_id: 42}", "notebook_task: {notebook_path: a.py}")
+    got = verdicts(scan_repository(repo(tmp_path / "calm", {"resources/m.yml": calm}), catalogue))
+    assert "drift-triggered-retraining" not in got
+
+
 def test_secrets_never_leave_the_scan(tmp_path, catalogue, capsys):
     root = repo(
         tmp_path,
