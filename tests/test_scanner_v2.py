@@ -485,6 +485,61 @@ def test_job_bundles_declare_monitoring_and_retraining_on_violation(tmp_path, ca
     assert "drift-triggered-retraining" not in got
 
 
+def test_flow_tags_grids_images_dbt_tests_and_serverless_resources(tmp_path, catalogue):
+    flow = """\
+        from metaflow import FlowSpec, Flow, batch, card, current, step
+
+        class TrainFlow(FlowSpec):
+            @step
+            def start(self):
+                self.param_sets = [{"lr": 0.1}, {"lr": 0.01}]
+                self.next(self.train, foreach="param_sets")
+
+            @card
+            @batch(gpu=1, image="public.ecr.aws/org/train:1")
+            @step
+            def train(self):
+                self.next(self.end)
+
+            @step
+            def end(self):
+                Flow(current.flow_name)[current.run_id].add_tag("deployment_candidate")
+        """
+    schema = """\
+        version: 2
+        models:
+          - name: orders
+            columns:
+              - name: order_id
+                tests:
+                  - unique
+                  - not_null
+        """
+    service = """\
+        service: recs
+        provider:
+          name: aws
+          iamRoleStatements:
+            - {Effect: Allow, Action: ["dynamodb:GetItem"], Resource: "*"}
+        functions:
+          recs: {handler: handler.handler}
+        resources:
+          Resources:
+            table: {Type: "AWS::DynamoDB::Table"}
+        """
+    files = {"flow.py": flow, "dbt/models/schema.yml": schema, "serverless.yml": service}
+    got = verdicts(scan_repository(repo(tmp_path, files), catalogue))
+    assert got["hyperparameter-tuning"] == ("implemented", "manual")
+    for practice in (
+        "model-registry",
+        "containerisation",
+        "model-debuggability",
+        "data-validation",
+        "infrastructure-as-code",
+    ):
+        assert got[practice] == ("partial", None), practice
+
+
 def test_secrets_never_leave_the_scan(tmp_path, catalogue, capsys):
     root = repo(
         tmp_path,
