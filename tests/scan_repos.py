@@ -210,6 +210,7 @@ def github_actions_tests(root: Path) -> None:
             "src/churn/model.py": TRAIN_PY,
             "tests/test_features.py": "def test_feature_scaling():\n    assert True\n",
             "tests/test_model.py": (
+                "from churn.model import train\n\n\n"
                 "def test_training_loss_decreases():\n    assert True\n\n\n"
                 "def test_predictions_have_no_nan():\n    assert True\n"
             ),
@@ -266,7 +267,9 @@ def gitlab_scheduled_retraining(root: Path) -> None:
             "dvc.yaml": DVC_YAML,
             "dvc.lock": DVC_LOCK,
             "src/train.py": TRACKED_TRAIN_PY,
-            "tests/test_train.py": "def test_train_converges():\n    assert True\n",
+            "tests/test_train.py": (
+                "from train import fit\n\n\ndef test_train_converges():\n    assert True\n"
+            ),
             "requirements.txt": "mlflow==2.11.0\nscikit-learn==1.4.0\ndvc==3.48.0\n",
         },
     )

@@ -329,6 +329,17 @@ def test_fixtures_vendored_code_docs_and_examples_show_only_testing_and_docs(tmp
     assert "ml-pipeline-orchestration" in counted  # tests/fixtures/dag.py
 
 
+def test_a_test_named_after_training_is_a_model_test_only_if_it_touches_model_code(
+    tmp_path, catalogue
+):
+    name_only = "def test_retraining_is_triggered_by_drift_words():\n    assert 'x'\n"
+    got = verdicts(scan_repository(repo(tmp_path / "a", {"tests/test_t.py": name_only}), catalogue))
+    assert "model-unit-tests" not in got
+    touching = "import torch\n\n\n" + name_only
+    got = verdicts(scan_repository(repo(tmp_path / "b", {"tests/test_t.py": touching}), catalogue))
+    assert got["model-unit-tests"] == ("partial", None)
+
+
 def test_naming_a_file_is_not_running_it(tmp_path, catalogue):
     files = {
         ".github/workflows/w.yml": "on: [push]\njobs:\n  r:\n    steps:\n"
