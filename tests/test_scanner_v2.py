@@ -340,6 +340,16 @@ def test_a_test_named_after_training_is_a_model_test_only_if_it_touches_model_co
     assert got["model-unit-tests"] == ("partial", None)
 
 
+def test_demos_are_examples_and_prow_workflows_are_partial_ci(tmp_path, catalogue):
+    files = {
+        "demos/cd/app.yaml": "apiVersion: argoproj.io/v1alpha1\nkind: Application\n",
+        "prow_config.yaml": "workflows:\n  - name: e2e\n    job_types:\n    - presubmit\n",
+    }
+    got = verdicts(scan_repository(repo(tmp_path, files), catalogue))
+    assert "continuous-delivery" not in got and "deployment-automation" not in got
+    assert got["continuous-integration"] == ("partial", None)
+
+
 def test_naming_a_file_is_not_running_it(tmp_path, catalogue):
     files = {
         ".github/workflows/w.yml": "on: [push]\njobs:\n  r:\n    steps:\n"
