@@ -350,6 +350,20 @@ def test_demos_are_examples_and_prow_workflows_are_partial_ci(tmp_path, catalogu
     assert got["continuous-integration"] == ("partial", None)
 
 
+def test_slices_need_slicing_and_rollouts_are_part_of_progressive_delivery(tmp_path, catalogue):
+    overall = "import tensorflow_model_analysis as tfma\nspecs = [tfma.SlicingSpec()]\n"
+    sliced = overall + "by_region = tfma.SlicingSpec(feature_keys=['region'])\n"
+    files = {"eval/overall.py": overall, "service.yaml": "rollout_strategy: ROLLOUT\n"}
+    got = verdicts(scan_repository(repo(tmp_path / "a", files), catalogue))
+    assert "slice-based-evaluation" not in got
+    assert got["progressive-delivery"] == ("partial", None)
+    got = verdicts(scan_repository(repo(tmp_path / "b", {"eval/s.py": sliced}), catalogue))
+    assert got["slice-based-evaluation"] == ("implemented", "manual")
+    snorkel = "from snorkel.slicing import slicing_function\n"
+    got = verdicts(scan_repository(repo(tmp_path / "c", {"eval/s.py": snorkel}), catalogue))
+    assert got["slice-based-evaluation"] == ("partial", None)
+
+
 def test_naming_a_file_is_not_running_it(tmp_path, catalogue):
     files = {
         ".github/workflows/w.yml": "on: [push]\njobs:\n  r:\n    steps:\n"
