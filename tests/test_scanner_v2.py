@@ -364,6 +364,23 @@ def test_slices_need_slicing_and_rollouts_are_part_of_progressive_delivery(tmp_p
     assert got["slice-based-evaluation"] == ("partial", None)
 
 
+def test_a_gate_comparing_named_metrics_that_cancels_the_run_a_few_lines_on(tmp_path, catalogue):
+    gate = """\
+        if new_model_mse < production_model_mse:
+            print("new model is better")
+            register(model)
+        else:
+            print("new model is worse")
+            print("not registering it")
+            run.parent.cancel()
+        """
+    got = verdicts(scan_repository(repo(tmp_path, {"evaluate/evaluate_model.py": gate}), catalogue))
+    assert got["model-validation-gate"] == ("partial", None)
+    far = gate.replace('print("not registering it")', "\n".join(["pass"] * 12))
+    got = verdicts(scan_repository(repo(tmp_path / "far", {"evaluate/e.py": far}), catalogue))
+    assert "model-validation-gate" not in got
+
+
 def test_naming_a_file_is_not_running_it(tmp_path, catalogue):
     files = {
         ".github/workflows/w.yml": "on: [push]\njobs:\n  r:\n    steps:\n"
