@@ -381,6 +381,21 @@ def test_a_gate_comparing_named_metrics_that_cancels_the_run_a_few_lines_on(tmp_
     assert "model-validation-gate" not in got
 
 
+WORKFLOW = ".github/workflows/w.yml"
+
+
+def test_a_job_named_lint_is_no_linter_and_formatting_alone_is_partial(tmp_path, catalogue):
+    named = "on: [push]\njobs:\n  lint:\n    steps:\n      - run: echo hello\n"
+    got = verdicts(scan_repository(repo(tmp_path / "a", {WORKFLOW: named}), catalogue))
+    assert "static-analysis" not in got
+    black = named.replace("echo hello", "pytest tests --black")
+    got = verdicts(scan_repository(repo(tmp_path / "b", {WORKFLOW: black}), catalogue))
+    assert got["static-analysis"] == ("partial", None)
+    ruff = named.replace("echo hello", "ruff check .")
+    got = verdicts(scan_repository(repo(tmp_path / "c", {WORKFLOW: ruff}), catalogue))
+    assert got["static-analysis"] == ("implemented", "automatic")
+
+
 def test_naming_a_file_is_not_running_it(tmp_path, catalogue):
     files = {
         ".github/workflows/w.yml": "on: [push]\njobs:\n  r:\n    steps:\n"

@@ -20,6 +20,7 @@ from cmlops_kg.scanner.patterns import quote_line, shorten
 from cmlops_kg.scanner.signals import Signal
 
 PRESENT, CONFIGURED = 1, 2
+SUMMARY = "pipeline environments:"
 BUILDING_BLOCKS = ("CI template", "reusable workflow")
 Pair = tuple[CiJob, CiCommand, int]  # a job, the command that matched, the rank it shows
 
@@ -48,7 +49,14 @@ def _triggered(sig: Signal, job: CiJob) -> bool:
 def _match_job(sig: Signal, job: CiJob, scope: str) -> Pair | None:
     chosen: list[CiCommand] = []
     for pattern in sig.ci_patterns:
-        matching = [c for c in job.commands if pattern.search(c.text)]
+        # the "pipeline environments: ..." summary names jobs and stages; it is no command, and
+        # only patterns written for it read it (a job named "lint" runs no linter)
+        summary = SUMMARY in pattern.pattern
+        matching = [
+            c
+            for c in job.commands
+            if (summary or not c.text.startswith(SUMMARY)) and pattern.search(c.text)
+        ]
         if not matching:
             return None
         chosen.append(next((c for c in matching if c.blocking), matching[0]))
