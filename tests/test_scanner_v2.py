@@ -597,6 +597,10 @@ def test_flow_tags_grids_images_dbt_tests_and_serverless_resources(tmp_path, cat
     files = {"flow.py": flow, "dbt/models/schema.yml": schema, "serverless.yml": service}
     got = verdicts(scan_repository(repo(tmp_path, files), catalogue))
     assert got["hyperparameter-tuning"] == ("implemented", "manual")
+    assert got["managed-training-compute"] == ("implemented", "manual")  # @batch(gpu=1)
+    deploy = "from sagemaker.huggingface import HuggingFaceModel\nHuggingFaceModel(m).deploy()\n"
+    deployed = verdicts(scan_repository(repo(tmp_path / "d", {"deploy.py": deploy}), catalogue))
+    assert "managed-training-compute" not in deployed  # a model class for serving, not training
     for practice in (
         "model-registry",
         "containerisation",
