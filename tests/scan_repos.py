@@ -208,7 +208,10 @@ def github_actions_tests(root: Path) -> None:
             "src/churn/__init__.py": "",
             "src/churn/features.py": "def scale(x):\n    return x / 10\n",
             "src/churn/model.py": TRAIN_PY,
-            "tests/test_features.py": "def test_feature_scaling():\n    assert True\n",
+            "tests/test_features.py": (
+                "from churn.features import scale\n\n\n"
+                "def test_feature_scaling():\n    assert True\n"
+            ),
             "tests/test_model.py": (
                 "from churn.model import train\n\n\n"
                 "def test_training_loss_decreases():\n    assert True\n\n\n"
@@ -457,7 +460,9 @@ def full_mlops(root: Path) -> None:
                 "    model = joblib.load('model.joblib')\n    assert model\n\n\n"
                 "def test_training_converges():\n    assert True\n"
             ),
-            "tests/test_features.py": "def test_feature_encoding():\n    assert True\n",
+            "tests/test_features.py": (
+                "import pandas as pd\n\n\ndef test_feature_encoding():\n    assert True\n"
+            ),
         },
     )
 

@@ -329,7 +329,7 @@ def test_fixtures_vendored_code_docs_and_examples_show_only_testing_and_docs(tmp
     assert "ml-pipeline-orchestration" in counted  # tests/fixtures/dag.py
 
 
-def test_a_test_named_after_training_is_a_model_test_only_if_it_touches_model_code(
+def test_a_test_named_after_training_or_features_counts_only_if_it_touches_that_code(
     tmp_path, catalogue
 ):
     name_only = "def test_retraining_is_triggered_by_drift_words():\n    assert 'x'\n"
@@ -338,6 +338,12 @@ def test_a_test_named_after_training_is_a_model_test_only_if_it_touches_model_co
     touching = "import torch\n\n\n" + name_only
     got = verdicts(scan_repository(repo(tmp_path / "b", {"tests/test_t.py": touching}), catalogue))
     assert got["model-unit-tests"] == ("partial", None)
+    docs = "def test_a_requirement_encodes_its_statements():\n    assert 'x'\n"
+    got = verdicts(scan_repository(repo(tmp_path / "c", {"tests/test_d.py": docs}), catalogue))
+    assert "feature-engineering-tests" not in got
+    features = "from shop.features import encode\n\n\n" + docs
+    got = verdicts(scan_repository(repo(tmp_path / "d", {"tests/test_d.py": features}), catalogue))
+    assert got["feature-engineering-tests"] == ("partial", None)
 
 
 def test_demos_are_examples_and_prow_workflows_are_partial_ci(tmp_path, catalogue):
