@@ -402,6 +402,16 @@ def test_a_job_named_lint_is_no_linter_and_formatting_alone_is_partial(tmp_path,
     assert got["static-analysis"] == ("implemented", "automatic")
 
 
+def test_importing_a_metric_is_not_measuring_it(tmp_path, catalogue):
+    imported = "from sklearn.metrics import confusion_matrix\n\n\ndef balance(x_test):\n    ...\n"
+    got = verdicts(scan_repository(repo(tmp_path / "a", {"lib/balance.py": imported}), catalogue))
+    assert "training-objective-metric" not in got and "model-evaluation-baseline" not in got
+    called = imported + "score = f1_score(y_test, model.predict(x_test))\n"
+    got = verdicts(scan_repository(repo(tmp_path / "b", {"src/evaluate.py": called}), catalogue))
+    assert got["training-objective-metric"] == ("partial", None)
+    assert got["model-evaluation-baseline"] == ("partial", None)
+
+
 def test_naming_a_file_is_not_running_it(tmp_path, catalogue):
     files = {
         ".github/workflows/w.yml": "on: [push]\njobs:\n  r:\n    steps:\n"
