@@ -19,8 +19,9 @@ from cmlops_kg.cli import main
 from cmlops_kg.rdf.profiles import profile_turtle
 from cmlops_kg.scanner import load_catalogue, scan_repository
 from cmlops_kg.scanner.ci import parse_ci
-from cmlops_kg.scanner.evidence import build_profile
+from cmlops_kg.scanner.evidence import build_profile, model_knows_unknown
 from cmlops_kg.scanner.explain import document, explanation
+from cmlops_kg.validation import validate_profile
 
 
 @pytest.fixture(scope="module")
@@ -697,3 +698,33 @@ def test_the_scan_of_this_repository_claims_only_what_its_code_does(catalogue):
         for k in set(claims) | set(SELF_CLAIMS)
         if claims.get(k) != SELF_CLAIMS.get(k)
     }
+
+
+# -- model v2's answers: presence is unknown, a part run by CI is partial ----------------------
+def test_presence_is_stated_unknown_and_a_part_run_by_ci_partial(tmp_path, catalogue):
+    files = {
+        WORKFLOW: "on: [push]\njobs:\n  t:\n    steps:\n      - run: bash ci.sh\n",
+        "ci.sh": "pytest tests || true\necho done\n",
+        "tests/test_app.py": "def test_app():\n    assert 1 + 1 == 2\n",
+        "requirements.txt": "requests==2.31.0\n",
+    }
+    result = scan_repository(repo(tmp_path, files), catalogue)
+    by_key = {v.key: v for v in result.verdicts}
+    testing, deps = by_key["automated-testing"], by_key["dependency-management"]
+    assert (testing.status, testing.evidence_status) == ("partial", "partial")  # CI runs it
+    assert (deps.status, deps.evidence_status) == ("partial", "unknown")  # a file exists
+    profile = build_profile(result.verdicts, "urn:cmlops:repo:x", "x", dt.date(2026, 1, 1), "t")
+    stated = {
+        t.subject.value.rsplit("/", 1)[-1]: t.object.value.rsplit("#", 1)[-1]
+        for t in profile.triples
+        if t.predicate.value.endswith("#status")
+    }
+    assert stated["automated-testing"] == "status-partial"
+    # model v2 has the answer "unknown"; an earlier model gets "partial", which it accepts
+    expected = "status-unknown" if model_knows_unknown() else "status-partial"
+    assert stated["dependency-management"] == expected
+    assert validate_profile(profile).conforms
+    data = document(result)
+    (entry,) = [p for p in data["practices"] if p["practice"].endswith("#dependency-management")]
+    assert entry["evidence_status"] == "unknown"
+    assert "(stated as unknown)" in explanation(result)

@@ -151,6 +151,7 @@ def link(
                     _ci_quote(job, command),
                     describe_run(job, command, rank),
                     job.provider,
+                    job.runs_here,
                 )
             )
     for i, found in hits.items():
@@ -247,4 +248,5 @@ def _upgraded(sig: Signal, hit: Hit, job: CiJob, command: CiCommand, rank: int) 
         hit.quote,
         describe_run(job, command, rank),
         job.provider,
+        job.runs_here,
     )

@@ -104,6 +104,7 @@ def document(result: ScanResult, explain: bool = False, profile: dict | None = N
                 "practice": v.practice,
                 "label": v.label,
                 "status": v.status,
+                "evidence_status": v.evidence_status,
                 "mode": v.mode,
                 "confidence": v.confidence,
                 "quote": v.quote,
@@ -137,7 +138,8 @@ def explanation(result: ScanResult) -> str:
     judged = {v.practice for v in result.verdicts}
     for v in _sorted(result.verdicts):
         mode = f", {MODE_WORDS[v.mode]}" if v.mode else ""
-        lines.append(f"== {v.label}: {v.status}{mode} (confidence {v.confidence:.2f})")
+        stated = " (stated as unknown)" if v.evidence_status != v.status else ""
+        lines.append(f"== {v.label}: {v.status}{stated}{mode} (confidence {v.confidence:.2f})")
         lines += _grouped(v.findings, "+")
         lines += _grouped(v.negatives, "- against:")
         lines.append(f"  verdict: {v.justification}")

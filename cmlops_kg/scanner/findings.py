@@ -20,6 +20,7 @@ class SignalFinding:
     quote: str
     via: str = ""  # why it counts as run by CI (or configured in CI)
     provider: str = ""  # the CI parser involved, if any
+    runs_here: bool = False  # a CI job of this repository executes it (whatever it shows)
 
     @property
     def location(self) -> str:
