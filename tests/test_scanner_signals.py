@@ -252,3 +252,26 @@ def test_content_pattern_compiles_once():
     pattern = ContentPattern.compile(r"(?m)^\s*import\s+evidently\b")
     assert pattern.literals == ("evidently",)
     assert pattern.search("import evidently\n", "import evidently\n")
+
+
+def test_every_signal_and_scope_names_practices_that_exist():
+    """Read from the Turtle itself (not through the catalogue loader): every practice a signal
+    evidences or contradicts, and every practice an evidence scope allows, is a practice of
+    the ontology, so a renamed practice or criterion cannot leave a signal pointing nowhere."""
+    import rdflib
+
+    graph = rdflib.Graph()
+    for path in ontology_files():
+        graph.parse(path, format="turtle")
+    cm = rdflib.Namespace(CMLOPS)
+    practice_classes = set(graph.transitive_subjects(rdflib.RDFS.subClassOf, cm.Practice))
+    practices = {s for c in practice_classes for s in graph.subjects(rdflib.RDF.type, c)}
+    assert len(practices) > 50
+    targets = [
+        (s, p, o)
+        for p in (cm.evidencedPractice, cm.contradictedPractice, cm.scopeAllowsPractice)
+        for s, o in graph.subject_objects(p)
+    ]
+    assert len(targets) > 250
+    dangling = [(str(s), str(p), str(o)) for s, p, o in targets if o not in practices]
+    assert not dangling
