@@ -339,7 +339,7 @@ def test_a_test_named_after_training_or_features_counts_only_if_it_touches_that_
     touching = "import torch\n\n\n" + name_only
     got = verdicts(scan_repository(repo(tmp_path / "b", {"tests/test_t.py": touching}), catalogue))
     assert got["model-unit-tests"] == ("partial", None)
-    docs = "def test_a_requirement_encodes_its_statements():\n    assert 'x'\n"
+    docs = "from dataclasses import dataclass\n\n\ndef test_a_requirement_encodes_it():\n    ...\n"
     got = verdicts(scan_repository(repo(tmp_path / "c", {"tests/test_d.py": docs}), catalogue))
     assert "feature-engineering-tests" not in got
     features = "from shop.features import encode\n\n\n" + docs
