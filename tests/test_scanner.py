@@ -65,7 +65,7 @@ def test_expected_evidence(scanned):
 def test_unknown_stays_unknown(scanned):
     case, result = scanned
     judged = {v.key for v in result.verdicts}
-    assert not case.unknown & judged, "practices without a signal must get no evidence"
+    assert not case.unknown & judged, "practices without a signal must stay unknown"
 
 
 def test_every_verdict_explains_itself(scanned):
@@ -99,7 +99,7 @@ def test_profile_validates_and_gives_the_expected_level(scanned, assessor):
     assert {k: external[k] for k in case.external} == case.external
     statuses = {str(p["practice"])[len(CMLOPS) :]: p["statusLabel"] for p in outcome.practices}
     for practice in case.unknown:
-        assert statuses[practice] == "no evidence"
+        assert statuses[practice] == "unknown"
 
 
 def test_provenance_in_the_profile(tmp_path, catalogue, monkeypatch):

@@ -21,8 +21,13 @@ def job(result, name: str):
     return matches[0]
 
 
+def own(j) -> list:
+    """A job's commands without the summary line naming the environments of its file."""
+    return [c for c in j.commands if not c.text.startswith("pipeline environments:")]
+
+
 def commands(j) -> list[str]:
-    return [c.text for c in j.commands]
+    return [c.text for c in own(j)]
 
 
 # -- GitHub Actions -------------------------------------------------------------------------
@@ -109,7 +114,7 @@ def test_github_job_if_restricts_triggers():
     assert job(result, "quick").triggers == {"change"}
 
 
-def test_reusable_workflow_inherits_the_callers_triggers():
+def test_reusable_workflow_runs_with_the_callers_triggers_and_inputs():
     result = parse(
         {
             ".github/workflows/main.yml": """\
@@ -117,17 +122,23 @@ def test_reusable_workflow_inherits_the_callers_triggers():
             jobs:
               call:
                 uses: ./.github/workflows/tests.yml
+                with:
+                  target: src/churn
             """,
             ".github/workflows/tests.yml": """\
             on: workflow_call
             jobs:
               unit:
-                steps: [{run: pytest}]
+                steps: [{run: "pytest ${{ inputs.target }}"}]
             """,
         }
     )
-    assert job(result, "unit").triggers == {"change"}
-    assert "called by .github/workflows/main.yml" in job(result, "unit").trigger_detail
+    (called,) = [j for j in result.jobs if "called by" in j.trigger_detail]
+    assert called.triggers == {"change"} and called.runs_here
+    assert "called by .github/workflows/main.yml" in called.trigger_detail
+    assert "pytest src/churn" in commands(called)
+    (own,) = [j for j in result.jobs if j.file.endswith("tests.yml") and j is not called]
+    assert not own.runs_here and "reusable workflow" in own.trigger_text()
 
 
 def test_local_composite_action_make_targets_and_scripts_are_followed():
@@ -268,10 +279,10 @@ def test_jenkinsfile_stages_steps_and_cron():
     )
     test = job(result, "Test")
     assert test.triggers == {"change", "schedule"}
-    assert [(c.text, c.line) for c in test.commands] == [("pytest -q", 5)]
+    assert [(c.text, c.line) for c in own(test)] == [("pytest -q", 5)]
     retrain = job(result, "Retrain")
     assert retrain.triggers == {"schedule"}
-    assert [(c.text, c.line) for c in retrain.commands] == [("dvc pull", 11), ("dvc repro", 12)]
+    assert [(c.text, c.line) for c in own(retrain)] == [("dvc pull", 11), ("dvc repro", 12)]
 
 
 def test_azure_pipelines_schedules_deployments_and_conditions():

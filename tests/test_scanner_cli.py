@@ -87,11 +87,17 @@ def test_explain_says_what_was_found_why_and_what_was_not(repo, capsys):
     assert code == 0
     assert "== Continuous training: implemented, automated" in printed
     assert "why it counts:" in printed and "looked for, not found:" in printed
-    assert "No repository signal exists for these practices" in printed
+    assert "== Not found (a repository could show these" in printed
+    unknown = printed.split("== Unknown — no repository can show this:")[1].split("==")[0]
+    assert "Shared ownership of production" in unknown and "Drift monitoring" not in unknown
     code, printed, _ = run(capsys, "scan", repo, "--explain", "--format", "json")
     data = json.loads(printed)
     assert "Drift monitoring" in data["looked_for"]
     assert "Shared ownership of production" in data["no_signal_exists"]
+    states = {c["label"]: (c["state"], c["reason"]) for c in data["coverage"]}
+    assert states["Shared ownership of production"] == ("unknown", "no repository can show this")
+    assert states["Drift monitoring"][0] == "not found"
+    assert states["Continuous training"][0] == "found"
 
 
 @pytest.mark.parametrize(

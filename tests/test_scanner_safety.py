@@ -177,10 +177,10 @@ def test_venvs_and_tool_directories_are_not_descended(tmp_path):
 def test_git_index_writer_and_parser_agree(tmp_path):
     paths = ["a.py", "models/model.pkl", "dir/" + "x" * 200 + ".txt"]
     git_index(tmp_path, paths)
-    assert tracked_paths(str(tmp_path)) == set(paths)
+    assert tracked_paths(str(tmp_path / ".git")) == set(paths)
     assert tracked_paths(str(tmp_path / "nowhere")) is None
     (tmp_path / ".git" / "index").write_bytes(b"garbage")
-    assert tracked_paths(str(tmp_path)) is None
+    assert tracked_paths(str(tmp_path / ".git")) is None
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

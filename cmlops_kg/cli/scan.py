@@ -26,7 +26,25 @@ IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 
 
 def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", type=Path, help="the repository to scan (read-only)")
+    parser.add_argument(
+        "path",
+        type=Path,
+        help="the repository to scan (read-only), or a folder in it (scanned with the "
+        "repository's CI that targets it)",
+    )
+    parser.add_argument(
+        "--scope",
+        metavar="SUBDIR",
+        help="scan only this folder of PATH (a monorepo's project) with the CI that targets it",
+    )
+    parser.add_argument(
+        "--count-paths",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="count evidence in these paths for every practice, although they are tests, "
+        "fixtures, vendored code, docs or examples (repeatable; '**' for all paths)",
+    )
     parser.add_argument(
         "--org",
         help="IRI of the organisation or system assessed (default: urn:cmlops:repo:<directory>)",
@@ -73,6 +91,8 @@ def _options(args: argparse.Namespace) -> tuple[Path, str, str, dt.date]:
             "not a directory", where=str(root), fix="give the repository's root directory"
         )
     name = root.resolve().name
+    if args.scope:
+        name = (root / args.scope).resolve().name
     organisation = args.org or default_organisation(name)
     if not IRI.match(organisation):
         raise InputError(
@@ -100,8 +120,15 @@ def run_scan(args: argparse.Namespace) -> int:
     root, organisation, label, date = _options(args)
     progress = Progress(bool(args.progress or sys.stderr.isatty()))
     result = api.scan(
-        root, max_file_bytes=args.max_file_kb * 1024, progress=progress, exclude=args.exclude
+        root,
+        max_file_bytes=args.max_file_kb * 1024,
+        progress=progress,
+        exclude=args.exclude,
+        scope=args.scope,
+        count_paths=args.count_paths,
     )
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     meta = {
         "organisation": organisation,
         "label": label,

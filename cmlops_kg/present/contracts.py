@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from cmlops_kg.assessment.result import AssessmentResult
     from cmlops_kg.validation.report import ValidationReport
 
-SCHEMA_VERSIONS = {"assess": "2.0", "scan": "1.0", "validate": "1.0", "portfolio": "2.0"}
+SCHEMA_VERSIONS = {"assess": "2.0", "scan": "1.1", "validate": "1.0", "portfolio": "2.0"}
 
 
 def stamped(kind: str, body: dict) -> dict:

@@ -1,9 +1,12 @@
-"""Running the signal catalogue over a walked tree and its CI jobs: findings with provenance.
+"""Running the signal catalogue over a walked tree: findings with provenance.
 
-Every file is looked up once in a glob index; its content is read at most once, and only when a
-signal with content patterns names it. CI files are parsed into jobs, and CI signals are
-matched against the jobs' commands and triggers. A finding is one signal seen in one place,
-with the strength it shows (present, configured, run by CI).
+Every file in the scanned folder is looked up once in a glob index (by the path it has in a
+generated project, for project-template files); its content is read at most once, and only
+when a signal with content patterns names it. Git refs (tags, branches) are matched by name as
+paths under .git/refs/. Findings in restricted paths (fixtures, vendored code, docs, examples)
+count only for the practices their evidence scope allows; a signal that requires others counts
+only when they matched too. CI jobs and what they run are linked in cilink.py. A finding is one
+signal seen in one place, with the strength it shows (present, configured, run by CI).
 """
 
 from __future__ import annotations
@@ -13,49 +16,31 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from cmlops_kg.scanner.ci import CiCommand, CiJob, CiParse, parse_ci
+from cmlops_kg.scanner.ci import CiParse, parse_ci, targets
+from cmlops_kg.scanner.cilink import link
 from cmlops_kg.scanner.contents import Content, Contents
+from cmlops_kg.scanner.findings import MAX_HITS_PER_SIGNAL, Detection, Hit
 from cmlops_kg.scanner.gates import words_of
 from cmlops_kg.scanner.gitindex import tracked_paths
 from cmlops_kg.scanner.globs import GlobIndex
-from cmlops_kg.scanner.patterns import ContentPattern, quote_line, shorten
+from cmlops_kg.scanner.paths import PathRoles, logical_path
+from cmlops_kg.scanner.patterns import ContentPattern, quote_line
 from cmlops_kg.scanner.signals import Signal, SignalCatalogue
 from cmlops_kg.scanner.walk import Tree
 
-MAX_HITS_PER_SIGNAL = 50
-RUN_BY_CI = 3
-
 
 @dataclass
-class SignalFinding:
-    signal: Signal
-    rank: int  # 1 present, 2 configured, 3 run by CI
-    path: str
-    line: int | None
-    quote: str
-    via: str = ""  # why it counts as run by CI
-    provider: str = ""  # the CI parser involved, if any
+class Options:
+    """Where to look: the folder scanned (relative to the root), the git directory, the refs
+    read from it, and globs of paths exempt from evidence scopes."""
 
-    @property
-    def location(self) -> str:
-        return f"{self.path}:{self.line}" if self.line else self.path
+    scope: str = ""
+    git_dir: str | None = None
+    refs: list[str] = field(default_factory=list)
+    exempt: list[str] = field(default_factory=list)
 
-
-@dataclass
-class Detection:
-    findings: list[SignalFinding] = field(default_factory=list)
-    negatives: list[SignalFinding] = field(default_factory=list)
-    fired: set[str] = field(default_factory=set)  # signal IRIs that matched
-    content_skipped: list[tuple[str, str]] = field(default_factory=list)
-    ci: CiParse = field(default_factory=CiParse)
-    git_index: bool = False
-
-
-@dataclass
-class _Hit:
-    path: str
-    line: int | None
-    quote: str
+    def in_scope(self, rel: str) -> bool:
+        return not self.scope or rel == self.scope or rel.startswith(self.scope + "/")
 
 
 @dataclass
@@ -92,6 +77,7 @@ class _Plan:
     by_word: dict[bytes, list[int]]
     words: frozenset[bytes]
     ungated: list[tuple[int, tuple[tuple[bytes, ...], ...]]]  # signal, its literal sets
+    literals: tuple[bytes, ...] = ()  # every literal of the ungated signals, once
 
     @classmethod
     def build(cls, ids: tuple[int, ...], signals: list[Signal]) -> _Plan:
@@ -104,7 +90,8 @@ class _Plan:
             else:
                 for word in gate:
                     by_word[word.encode("ascii")].append(i)
-        return cls(dict(by_word), frozenset(by_word), ungated)
+        literals = tuple(sorted({lit for _, sets in ungated for lits in sets for lit in lits}))
+        return cls(dict(by_word), frozenset(by_word), ungated, literals)
 
     def candidates(self, data: bytes) -> list[int]:
         """Signals whose gate words or literals the file contains (never one it could match
@@ -117,13 +104,15 @@ class _Plan:
                     found += self.by_word[word]
         if self.ungated:
             lowered = data.lower()  # ASCII lower-casing, like the literals
+            # each distinct literal is looked for once per file, whichever signals need it
+            present = {lit for lit in self.literals if lit in lowered}
             for i, literal_sets in self.ungated:
-                if all(any(lit in lowered for lit in lits) for lits in literal_sets):
+                if all(not present.isdisjoint(lits) for lits in literal_sets):
                     found.append(i)
         return sorted(set(found)) if len(found) > 1 else found
 
 
-def _content_hit(patterns: list[ContentPattern], rel: str, content: Content) -> _Hit | None:
+def _content_hit(patterns: list[ContentPattern], rel: str, content: Content) -> Hit | None:
     text, lowered, cells = content.text, content.lowered, content.cells
     first = None
     for pattern in patterns:
@@ -141,8 +130,8 @@ def _content_hit(patterns: list[ContentPattern], rel: str, content: Content) -> 
     quote = quote_line(line, start - line_start)
     if cells is not None:  # a notebook: say which cell rather than a line of the JSON file
         cell = bisect.bisect_right(cells, line_no)
-        return _Hit(rel, None, f"cell {cell}: {quote}")
-    return _Hit(rel, line_no, quote)
+        return Hit(rel, None, f"cell {cell}: {quote}")
+    return Hit(rel, line_no, quote)
 
 
 def _build_indexes(signals: list[Signal]) -> tuple[GlobIndex, GlobIndex]:
@@ -161,184 +150,150 @@ def detect(
     catalogue: SignalCatalogue,
     limit: int,
     tick: Callable[[int, int], None] | None = None,
+    options: Options | None = None,
 ) -> Detection:
+    options = options or Options()
     signals = catalogue.signals
     file_index, dir_index = catalogue.cached("glob indexes", lambda: _build_indexes(signals))
-    tracked = tracked_paths(tree.root)
+    tracked = tracked_paths(options.git_dir)
     contents = Contents(tree, limit)
-    hits: dict[int, list[_Hit]] = defaultdict(list)
-    absent_seen: set[int] = set()
+    templated = {rel: lp for rel in tree.files if (lp := logical_path(rel)) is not None}
+    result = Detection(git_index=tracked is not None, refs=len(options.refs))
+    roles = PathRoles(catalogue.scopes, options.exempt)
     # CI first: the files CI runs are always checked, even for signals with enough hits
-    result = Detection(git_index=tracked is not None)
-    result.ci = parse_ci(list(tree.files), contents.text)
-    run_by_ci = set(result.ci.runs)
-
-    def record(i: int, hit: _Hit) -> None:
-        if len(hits[i]) < MAX_HITS_PER_SIGNAL:
-            hits[i].append(hit)
-
+    result.ci = parse_ci(
+        list(tree.files),
+        contents.text,
+        catalogue.mappings,
+        contents.bytes_of,
+        templated,
+        lambda rel: roles.restriction(rel) is not None,
+    )
+    if options.scope:
+        _scope_ci(result.ci, options)
+    matcher = _Matcher(signals, roles, result, set(result.ci.runs))
     for rel in tree.dirs:
-        for i, _role in dir_index.match(rel.lower()):  # type: ignore[misc]
-            record(i, _Hit(rel + "/", None, "directory"))
-    routes: dict[tuple[int, ...], _Route] = {}
-    plans: dict[tuple[int, ...], _Plan] = {}
-    total = len(tree.files)
-    for n, rel in enumerate(tree.files):
+        if options.in_scope(rel) or rel == ".git":
+            for i, _role in dir_index.match(rel.lower()):  # type: ignore[misc]
+                matcher.record(i, Hit(rel + "/", None, "directory"))
+    for ref in options.refs:
+        for i in file_index.keys(file_index.match_ids(".git/" + ref.lower())):
+            if isinstance(i, tuple) and i[1] == "match" and not signals[i[0]].patterns:
+                matcher.record(i[0], Hit(".git/" + ref, None, _ref_quote(ref)))
+    files = [r for r in tree.files if options.in_scope(r) or r == ".git"]
+    total = len(files)
+    for n, rel in enumerate(files):
         if tick is not None and n % 256 == 0:
             tick(n, total)
-        ids = file_index.match_ids(rel.lower())
-        if not ids:
-            continue
-        route = routes.get(ids)
-        if route is None:
-            route = routes[ids] = _Route.build(file_index.keys(ids), signals)
-        if route.absent:
-            absent_seen.update(route.absent)
-        for i in route.plain:
-            record(i, _Hit(rel, None, ""))
-        plan = route.plan
-        if route.tracked:
-            with_content = list(route.content)
-            for i in route.tracked:
-                if tracked is None or rel in tracked:
-                    if signals[i].patterns:
-                        with_content.append(i)
-                    else:
-                        record(i, _Hit(rel, None, ""))
-            key = tuple(with_content)
-            plan = plans.get(key) if with_content else None
-            if with_content and plan is None:
-                plan = plans[key] = _Plan.build(key, signals)
-        if plan is None:
-            continue
-        raw = contents.raw(rel)
-        if raw is None:
-            continue
-        candidates = plan.candidates(raw[0])
-        if rel not in run_by_ci:  # enough examples of these signals already
-            candidates = [i for i in candidates if len(hits[i]) < MAX_HITS_PER_SIGNAL]
-        if not candidates:
-            continue
-        text = raw[0].decode("utf-8", errors="replace")
-        content = Content(text, text.lower(), raw[1])
-        for i in candidates:
-            hit = _content_hit(signals[i].patterns, rel, content)
-            if hit is not None:
-                if len(hits[i]) >= MAX_HITS_PER_SIGNAL:
-                    hits[i].pop()  # keep the file CI runs among the examples
-                hits[i].append(hit)
+        matcher.file(rel, templated.get(rel, rel), file_index, contents, tracked)
     if tick is not None:
         tick(total, total)
-
     result.content_skipped = contents.skipped
-    ci_hits = _match_ci(signals, result.ci.jobs)
-    _assemble(result, signals, hits, ci_hits, absent_seen, tracked is not None)
+    link(result, signals, matcher.hits, matcher.absent_seen, tracked is not None, options.scope)
     return result
 
 
-def _match_ci(signals: list[Signal], jobs: list[CiJob]) -> dict[int, list[tuple[CiJob, CiCommand]]]:
-    found: dict[int, list[tuple[CiJob, CiCommand]]] = defaultdict(list)
-    for i, sig in enumerate(signals):
-        if not sig.is_ci:
-            continue
-        for job in jobs:
-            if sig.triggers and not (job.triggers & sig.triggers):
-                continue
-            if sig.trigger_pattern and not sig.trigger_pattern.search(
-                f"{job.trigger_detail} {job.name}"
-            ):
-                continue
-            first: CiCommand | None = None
-            for pattern in sig.ci_patterns:
-                command = next((c for c in job.commands if pattern.search(c.text)), None)
-                if command is None:
-                    break
-                first = first or command
-            else:
-                if first is not None:
-                    found[i].append((job, first))
-    return found
+def _ref_quote(ref: str) -> str:
+    kind, _, name = ref.removeprefix("refs/").partition("/")
+    return {"tags": "tag", "heads": "branch", "remotes": "remote branch"}.get(
+        kind, kind
+    ) + f" {name}"
 
 
-def describe_run(job: CiJob, command: CiCommand) -> str:
-    where = f"{command.file}:{command.line}" if command.line else command.file
-    text = quote_line(command.text, width=80)  # redacted: commands may carry credentials
-    return f'CI job "{job.name}" ({job.trigger_text()}) runs `{text}` at {where}'
+def _scope_ci(ci: CiParse, options: Options) -> None:
+    """Keep the CI jobs that target the scanned folder, and what they run in it."""
+    executes_in = {
+        id(job) for rel, pairs in ci.runs.items() if options.in_scope(rel) for job, _ in pairs
+    }
+    ci.jobs = [j for j in ci.jobs if targets(j, options.scope) or id(j) in executes_in]
+    kept = {id(j) for j in ci.jobs}
+    ci.runs = {
+        rel: [(j, c) for j, c in pairs if id(j) in kept]
+        for rel, pairs in ci.runs.items()
+        if any(id(j) in kept for j, _ in pairs)
+    }
 
 
-def _assemble(
-    result: Detection,
-    signals: list[Signal],
-    hits: dict[int, list[_Hit]],
-    ci_hits: dict[int, list[tuple[CiJob, CiCommand]]],
-    absent_seen: set[int],
-    git_index: bool,
-) -> None:
-    fired_ci = {signals[i].iri: pairs for i, pairs in ci_hits.items() if pairs}
-    for i, pairs in ci_hits.items():
-        sig = signals[i]
-        result.fired.add(sig.iri)
-        for job, command in pairs[:MAX_HITS_PER_SIGNAL]:
-            quote = (
-                f'job "{shorten(job.name, 60)}" ({job.trigger_text()}): {quote_line(command.text)}'
-            )
-            result.findings.append(
-                SignalFinding(
-                    sig,
-                    RUN_BY_CI,
-                    command.file,
-                    command.line,
-                    quote,
-                    describe_run(job, command),
-                    job.provider,
-                )
-            )
-    for i, found in hits.items():
-        sig = signals[i]
-        if sig.negative:
-            if i in absent_seen:
-                continue
-            note = (
-                ""
-                if git_index or not sig.tracked_only
-                else " (no Git index: tracked status unknown)"
-            )
-            for hit in found:
-                result.negatives.append(
-                    SignalFinding(sig, sig.rank, hit.path, hit.line, hit.quote + note)
-                )
-            result.fired.add(sig.iri)
-            continue
-        result.fired.add(sig.iri)
-        for hit in found:
-            result.findings.append(SignalFinding(sig, sig.rank, hit.path, hit.line, hit.quote))
-            runs = result.ci.runs.get(hit.path, [])
-            if sig.rank == 2 and sig.run_when_named and runs:
-                job, command = runs[0]
-                result.findings.append(
-                    SignalFinding(
-                        sig,
-                        RUN_BY_CI,
-                        hit.path,
-                        hit.line,
-                        hit.quote,
-                        describe_run(job, command),
-                        job.provider,
-                    )
-                )
-        for ci_iri in sig.executed_by:
-            if ci_iri in fired_ci and found:
-                job, command = fired_ci[ci_iri][0]
-                hit = found[0]
-                result.findings.append(
-                    SignalFinding(
-                        sig,
-                        RUN_BY_CI,
-                        hit.path,
-                        hit.line,
-                        hit.quote,
-                        describe_run(job, command),
-                        job.provider,
-                    )
-                )
-                break
+class _Matcher:
+    """Collects the hits of every signal, file by file."""
+
+    def __init__(
+        self, signals: list[Signal], roles: PathRoles, result: Detection, run_by_ci: set[str]
+    ) -> None:
+        self.signals, self.roles, self.result, self.run_by_ci = signals, roles, result, run_by_ci
+        self.hits: dict[int, list[Hit]] = defaultdict(list)
+        self.absent_seen: set[int] = set()
+        self.routes: dict[tuple[int, ...], _Route] = {}
+        self.plans: dict[tuple[int, ...], _Plan] = {}
+
+    def allowed(self, i: int, rel: str) -> bool:
+        sig = self.signals[i]
+        if self.roles.allows(rel, sig.practices + sig.contradicts):
+            return True
+        scope = self.roles.restriction(rel)
+        name = scope.name if scope else "restricted"
+        self.result.restricted[name] = self.result.restricted.get(name, 0) + 1
+        return False
+
+    def record(self, i: int, hit: Hit) -> None:
+        if len(self.hits[i]) < MAX_HITS_PER_SIGNAL and self.allowed(i, hit.path.rstrip("/")):
+            self.hits[i].append(hit)
+
+    def file(
+        self,
+        rel: str,
+        logical: str,
+        index: GlobIndex,
+        contents: Contents,
+        tracked: set[str] | None,
+    ) -> None:
+        ids = index.match_ids(logical.lower())
+        if not ids:
+            return
+        route = self.routes.get(ids)
+        if route is None:
+            route = self.routes[ids] = _Route.build(index.keys(ids), self.signals)
+        if route.absent:
+            self.absent_seen.update(route.absent)
+        for i in route.plain:
+            self.record(i, Hit(rel, None, ""))
+        plan = route.plan
+        if route.tracked:
+            plan = self._tracked_plan(route, rel, tracked)
+        if plan is not None:
+            self._content(rel, plan, contents)
+
+    def _tracked_plan(self, route: _Route, rel: str, tracked: set[str] | None) -> _Plan | None:
+        with_content = list(route.content)
+        for i in route.tracked:
+            if tracked is None or rel in tracked:
+                if self.signals[i].patterns:
+                    with_content.append(i)
+                else:
+                    self.record(i, Hit(rel, None, ""))
+        key = tuple(with_content)
+        if not with_content:
+            return None
+        plan = self.plans.get(key)
+        if plan is None:
+            plan = self.plans[key] = _Plan.build(key, self.signals)
+        return plan
+
+    def _content(self, rel: str, plan: _Plan, contents: Contents) -> None:
+        raw = contents.raw(rel)
+        if raw is None:
+            return
+        candidates = plan.candidates(raw[0])
+        if rel not in self.run_by_ci:  # enough examples of these signals already
+            candidates = [i for i in candidates if len(self.hits[i]) < MAX_HITS_PER_SIGNAL]
+        candidates = [i for i in candidates if self.allowed(i, rel)]
+        if not candidates:
+            return
+        text = raw[0].decode("utf-8", errors="replace")
+        content = Content(text, text.lower(), raw[1])
+        for i in candidates:
+            hit = _content_hit(self.signals[i].patterns, rel, content)
+            if hit is not None:
+                if len(self.hits[i]) >= MAX_HITS_PER_SIGNAL:
+                    self.hits[i].pop()  # keep the file CI runs among the examples
+                self.hits[i].append(hit)

@@ -17,6 +17,7 @@ The rules (also in the README and ontology/signals.ttl):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import urllib.parse
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -24,8 +25,9 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from cmlops_kg.rdf.profiles import Profile
-from cmlops_kg.scanner.detect import RUN_BY_CI, Detection, SignalFinding
-from cmlops_kg.scanner.patterns import shorten
+from cmlops_kg.resources import ONTOLOGY_DIR
+from cmlops_kg.scanner.findings import RUN_BY_CI, Detection, SignalFinding
+from cmlops_kg.scanner.patterns import redact, shorten
 from cmlops_kg.scanner.signals import SignalCatalogue, local
 from cmlops_kg.vocab import (
     CMLOPS,
@@ -65,6 +67,17 @@ class Verdict:
     @property
     def key(self) -> str:
         return local(self.practice)
+
+    @property
+    def evidence_status(self) -> str:
+        """The status the profile states, in model v2's answers: a partial verdict resting only
+        on files that exist (a dependency, a configuration nobody is seen running, a building
+        block for others) is *unknown* - the practice may well be in place, the repository does
+        not show whether it is - while a CI job of the repository that runs part of it (tests
+        that cannot fail the job, the CI of one monorepo folder) shows a known *partial*."""
+        if self.status == "partial" and not any(f.runs_here for f in self.findings):
+            return "unknown"
+        return self.status
 
 
 def _order(findings: list[SignalFinding]) -> list[SignalFinding]:
@@ -156,7 +169,12 @@ def _justification(v: Verdict, penalties: dict[str, float]) -> str:
         (
             "partial",
             None,
-        ): "Presence is not practice: shown as partial, which does not count towards levels.",
+        ): (
+            "Presence is not practice: stated as unknown (it may be in place; the repository "
+            "does not show it), which does not count towards the proven level."
+            if v.evidence_status == "unknown"
+            else "Partly run by CI: stated as partial, which does not count towards levels."
+        ),
         (
             "not-implemented",
             None,
@@ -179,6 +197,24 @@ def _quote(v: Verdict) -> str:
 # -- the profile ----------------------------------------------------------------------------
 DCT = DCTERMS
 MODE_IRIS = {iri.rsplit("#", 1)[-1]: iri for iri in MODES.values()}  # verdicts say "automatic"
+UNKNOWN_STATUS = CMLOPS + "status-unknown"
+
+
+@functools.lru_cache(maxsize=1)
+def model_knows_unknown() -> bool:
+    """Whether the maturity model in use has the answer "unknown" (model v2: it counts as
+    missing for the proven level and as possibly met for the potential level). A model without
+    it gets "partial" for what the scan cannot tell, which its shapes accept."""
+    core = ONTOLOGY_DIR / "core.ttl"
+    return core.is_file() and "cmlops:status-unknown" in core.read_text(encoding="utf-8")
+
+
+def status_iri(status: str) -> str:
+    if status == "unknown":
+        return UNKNOWN_STATUS if model_knows_unknown() else STATUSES["partial"]
+    return STATUSES[status]
+
+
 SCANNER_AGENT = "https://w3id.org/cmlops/agent/repository-scanner"
 
 
@@ -187,7 +223,10 @@ def _n(iri: str) -> ox.NamedNode:
 
 
 def _lit(value: str, datatype: str | None = None) -> ox.Literal:
-    return ox.Literal(value, datatype=_n(datatype)) if datatype else ox.Literal(value)
+    """A literal of the profile; text never carries a credential out of the scan."""
+    if datatype:
+        return ox.Literal(value, datatype=_n(datatype))
+    return ox.Literal(redact(value))
 
 
 def file_iri(assessment: str, path: str) -> str:
@@ -229,7 +268,7 @@ def build_profile(
             ox.Triple(ev, a, _n(CMLOPS + "Evidence")),
             ox.Triple(ev, _n(PROV + "wasGeneratedBy"), asm),
             ox.Triple(ev, _n(CMLOPS + "aboutPractice"), _n(v.practice)),
-            ox.Triple(ev, _n(CMLOPS + "status"), _n(STATUSES[v.status])),
+            ox.Triple(ev, _n(CMLOPS + "status"), _n(status_iri(v.evidence_status))),
             ox.Triple(ev, _n(CMLOPS + "confidence"), _lit(f"{v.confidence:.2f}", XSD + "decimal")),
             ox.Triple(ev, _n(CMLOPS + "justification"), _lit(v.justification)),
             ox.Triple(ev, _n(CMLOPS + "quote"), _lit(v.quote)),

@@ -1,5 +1,6 @@
 """Saying what a scan found: a table, a JSON document, and ``--explain``: per practice what was
-found where and why it counts, what argues against it, and what was looked for but not found.
+found where and why it counts, what argues against it, what was looked for but not found, and
+which practices no repository can show (unknown, not missing). Everything said is redacted.
 """
 
 from __future__ import annotations
@@ -8,8 +9,10 @@ from collections import Counter
 
 from cmlops_kg.present.tables import text_table
 from cmlops_kg.scanner import ScanResult
-from cmlops_kg.scanner.detect import SignalFinding
+from cmlops_kg.scanner.coverage import NOT_FOUND, UNKNOWN, practice_states
 from cmlops_kg.scanner.evidence import STRENGTH_WORDS, Verdict
+from cmlops_kg.scanner.findings import SignalFinding
+from cmlops_kg.scanner.patterns import redact, redact_all
 from cmlops_kg.scanner.signals import Signal, practices_by_signal
 
 STATUS_ORDER = {"implemented": 0, "partial": 1, "not-implemented": 2}
@@ -23,11 +26,18 @@ def _sorted(verdicts: list[Verdict]) -> list[Verdict]:
 def summary_line(result: ScanResult) -> str:
     jobs = result.detection.ci.jobs
     files = len({j.file for j in jobs})
-    return (
-        f"Scanned {result.name}: {result.files:,} files, {result.dirs:,} directories, "
-        f"{len(jobs)} CI job(s) in {files} file(s), {len(result.all_skipped)} skipped, "
-        f"in {result.seconds:.2f} s. Evidence for {len(result.verdicts)} practice(s)."
+    scope = f" (folder {result.scope})" if result.scope else ""
+    line = (
+        f"Scanned {result.name}{scope}: {result.files:,} files, {result.dirs:,} directories, "
+        f"{len(jobs)} CI job(s) in {files} file(s), {result.detection.refs} git ref(s), "
+        f"{len(result.all_skipped)} skipped, in {result.seconds:.2f} s. "
+        f"Evidence for {len(result.verdicts)} practice(s)."
     )
+    return line
+
+
+def states(result: ScanResult):
+    return practice_states(result.verdicts, result.catalogue, result.repository)
 
 
 def table(result: ScanResult) -> str:
@@ -42,7 +52,7 @@ def table(result: ScanResult) -> str:
         for v in _sorted(result.verdicts)
     ]
     body = text_table(rows, width=70) if rows else "(no practice evidence found)"
-    return summary_line(result) + "\n\n" + body
+    return redact(summary_line(result) + "\n\n" + body)
 
 
 def _finding(f: SignalFinding) -> dict:
@@ -73,12 +83,17 @@ def document(result: ScanResult, explain: bool = False, profile: dict | None = N
         "directories": result.dirs,
         "seconds": round(result.seconds, 3),
         "git_index": result.detection.git_index,
+        "scope": result.scope or None,
+        "git": {"repository": result.repository, "refs": result.detection.refs},
+        "warnings": result.warnings,
         "ci_jobs": [
             {
                 "provider": j.provider,
                 "file": j.file,
                 "name": j.name,
                 "triggers": sorted(j.triggers),
+                "runs_here": j.runs_here,
+                "not_run": j.not_run or None,
                 "commands": len(j.commands),
             }
             for j in result.detection.ci.jobs
@@ -89,6 +104,7 @@ def document(result: ScanResult, explain: bool = False, profile: dict | None = N
                 "practice": v.practice,
                 "label": v.label,
                 "status": v.status,
+                "evidence_status": v.evidence_status,
                 "mode": v.mode,
                 "confidence": v.confidence,
                 "quote": v.quote,
@@ -97,6 +113,10 @@ def document(result: ScanResult, explain: bool = False, profile: dict | None = N
                 "against": [_finding(f) for f in v.negatives],
             }
             for v in _sorted(result.verdicts)
+        ],
+        "coverage": [
+            {"practice": s.practice, "label": s.label, "state": s.state, "reason": s.reason}
+            for s in states(result)
         ],
     }
     if explain:
@@ -108,7 +128,7 @@ def document(result: ScanResult, explain: bool = False, profile: dict | None = N
             if sigs
         }
         data["no_signal_exists"] = result.catalogue.uncovered
-    return data
+    return redact_all(data)  # type: ignore[return-value]
 
 
 def explanation(result: ScanResult) -> str:
@@ -118,23 +138,25 @@ def explanation(result: ScanResult) -> str:
     judged = {v.practice for v in result.verdicts}
     for v in _sorted(result.verdicts):
         mode = f", {MODE_WORDS[v.mode]}" if v.mode else ""
-        lines.append(f"== {v.label}: {v.status}{mode} (confidence {v.confidence:.2f})")
+        stated = " (stated as unknown)" if v.evidence_status != v.status else ""
+        lines.append(f"== {v.label}: {v.status}{stated}{mode} (confidence {v.confidence:.2f})")
         lines += _grouped(v.findings, "+")
         lines += _grouped(v.negatives, "- against:")
         lines.append(f"  verdict: {v.justification}")
         lines += _looked_for(missing.get(v.practice, []))
         lines.append("")
-    labels = result.catalogue.practice_labels
-    unknown = sorted((p for p in missing if p not in judged), key=lambda p: labels.get(p, p))
-    if unknown:
-        lines.append("== No evidence found (unknown, counts as missing):")
-        for practice in unknown:
-            lines.append(f"  {labels.get(practice, practice)}")
-            lines += _looked_for(missing[practice], indent="    ")
+    by_state = {st.practice: st for st in states(result)}
+    not_found = [p for p, st in by_state.items() if st.state == NOT_FOUND and p not in judged]
+    if not_found:
+        lines.append("== Not found (a repository could show these; no evidence, so unknown):")
+        for practice in not_found:
+            lines.append(f"  {by_state[practice].label}")
+            lines += _looked_for(missing.get(practice, []), indent="    ")
         lines.append("")
-    if result.catalogue.uncovered:
-        lines.append("== No repository signal exists for these practices (a scan cannot see them):")
-        lines.append("  " + "; ".join(result.catalogue.uncovered))
+    unknown = [st for st in by_state.values() if st.state == UNKNOWN]
+    for reason in sorted({st.reason for st in unknown}):
+        lines.append(f"== Unknown — {reason}:")
+        lines.append("  " + "; ".join(st.label for st in unknown if st.reason == reason))
         lines.append("")
     skipped = result.all_skipped
     if skipped:
@@ -142,7 +164,7 @@ def explanation(result: ScanResult) -> str:
         lines.append("== Skipped:")
         lines += [f"  {n} x {reason}" for reason, n in reasons.most_common()]
         lines += [f"    e.g. {p}: {r}" for p, r in skipped[:10]]
-    return "\n".join(lines).rstrip() + "\n"
+    return redact("\n".join(lines).rstrip() + "\n")
 
 
 def _grouped(findings: list[SignalFinding], marker: str) -> list[str]:

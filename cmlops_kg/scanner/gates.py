@@ -221,8 +221,18 @@ def _words_in_run(text: str, left: bool, right: bool) -> list[Gate]:
     return out
 
 
+_ANALYSED: dict[str, tuple[frozenset[str] | None, tuple[str, ...] | None]] = {}
+
+
 def analyse(pattern: str) -> tuple[frozenset[str] | None, tuple[str, ...] | None]:
-    """(gate words, substring literals) of a pattern; None where nothing can be proven."""
+    """(gate words, substring literals) of a pattern; None where nothing can be proven.
+    Memoised per pattern (a pure function of the source); ``_ANALYSED.clear()`` forgets."""
+    if pattern not in _ANALYSED:
+        _ANALYSED[pattern] = _analyse(pattern)
+    return _ANALYSED[pattern]
+
+
+def _analyse(pattern: str) -> tuple[frozenset[str] | None, tuple[str, ...] | None]:
     try:
         items = list(_parser.parse(pattern))
         gates = _sequence(items, False, False)

@@ -16,10 +16,10 @@ MAX_INDEX_BYTES = 64 * 1024 * 1024
 _ENTRY_FIXED = 62  # ctime, mtime, dev, ino, mode, uid, gid, size (40) + sha1 (20) + flags (2)
 
 
-def tracked_paths(root: str) -> set[str] | None:
-    """Paths (relative, '/'-separated) in the Git index, or None when there is no readable one."""
-    git_dir = os.path.join(root, ".git")
-    if os.path.islink(git_dir) or not os.path.isdir(git_dir):
+def tracked_paths(git_dir: str | None) -> set[str] | None:
+    """Paths (relative, '/'-separated) in the Git index of a git directory (a worktree's own),
+    or None when there is no readable one."""
+    if git_dir is None or os.path.islink(git_dir) or not os.path.isdir(git_dir):
         return None
     try:
         data = read_bytes(os.path.join(git_dir, "index"), MAX_INDEX_BYTES)

@@ -5,7 +5,9 @@ The prefilters may only say "maybe": they never reject a text the regex would ma
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from cmlops_kg.scanner.gates import analyse
@@ -26,13 +28,56 @@ _TOKENS = re.compile(
 _PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*", re.DOTALL)
 
 
+_CANDIDATE = re.compile(r"[A-Za-z0-9+/_\-]{20,}={0,2}")
+
+
+def entropy(text: str) -> float:
+    """Shannon entropy in bits per character."""
+    counts = Counter(text)
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
+
+
+_WORDS = re.compile(r"[a-z]{4,}")
+
+
+def random_looking(token: str) -> bool:
+    """Whether a long token looks like key material rather than words, a path or a hash: mixed
+    letters and digits with high entropy and few word-like runs (keys with / and + such as AWS
+    secret keys too)."""
+    core = token.strip("/=+-_")
+    if len(core) < 20 or sum(map(len, _WORDS.findall(core))) > len(core) / 3:
+        return False
+    classes = sum(
+        (
+            any(c.islower() for c in core),
+            any(c.isupper() for c in core),
+            any(c.isdigit() for c in core),
+        )
+    )
+    bits = entropy(core)
+    return (classes == 3 and bits >= 3.5) or (classes >= 2 and len(core) >= 24 and bits >= 4.5)
+
+
 def redact(text: str) -> str:
-    """Hide values that look like credentials (assignments, URL passwords, known tokens)."""
+    """Hide values that look like credentials: by pattern (assignments, options, URL
+    passwords, known token formats, private keys) and by entropy (random-looking tokens)."""
     text = _PRIVATE_KEY.sub("-----BEGIN PRIVATE KEY----- ***", text)
     text = _URL_USERINFO.sub(r"\1***@", text)
     text = _SECRET_ASSIGNMENT.sub(r"\1\2\3***", text)
     text = _SECRET_OPTION.sub(r"\1***", text)
-    return _TOKENS.sub("***", text)
+    text = _TOKENS.sub("***", text)
+    return _CANDIDATE.sub(lambda m: "***" if random_looking(m.group(0)) else m.group(0), text)
+
+
+def redact_all(value: object) -> object:
+    """Every string in a JSON-like value (dicts, lists) redacted."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: redact_all(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact_all(v) for v in value]
+    return value
 
 
 def shorten(text: str, width: int = QUOTE_WIDTH) -> str:

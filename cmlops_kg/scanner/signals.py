@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from cmlops_kg.errors import InputError
+from cmlops_kg.rdf.ontology import ontology_files
+from cmlops_kg.scanner.ci.steps import StepMapping
 from cmlops_kg.scanner.gates import COMMON
+from cmlops_kg.scanner.paths import EvidenceScope
 from cmlops_kg.scanner.patterns import ContentPattern
 from cmlops_kg.store.base import GraphStore
 from cmlops_kg.store.embedded import EmbeddedStore
@@ -23,6 +26,9 @@ T = TypeVar("T")
 STRENGTH_RANK = {"strength-present": 1, "strength-configured": 2, "strength-executed": 3}
 TRIGGERS = {"ci-trigger-change", "ci-trigger-schedule", "ci-trigger-manual", "ci-trigger-event"}
 WHERE = "ontology/signals.ttl"
+# the ontology modules the catalogue needs (signals, their strengths, the practices): loading
+# only these keeps a scan's start quick
+SCANNER_MODULES = ("cmlops.ttl", "core.ttl", "practices.ttl", "signals.ttl")
 
 
 def _rarity(word: str) -> int:
@@ -53,7 +59,9 @@ class Signal:
     executed_by: list[str] = field(default_factory=list)
     penalty: float = 0.0
     tracked_only: bool = False
-    run_when_named: bool = True
+    run_when_named: bool | None = None  # None: configured signals yes, present ones no
+    requires: list[str] = field(default_factory=list)  # signals that must match as well
+    whole_repository: bool = False  # a CI match of one monorepo folder shows only part
 
     @property
     def name(self) -> str:
@@ -100,6 +108,8 @@ class SignalCatalogue:
     practice_labels: dict[str, str]
     uncovered: list[str]  # practices no signal can evidence (labels), for explanations
     weights: dict[int, float]  # strength rank -> the confidence it gives (cmlops:signalWeight)
+    mappings: tuple[StepMapping, ...] = ()  # CI steps as the commands they stand for
+    scopes: list[EvidenceScope] = field(default_factory=list)  # restricted evidence paths
 
     _cache: dict[str, object] = field(default_factory=dict, repr=False)
 
@@ -124,11 +134,17 @@ def _compile(source: str, signal: str, what: str) -> re.Pattern[str]:
         ) from exc
 
 
+def scanner_store() -> EmbeddedStore:
+    """An embedded store holding the ontology modules the scanner reads."""
+    store = EmbeddedStore()
+    store.load_ontology([f for f in ontology_files() if f.name in SCANNER_MODULES])
+    return store
+
+
 def load_catalogue(store: GraphStore | None = None) -> SignalCatalogue:
     """Build the detectors from the ontology's signal data."""
     if store is None:
-        store = EmbeddedStore()
-        store.load_ontology()
+        store = scanner_store()
     signals: dict[str, Signal] = {}
     for row in store.select("signals"):
         iri = str(row["signal"])
@@ -152,11 +168,68 @@ def load_catalogue(store: GraphStore | None = None) -> SignalCatalogue:
         # all patterns must match, in any order; the most specific one goes first, so that it
         # fails fast and gives the quote
         sig.patterns.sort(key=_specificity, reverse=True)
+    facts, links = _facts(store)
+    for subject, targets in links.get("requiresSignal", {}).items():
+        if subject in signals:
+            signals[subject].requires = sorted(targets)
+    for iri, sig in signals.items():
+        flag = facts.get(iri, {}).get("wholeRepository", ["false"])[0]
+        sig.whole_repository = flag.lower() == "true"
     catalogue = SignalCatalogue(
-        sorted(signals.values(), key=lambda s: s.iri), labels, uncovered, weights
+        sorted(signals.values(), key=lambda s: s.iri),
+        labels,
+        uncovered,
+        weights,
+        mappings=_mappings(facts),
+        scopes=_scopes(facts, links),
     )
     _check(catalogue)
     return catalogue
+
+
+Facts = dict[str, dict[str, list[str]]]  # term -> property (local name) -> values
+
+
+def _facts(store: GraphStore) -> tuple[Facts, dict[str, dict[str, list[str]]]]:
+    """The scanner's further vocabulary: datatype facts of terms (docs/term_facts) and links
+    between terms (docs/links), grouped by term and property."""
+    facts: Facts = defaultdict(lambda: defaultdict(list))
+    for row in store.select("docs/term_facts"):
+        facts[str(row["term"])][local(str(row["property"]))].append(str(row["value"]))
+    links: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for row in store.select("docs/links"):
+        links[local(str(row["property"]))][str(row["subject"])].append(str(row["object"]))
+    return facts, links
+
+
+def _mappings(facts: Facts) -> tuple[StepMapping, ...]:
+    out = []
+    for term, values in sorted(facts.items()):
+        if "ciStepPattern" not in values:
+            continue
+        out.append(
+            StepMapping(
+                name=local(term),
+                step=_compile(values["ciStepPattern"][0], term, "CI step pattern"),
+                inputs=tuple(
+                    _compile(p, term, "CI step input pattern")
+                    for p in sorted(values.get("ciStepInputPattern", []))
+                ),
+                stands_for=tuple(sorted(values.get("standsForCommand", []))),
+                script_inputs=tuple(sorted(values.get("ciScriptInput", []))),
+            )
+        )
+    return tuple(out)
+
+
+def _scopes(facts: Facts, links: dict) -> list[EvidenceScope]:
+    allowed = links.get("scopeAllowsPractice", {})
+    out = []
+    for term, values in sorted(facts.items()):
+        if "scopeGlob" in values:
+            practices = frozenset(allowed.get(term, []))
+            out.append(EvidenceScope(local(term), term, tuple(values["scopeGlob"]), practices))
+    return out
 
 
 def _specificity(pattern: ContentPattern) -> tuple[int, int, str]:
@@ -215,8 +288,17 @@ def _check(catalogue: SignalCatalogue) -> None:
         for iri in sig.executed_by:
             if iri not in known or not known[iri].is_ci:
                 problems.append(f"{sig.name}: executedBy {local(iri)} is not a CI signal")
+        for iri in sig.requires:
+            if iri not in known or iri == sig.iri:
+                problems.append(f"{sig.name}: requiresSignal {local(iri)} is not another signal")
         if sig.triggers - {t.removeprefix("ci-trigger-") for t in TRIGGERS}:
             problems.append(f"{sig.name}: unknown CI trigger in {sorted(sig.triggers)}")
+    for scope in catalogue.scopes:
+        for iri in sorted(scope.practices - set(catalogue.practice_labels)):
+            problems.append(f"{scope.name}: {local(iri)} is not a practice")
+    for mapping in catalogue.mappings:
+        if not mapping.stands_for and not mapping.script_inputs:
+            problems.append(f"{mapping.name}: stands for no command and names no script input")
     if problems:
         raise InputError(
             "the signal catalogue is inconsistent: " + "; ".join(problems),

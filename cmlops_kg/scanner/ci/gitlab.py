@@ -14,6 +14,7 @@ import re
 
 from cmlops_kg.scanner.ci import yaml as ci_yaml
 from cmlops_kg.scanner.ci.model import CiCommand, CiJob, Reader
+from cmlops_kg.scanner.ci.shell import script_commands
 from cmlops_kg.scanner.ci.yaml import line_of
 
 RESERVED = {
@@ -52,18 +53,31 @@ SOURCE_KIND = {
 _SOURCE = re.compile(r"\$CI_PIPELINE_SOURCE\s*(==|!=)\s*['\"](\w+)['\"]")
 
 
-def _lines(value: object, file: str) -> list[CiCommand]:
+def _lines(value: object, file: str, blocking: bool = True) -> list[CiCommand]:
     out: list[CiCommand] = []
     items = value if isinstance(value, list) else [value]
     for item in items:
         if isinstance(item, list):
-            out += _lines(item, file)
-        elif isinstance(item, str):
-            base = line_of(item)
-            for i, line in enumerate(item.splitlines()):
-                if line.strip() and not line.lstrip().startswith("#"):
-                    out.append(CiCommand(line.strip(), file, base + i if base else None))
+            out += _lines(item, file, blocking)
+        elif isinstance(item, str):  # GitLab stops a job at the first failing script line
+            out += script_commands(item, file, line_of(item), blocking=blocking, errexit=True)
     return out
+
+
+def _changes(job: dict) -> list[str]:
+    """Path filters of a job (``rules: - changes:``, ``only: changes:``)."""
+    paths: list[str] = []
+    rules = job.get("rules")
+    for rule in rules if isinstance(rules, list) else []:
+        changes = rule.get("changes") if isinstance(rule, dict) else None
+        changes = changes.get("paths") if isinstance(changes, dict) else changes
+        if not changes:
+            return []  # a rule without changes runs on any change
+        paths += [str(c) for c in changes] if isinstance(changes, list) else [str(changes)]
+    only = job.get("only")
+    if isinstance(only, dict) and isinstance(only.get("changes"), list):
+        paths += [str(c) for c in only["changes"]]
+    return paths
 
 
 def _triggers(job: dict) -> tuple[set[str], str]:
@@ -135,8 +149,8 @@ def _resolve_extends(job: dict, templates: dict[str, dict], depth: int = 0) -> d
     return merged
 
 
-def parse(rel: str, text: str, read: Reader) -> list[CiJob]:
-    documents = _documents(rel, text, read)
+def parse(rel: str, text: str, ctx) -> list[CiJob]:
+    documents = _documents(rel, text, ctx.read)
     templates: dict[str, dict] = {}
     defaults: dict = {}
     for _, doc in documents:
@@ -155,8 +169,9 @@ def parse(rel: str, text: str, read: Reader) -> list[CiJob]:
             if not any(k in job for k in ("script", "trigger", "run")):
                 continue
             commands: list[CiCommand] = []
+            blocking = str(job.get("allow_failure", "")).lower() != "true"
             for key in ("before_script", "script", "run", "after_script"):
-                commands += _lines(job.get(key, defaults.get(key)), file)
+                commands += _lines(job.get(key, defaults.get(key)), file, blocking)
             environment = job.get("environment")
             if isinstance(environment, dict):
                 environment = environment.get("name")
@@ -165,5 +180,7 @@ def parse(rel: str, text: str, read: Reader) -> list[CiJob]:
                     0, CiCommand(f"environment: {environment}", file, line_of(environment))
                 )
             kinds, detail = _triggers(job)
-            jobs.append(CiJob("gitlab-ci", file, str(name), line_of(name), kinds, detail, commands))
+            parsed = CiJob("gitlab-ci", file, str(name), line_of(name), kinds, detail, commands)
+            parsed.paths = _changes(job)
+            jobs.append(parsed)
     return jobs

@@ -1,11 +1,11 @@
-"""Jenkins, Azure Pipelines and CircleCI (best effort), and a generic reader for other CI files."""
+"""Jenkins and CircleCI (best effort), and a generic reader for other CI files."""
 
 from __future__ import annotations
 
 import re
 
 from cmlops_kg.scanner.ci import yaml as ci_yaml
-from cmlops_kg.scanner.ci.model import CiCommand, CiJob, Reader
+from cmlops_kg.scanner.ci.model import CiCommand, CiJob
 from cmlops_kg.scanner.ci.yaml import line_of
 
 # -- Jenkins (declarative or scripted Groovy, read as text) ---------------------------------
@@ -22,7 +22,7 @@ def _line_at(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def parse_jenkins(rel: str, text: str, read: Reader) -> list[CiJob]:
+def parse_jenkins(rel: str, text: str, ctx: object) -> list[CiJob]:
     crons = _CRON.findall(text)
     kinds = {"change"} | ({"schedule"} if crons else set())
     if re.search(r"\bupstream\s*\(", text):
@@ -52,127 +52,8 @@ def parse_jenkins(rel: str, text: str, read: Reader) -> list[CiJob]:
     return jobs
 
 
-# -- Azure Pipelines -------------------------------------------------------------------------
-_REASON = re.compile(r"Build\.Reason'?\]?\s*,\s*'(\w+)'")
-REASON_KIND = {
-    "Schedule": "schedule",
-    "Manual": "manual",
-    "IndividualCI": "change",
-    "BatchedCI": "change",
-    "PullRequest": "change",
-    "ResourceTrigger": "event",
-}
-
-
-def _azure_triggers(doc: dict) -> tuple[set[str], list[str]]:
-    kinds: set[str] = set()
-    detail: list[str] = []
-    trigger, pr = doc.get("trigger", "default"), doc.get("pr", "default")
-    if trigger != "none" or pr != "none":
-        kinds.add("change")
-    for schedule in doc.get("schedules") or []:
-        if isinstance(schedule, dict) and schedule.get("cron"):
-            kinds.add("schedule")
-            detail.append(f"schedule {schedule['cron']}")
-    resources = doc.get("resources")
-    pipelines = resources.get("pipelines") if isinstance(resources, dict) else None
-    for pipeline in pipelines or []:
-        if isinstance(pipeline, dict) and pipeline.get("trigger") not in (None, "none"):
-            kinds.add("event")
-            detail.append(f"pipeline {pipeline.get('source') or pipeline.get('pipeline')}")
-    return kinds, detail
-
-
-def _azure_steps(steps: list, file: str) -> list[CiCommand]:
-    commands: list[CiCommand] = []
-    for step in steps:
-        if not isinstance(step, dict):
-            continue
-        for key in ("script", "bash", "pwsh", "powershell"):
-            value = step.get(key)
-            if isinstance(value, str):
-                base = line_of(value)
-                for i, line in enumerate(value.splitlines()):
-                    if line.strip():
-                        commands.append(CiCommand(line.strip(), file, base + i if base else None))
-        for key in ("task", "template"):
-            if isinstance(step.get(key), str):
-                commands.append(CiCommand(f"{key}: {step[key]}", file, line_of(step[key])))
-        inputs = step.get("inputs")
-        if isinstance(inputs, dict):
-            for key, value in inputs.items():
-                if isinstance(value, str):
-                    commands.append(CiCommand(f"with {key}: {value}", file, line_of(value)))
-    return commands
-
-
-def _condition_kinds(kinds: set[str], condition: object) -> set[str]:
-    if not isinstance(condition, str):
-        return kinds
-    named = {REASON_KIND.get(r, "event") for r in _REASON.findall(condition)}
-    if not named:
-        return kinds
-    if "ne(" in condition and "eq(" not in condition:
-        return kinds - named
-    return kinds & named if kinds & named else named
-
-
-def parse_azure(rel: str, text: str, read: Reader) -> list[CiJob]:
-    doc = ci_yaml.load(text)
-    if not isinstance(doc, dict):
-        return []
-    kinds, detail = _azure_triggers(doc)
-    jobs: list[CiJob] = []
-
-    def visit(
-        node: object, name: str, environment: str | None, active: set[str], depth: int
-    ) -> None:
-        if depth > 12:
-            return
-        if isinstance(node, list):
-            for item in node:
-                visit(item, name, environment, active, depth + 1)
-            return
-        if not isinstance(node, dict):
-            return
-        own = node.get("job") or node.get("deployment") or node.get("stage")
-        name = str(own) if own else name
-        env = node.get("environment")
-        env = env.get("name") if isinstance(env, dict) else env
-        environment = str(env) if env else environment
-        active = _condition_kinds(active, node.get("condition"))
-        steps = node.get("steps")
-        if isinstance(steps, list):
-            commands = _azure_steps(steps, rel)
-            if environment:
-                commands.insert(0, CiCommand(f"environment: {environment}", rel, line_of(env)))
-            jobs.append(
-                CiJob(
-                    "azure-pipelines",
-                    rel,
-                    name,
-                    line_of(own),
-                    set(active),
-                    "; ".join(detail),
-                    commands,
-                )
-            )
-        for key, value in node.items():
-            if key != "steps" and isinstance(value, (dict, list)):
-                visit(value, name, environment, active, depth + 1)
-
-    visit(
-        {k: v for k, v in doc.items() if k in ("stages", "jobs", "steps")},
-        "pipeline",
-        None,
-        kinds,
-        0,
-    )
-    return jobs
-
-
 # -- CircleCI --------------------------------------------------------------------------------
-def parse_circleci(rel: str, text: str, read: Reader) -> list[CiJob]:
+def parse_circleci(rel: str, text: str, ctx: object) -> list[CiJob]:
     doc = ci_yaml.load(text)
     if not isinstance(doc, dict):
         return []
@@ -258,7 +139,7 @@ _COMMAND_KEYS = {
 }
 
 
-def parse_generic(rel: str, text: str, read: Reader) -> list[CiJob]:
+def parse_generic(rel: str, text: str, ctx: object) -> list[CiJob]:
     doc = ci_yaml.load(text)
     commands: list[CiCommand] = []
 

@@ -1,56 +1,94 @@
 """CI configurations as jobs: what starts each job and which commands it runs.
 
 Each provider module turns one configuration file into :class:`~.model.CiJob` objects (GitHub
-Actions, GitLab CI, Jenkins, Azure Pipelines, CircleCI, and a generic reader for Travis,
-Bitbucket, Buildkite, Drone and Woodpecker). This module finds the files, then follows what
-jobs call inside the repository: reusable GitHub workflows (which inherit the caller's
-triggers), local composite actions, Makefile targets and shell scripts; and it records which
-repository files a job runs by path. Nothing is ever executed.
+Actions, GitLab CI, Azure Pipelines, Jenkins, CircleCI, Cloud Build, CodeBuild, and a generic
+reader for Travis, Bitbucket, Buildkite, Drone and Woodpecker). This module finds the files --
+by path where the provider fixes it, by content where the provider allows them anywhere (Azure
+Pipelines, Cloud Build) -- then follows what the jobs call inside the repository (reusable
+workflows with their inputs, composite actions, templates, scripts, task runners, job specs;
+see follow.py) and records which repository files and directories the jobs execute. CI files
+inside a project template (paths with ``{{ ... }}``, ``*.tmpl``) are read as the template's
+CI: their jobs run only in a generated project. Nothing is ever executed.
 """
 
 from __future__ import annotations
 
+import copy
 import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from cmlops_kg.scanner.ci import github, gitlab, other
+from cmlops_kg.scanner.ci import azure, cloud, follow, github, gitlab, other
+from cmlops_kg.scanner.ci import yaml as ci_yaml
 from cmlops_kg.scanner.ci.model import CiCommand, CiJob, CiParse, Reader
+from cmlops_kg.scanner.ci.steps import StepMapping
 from cmlops_kg.scanner.ci.yaml import YamlError
+from cmlops_kg.scanner.globs import glob_regex
 
-MAX_EXPANSION_DEPTH = 3
-MAX_COMMANDS_PER_JOB = 5_000
+TEMPLATE_NOT_RUN = "project template: runs only in a project generated from it"
+MAX_CONTENT_CANDIDATES = 5_000
+Parser = Callable[..., list[CiJob]]
 
 
-def _providers() -> list[tuple[str, re.Pattern[str], Callable[..., list[CiJob]]]]:
-    return [
-        ("github-actions", re.compile(r"^\.github/workflows/[^/]+\.ya?ml$"), github.parse),
-        ("gitlab-ci", re.compile(r"^(\.gitlab-ci\.ya?ml|\.gitlab/ci/.+\.ya?ml)$"), gitlab.parse),
-        ("jenkins", re.compile(r"(^|/)jenkinsfile$"), other.parse_jenkins),
-        (
-            "azure-pipelines",
-            re.compile(r"^(azure-pipelines[^/]*|\.azure-pipelines/.+|\.azuredevops/.+)\.ya?ml$"),
-            other.parse_azure,
+@dataclass
+class CiContext:
+    """What a provider parser may use besides its file's text."""
+
+    read: Reader
+    mappings: tuple[StepMapping, ...] = ()
+    unresolved: list[tuple[str, str]] = field(default_factory=list)
+    codepipeline: str = ""  # a file declaring an AWS CodePipeline, if any
+
+
+PROVIDERS: tuple[tuple[str, re.Pattern[str], Parser], ...] = (
+    ("github-actions", re.compile(r"^\.github/workflows/[^/]+\.ya?ml$"), github.parse),
+    (
+        "gitlab-ci",
+        re.compile(r"^(\.gitlab-ci\.ya?ml|\.gitlab/ci/.+\.ya?ml|.*\.gitlab-ci\.ya?ml)$"),
+        gitlab.parse,
+    ),
+    ("jenkins", re.compile(r"(^|/)jenkinsfile$"), other.parse_jenkins),
+    (
+        "azure-pipelines",
+        re.compile(
+            r"^(azure-pipelines[^/]*|\.azure-pipelines/.+|\.azuredevops/.+|\.pipelines/.+"
+            r"|\.ado/.+)\.ya?ml$"
         ),
-        ("circleci", re.compile(r"^\.circleci/config\.ya?ml$"), other.parse_circleci),
-        (
-            "ci",
-            re.compile(
-                r"^(\.travis|bitbucket-pipelines|\.buildkite/[^/]+|\.drone|\.woodpecker"
-                r"|\.woodpecker/[^/]+)\.ya?ml$"
-            ),
-            other.parse_generic,
+        azure.parse,
+    ),
+    ("circleci", re.compile(r"^\.circleci/config\.ya?ml$"), other.parse_circleci),
+    ("cloud-build", re.compile(r"(^|/)cloudbuild[^/]*\.ya?ml$"), cloud.parse_cloudbuild),
+    ("codebuild", re.compile(r"(^|/)buildspec[^/]*\.ya?ml$"), cloud.parse_buildspec),
+    ("codepipeline", re.compile(r"(?!)"), cloud.parse_codepipeline),  # by content only
+    (
+        "ci",
+        re.compile(
+            r"^(\.travis|bitbucket-pipelines|\.buildkite/[^/]+|\.drone|\.woodpecker"
+            r"|\.woodpecker/[^/]+)\.ya?ml$"
         ),
-    ]
+        other.parse_generic,
+    ),
+)
+PARSERS = {name: fn for name, _, fn in PROVIDERS}
+_AZURE_HINT = re.compile(rb"(?m)^\s*-\s*(task|script|bash|pwsh|powershell|template|checkout)\s*:")
+_AZURE_TOP = re.compile(rb"(?m)^(steps|jobs|stages|extends|variables)\s*:")
+_CLOUDBUILD_HINT = re.compile(rb"(?m)^steps\s*:")
+_CODEPIPELINE = b"AWS::CodePipeline::Pipeline"
 
 
-_CI_PREFIXES = (
-    ".github/workflows/",
+_HINTS = (
+    ".github/",
     ".gitlab",
-    ".circleci/",
-    ".azure",
+    "jenkinsfile",
     "azure-pipelines",
+    ".azure",
+    ".pipelines/",
+    ".ado/",
+    ".circleci/",
+    "cloudbuild",
+    "buildspec",
     ".travis.",
     "bitbucket-pipelines.",
     ".buildkite/",
@@ -59,234 +97,253 @@ _CI_PREFIXES = (
 )
 
 
-def ci_files(paths: list[str]) -> list[tuple[str, str]]:
-    """(provider, path) of every CI configuration among the relative paths."""
-    providers = _providers()
+def provider_of(logical: str) -> str | None:
+    low = logical.lower()
+    if not any(hint in low for hint in _HINTS):
+        return None
+    return next((name for name, regex, _ in PROVIDERS if regex.search(low)), None)
+
+
+def ci_files(paths: list[str], templated: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """(provider, path) of every CI configuration found by its path."""
+    templated = templated or {}
     found = []
     for rel in paths:
-        low = rel.lower()
-        if not low.startswith(_CI_PREFIXES) and not low.endswith("jenkinsfile"):
-            continue
-        for name, regex, _ in providers:
-            if regex.search(low):
-                found.append((name, rel))
-                break
+        provider = provider_of(templated.get(rel, rel))
+        if provider:
+            found.append((provider, rel))
     return sorted(found, key=lambda item: item[1])
 
 
-def parse_ci(paths: list[str], read: Reader) -> CiParse:
-    """Parse every CI file among ``paths`` and resolve what the jobs call."""
-    parsers = {name: fn for name, _, fn in _providers()}
+def _by_content(
+    paths: list[str], known: set[str], raw: Callable[[str], bytes | None], ctx: CiContext
+) -> list[tuple[str, str]]:
+    """Azure Pipelines and Cloud Build files outside their usual places, by their shape."""
+    found: list[tuple[str, str]] = []
+    candidates = [p for p in paths if p.lower().endswith((".yml", ".yaml")) and p not in known]
+    for rel in candidates[:MAX_CONTENT_CANDIDATES]:
+        data = raw(rel)
+        if data is None:
+            continue
+        if _CODEPIPELINE in data:
+            ctx.codepipeline = ctx.codepipeline or rel
+            found.append(("codepipeline", rel))
+        azure_like = _AZURE_HINT.search(data) and _AZURE_TOP.search(data)
+        cloud_like = _CLOUDBUILD_HINT.search(data)
+        if not azure_like and not cloud_like:
+            continue
+        try:
+            doc = ci_yaml.load(data.decode("utf-8", errors="replace"))
+        except (YamlError, RecursionError):
+            continue
+        if azure_like and azure.classify(doc):
+            found.append(("azure-pipelines", rel))
+        elif cloud_like and cloud.is_cloudbuild(doc):
+            found.append(("cloud-build", rel))
+    return found
+
+
+def parse_ci(
+    paths: list[str],
+    read: Reader,
+    mappings: tuple[StepMapping, ...] = (),
+    raw: Callable[[str], bytes | None] | None = None,
+    templated: dict[str, str] | None = None,
+    ignored: Callable[[str], bool] | None = None,
+) -> CiParse:
+    """Parse every CI file among ``paths`` and resolve what the jobs call.
+
+    ``raw`` (bytes of a file) enables recognition by content, except for ``ignored`` paths
+    (test fixtures, examples: CI-shaped files there are data); ``templated`` maps files of
+    project templates to the path they get in a generated project.
+    """
+    templated = templated or {}
+    ctx = CiContext(_detemplating(read, templated), mappings)
     result = CiParse()
-    for provider, rel in ci_files(paths):
-        text = read(rel)
+    found = ci_files(paths, templated)
+    if raw is not None:
+        candidates = [p for p in paths if not (ignored and ignored(p))]
+        found += _by_content(candidates, {rel for _, rel in found}, raw, ctx)
+    _parse_all(found, ctx, result, templated)
+    unique = {(j.provider, j.file, j.name): j for j in result.jobs}  # GitLab includes
+    result.jobs = list(unique.values())
+    result.jobs += _called_workflows(result.jobs, ctx)
+    _summarise_environments(result.jobs)
+    result.unresolved = list(dict.fromkeys(ctx.unresolved))
+    if result.jobs:
+        _follow(result, ctx, paths)
+    return result
+
+
+def _parse_all(
+    found: list[tuple[str, str]], ctx: CiContext, result: CiParse, templated: dict[str, str]
+) -> None:
+    azure_files = [rel for provider, rel in found if provider == "azure-pipelines"]
+    included = _azure_included(azure_files, ctx)
+    result.templates = sorted(included)
+    for provider, rel in found:
+        text = ctx.read(rel)
         if text is None:
             result.problems.append((rel, "unreadable or too large"))
             continue
         try:
-            result.jobs.extend(parsers[provider](rel, text, read))
+            jobs = _parse_one(provider, rel, text, ctx, included)
         except (YamlError, ValueError, TypeError, AttributeError, RecursionError) as exc:
             result.problems.append((rel, f"not parsed: {exc}"[:200]))
-    # a GitLab file may be both included and found by its path: one job per file and name
-    unique = {(j.provider, j.file, j.name): j for j in result.jobs}
-    result.jobs = list(unique.values())
-    _inherit_called_triggers(result.jobs)
-    if not result.jobs:
-        return result
-    files = Files(paths)
-    for job in result.jobs:
-        _expand(job, read, files)
-        for command in job.commands:
-            for rel in referenced_files(command, files):
-                result.runs.setdefault(rel, []).append((job, command))
-    return result
+            continue
+        if rel in templated:
+            for job in jobs:
+                job.not_run = TEMPLATE_NOT_RUN
+        result.jobs.extend(jobs)
 
 
-class Files:
-    """The repository's paths, with a by-name index built only when a command needs it."""
-
-    def __init__(self, paths: list[str]) -> None:
-        self.paths = set(paths)
-        self._by_name: dict[str, list[str]] | None = None
-
-    def __contains__(self, rel: object) -> bool:
-        return rel in self.paths
-
-    def named(self, name: str) -> list[str]:
-        if self._by_name is None:
-            self._by_name = defaultdict(list)
-            for rel in self.paths:
-                self._by_name[rel[rel.rfind("/") + 1 :]].append(rel)
-        return self._by_name.get(name, [])
+def _parse_one(
+    provider: str, rel: str, text: str, ctx: CiContext, included: set[str]
+) -> list[CiJob]:
+    if provider != "azure-pipelines":
+        return PARSERS[provider](rel, text, ctx)
+    kind = azure.classify(ci_yaml.load(text))
+    if kind == "pipeline" or (kind is None and "azure-pipelines" in rel.lower()):
+        return azure.parse(rel, text, ctx)
+    if rel in included:
+        return []  # expanded where a pipeline includes it
+    return azure.parse(rel, text, ctx, not_run=azure.TEMPLATE_NOT_RUN)
 
 
-def _inherit_called_triggers(jobs: list[CiJob]) -> None:
-    """Jobs of a reusable workflow (on: workflow_call) run when their callers run."""
+def _azure_included(files: list[str], ctx: CiContext) -> set[str]:
+    included: set[str] = set()
+    for rel in files:
+        try:
+            doc = ci_yaml.load(ctx.read(rel) or "")
+        except (YamlError, RecursionError):
+            continue
+        included.update(p for p in azure.references(rel, doc) if p != rel)
+    return included
+
+
+# -- reusable workflows -----------------------------------------------------------------------
+def _called_workflows(jobs: list[CiJob], ctx: CiContext) -> list[CiJob]:
+    """A call of a local reusable workflow runs the callee's jobs with the caller's triggers
+    and inputs; a workflow that only other workflows call does not run on its own."""
     by_file: dict[str, list[CiJob]] = defaultdict(list)
     for job in jobs:
         by_file[job.file].append(job)
-    for _ in range(3):
-        for job in jobs:
-            for call in job.calls:
-                target = posixpath.normpath(call.split("@", 1)[0].removeprefix("./"))
-                for callee in by_file.get(target, []):
-                    if "called" in callee.triggers:
-                        callee.triggers |= job.triggers - {"called"}
-                        callee.trigger_detail += f"; called by {job.file}"
+    copies: list[CiJob] = []
     for job in jobs:
-        job.triggers.discard("called")
+        for call in job.calls:
+            target = posixpath.normpath(call.split("@", 1)[0].removeprefix("./"))
+            for callee in by_file.get(target, []):
+                if "called" in callee.triggers and callee is not job:
+                    copies.append(_called_copy(callee, job))
+    for job in jobs + copies:
+        if "called" in job.triggers:
+            job.triggers.discard("called")
+            if not job.triggers and not job.not_run:
+                job.not_run = "reusable workflow: runs only when another workflow calls it"
+    return copies
 
 
-# -- following commands into the repository -------------------------------------------------
-_SPLIT = re.compile(r"[\s;|&()<>=,'\"`]+")
-_MAKE = re.compile(r"(?:^|[\s;&|(])make\s+([^;&|]*)")
+def _called_copy(callee: CiJob, caller: CiJob) -> CiJob:
+    job = copy.deepcopy(callee)
+    job.name = f"{caller.name} -> {callee.name}"
+    job.triggers = (callee.triggers | caller.triggers) - {"called"}
+    job.trigger_detail += f"; called by {caller.file}"
+    job.paths, job.paths_ignore = list(caller.paths), list(caller.paths_ignore)
+    job.not_run = caller.not_run
+    for command in job.commands:
+        command.text = github.substitute_inputs(command.text, caller.call_inputs)
+    return job
 
 
-def _tokens(text: str) -> list[str]:
-    return [t for t in _SPLIT.split(text) if t]
+def _summarise_environments(jobs: list[CiJob]) -> None:
+    """Give each job a "pipeline environments: ..." line naming the jobs, stages and deployment
+    environments of its file, so that signals can see a pipeline that promotes a change
+    through several environments."""
+    by_file: dict[str, list[CiJob]] = defaultdict(list)
+    for job in jobs:
+        by_file[job.file].append(job)
+    for file, file_jobs in by_file.items():
+        names = {j.name.rsplit(" / ", 1)[-1].rsplit(" -> ", 1)[-1] for j in file_jobs}
+        for job in file_jobs:
+            for command in job.commands:
+                if command.text.startswith("environment:"):
+                    names.add(command.text.split(":", 1)[1].strip())
+                elif command.text.startswith("codepipeline "):
+                    names.add(command.text.split(" ", 1)[1].split("/", 1)[0])
+        summary = "pipeline environments: " + ", ".join(sorted(n for n in names if n))
+        for job in file_jobs:
+            job.commands.append(CiCommand(summary, file, None))
 
 
-def referenced_files(command: CiCommand, files: Files) -> list[str]:
-    """Repository files a command names by path (or by module with ``-m``)."""
-    found: list[str] = []
-    tokens = _tokens(command.text)
-    for i, token in enumerate(tokens):
-        candidates = [token]
-        if i > 0 and tokens[i - 1] == "-m" and re.fullmatch(r"[\w.]+", token):
-            module = token.replace(".", "/")
-            candidates = [module + ".py", module + "/__main__.py", "src/" + module + ".py"]
-        for candidate in candidates:
-            rel = _resolve(candidate, command.cwd, files)
-            if rel and rel not in found:
-                found.append(rel)
-                break
-    return found
-
-
-def _resolve(token: str, cwd: str, files: Files, by_suffix: bool = True) -> str | None:
-    token = token.strip()
-    if not token or token.startswith(("-", "$")) or "@" in token or ":" in token:
-        return None  # options, variables, action references, URLs
-    if "." not in posixpath.basename(token):
-        return None  # files a command runs have an extension; directories are not run
-    norm = posixpath.normpath(token.removeprefix("./"))
-    if norm.startswith(".."):
-        return None
-    if norm in files:
-        return norm
-    if cwd:
-        joined = posixpath.normpath(posixpath.join(cwd, norm))
-        if joined in files:
-            return joined
-    if not by_suffix:
-        return None
-    matches = [r for r in files.named(posixpath.basename(norm)) if r.endswith("/" + norm)]
-    return matches[0] if len(matches) == 1 else None
-
-
-def _expand(job: CiJob, read: Reader, files: Files) -> None:
-    """Add the commands of Makefile targets, shell scripts and local actions the job calls."""
-    queue = [(c, 0) for c in job.commands]
-    seen: set[tuple[str, str]] = set()
-    while queue and len(job.commands) < MAX_COMMANDS_PER_JOB:
-        command, depth = queue.pop(0)
-        if depth >= MAX_EXPANSION_DEPTH:
+# -- following commands -----------------------------------------------------------------------
+def _follow(result: CiParse, ctx: CiContext, paths: list[str]) -> None:
+    files = follow.Files(paths)
+    for job in result.jobs:
+        follow.expand(job, ctx.read, files, ctx.mappings)
+        if not job.runs_here:
             continue
-        added: list[CiCommand] = []
-        for match in _MAKE.finditer(command.text):
-            added += _make_commands(match.group(1), command.cwd, read, files, seen)
-        for token in _tokens(command.text):
-            if token.endswith((".sh", ".bash")):
-                rel = _resolve(token, command.cwd, files, by_suffix=False)
-                if rel and ("sh", rel) not in seen:
-                    seen.add(("sh", rel))
-                    added += _script_commands(rel, read)
-        if command.text.startswith("uses: ./"):
-            added += _local_action(command.text[len("uses: ") :], read, files, seen)
-        job.commands.extend(added)
-        queue.extend((c, depth + 1) for c in added)
+        for command in job.commands:
+            for rel in follow.executed_files(command, files):
+                result.runs.setdefault(rel, []).append((job, command))
 
 
-def _script_commands(rel: str, read: Reader) -> list[CiCommand]:
-    text = read(rel) or ""
-    return [
-        CiCommand(line.strip(), rel, i + 1)
-        for i, line in enumerate(text.splitlines())
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
+def _detemplating(read: Reader, templated: dict[str, str]) -> Reader:
+    if not templated:
+        return read
+
+    def reader(rel: str) -> str | None:
+        text = read(rel)
+        return detemplate(text) if text is not None and rel in templated else text
+
+    return reader
 
 
-def _make_commands(
-    args: str, cwd: str, read: Reader, files: Files, seen: set[tuple[str, str]]
-) -> list[CiCommand]:
-    words = args.split()
-    directory, makefile, targets = cwd, None, []
-    i = 0
-    while i < len(words):
-        word = words[i]
-        if word in ("-C", "--directory", "-f", "--file") and i + 1 < len(words):
-            if word in ("-C", "--directory"):
-                directory = posixpath.normpath(posixpath.join(cwd, words[i + 1]))
-            else:
-                makefile = words[i + 1]
-            i += 2
-            continue
-        if not word.startswith("-") and "=" not in word:
-            targets.append(word)
-        i += 1
-    names = [makefile] if makefile else ["Makefile", "makefile", "GNUmakefile"]
-    for name in names:
-        rel = posixpath.normpath(posixpath.join(directory, name)) if directory else name
-        if rel in files:
-            return _make_recipes(rel, targets or [""], read, seen)
-    return []
+_TAG_LINE = re.compile(r"(?m)^[ \t]*(\{\{-?[^{}]*-?\}\}|\{%-?.*?-?%\})[ \t]*$\n?")
+_INLINE = re.compile(r"\{\{-?.*?-?\}\}|\{%.*?%\}")
+_RAW = re.compile(r"\{\{-?\s*`([^`]*)`\s*-?\}\}")  # a Go template's raw string: its text
 
 
-_RULE = re.compile(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)\s*([^;#]*)")
+def detemplate(text: str) -> str:
+    """Template text readable as YAML: raw strings (Go's {{`${{ x }}`}}) become their text,
+    directive lines are dropped, other placeholders neutralised."""
+    raws: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        raws.append(match.group(1))
+        return f"\0{len(raws) - 1}\0"
+
+    text = _INLINE.sub("TEMPLATE", _TAG_LINE.sub("", _RAW.sub(keep, text)))
+    return re.sub("\0(\\d+)\0", lambda m: raws[int(m.group(1))], text) if raws else text
 
 
-def _make_recipes(
-    rel: str, targets: list[str], read: Reader, seen: set[tuple[str, str]]
-) -> list[CiCommand]:
-    rules: dict[str, tuple[list[str], list[CiCommand]]] = {}
-    first: str | None = None
-    current: list[str] = []
-    for i, line in enumerate((read(rel) or "").splitlines()):
-        if line.startswith("\t"):
-            body = line.strip().lstrip("@-+").strip()
-            for target in current:
-                if body:
-                    rules[target][1].append(CiCommand(body, rel, i + 1))
-            continue
-        match = _RULE.match(line)
-        if match:
-            current = match.group(1).split()
-            for target in current:
-                rules.setdefault(target, (match.group(2).split(), []))
-                if first is None and not target.startswith("."):
-                    first = target
-        elif line.strip() and not line.lstrip().startswith("#"):
-            current = []
-    out: list[CiCommand] = []
-    pending = [t or first or "" for t in targets]
-    while pending:
-        target = pending.pop(0)
-        if target not in rules or (rel, target) in seen:
-            continue
-        seen.add((rel, target))
-        prerequisites, recipe = rules[target]
-        pending.extend(prerequisites)
-        out.extend(recipe)
-    return out
+def job_covers(job: CiJob, command: CiCommand | None, path: str) -> bool:
+    """Whether a job's run can concern ``path``: its path filters match it (if any) and the
+    command's working directory contains it (if it has one)."""
+    if command is not None and command.cwd and not path.startswith(command.cwd.rstrip("/") + "/"):
+        return False
+    if any(_filter_matches(p, path) for p in job.paths_ignore):
+        return False
+    return not job.paths or any(_filter_matches(p, path) for p in job.paths)
 
 
-def _local_action(
-    uses: str, read: Reader, files: Files, seen: set[tuple[str, str]]
-) -> list[CiCommand]:
-    directory = posixpath.normpath(uses.split("@", 1)[0].strip().removeprefix("./"))
-    for name in ("action.yml", "action.yaml"):
-        rel = posixpath.join(directory, name)
-        if rel in files and ("action", rel) not in seen:
-            seen.add(("action", rel))
-            return github.action_commands(rel, read(rel) or "")
-    return []
+def _filter_matches(pattern: str, path: str) -> bool:
+    pattern = pattern.strip().lstrip("/").removeprefix("./")
+    if not pattern:
+        return False
+    if not re.search(r"[*?\[]", pattern):  # a plain path: the file or everything below it
+        base = pattern.rstrip("/")
+        return path == base or path.startswith(base + "/")
+    return re.match(glob_regex(pattern), path.lower()) is not None
+
+
+def targets(job: CiJob, directory: str) -> bool:
+    """Whether a job targets a folder: its file, path filters or working directories are in it,
+    or a command executes something in it."""
+    prefix = directory.rstrip("/") + "/"
+    if job.file.startswith(prefix):
+        return True
+    if any(
+        _filter_matches(p, prefix + "x") or p.lstrip("./").startswith(prefix) for p in job.paths
+    ):
+        return True
+    return any(c.cwd and (c.cwd + "/").startswith(prefix) for c in job.commands)

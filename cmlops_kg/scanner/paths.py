@@ -1,0 +1,93 @@
+"""What a path counts as: project-template files (read as the file they generate) and paths whose
+evidence is restricted (test fixtures, vendored code, docs and examples show only testing and
+documentation practices; the restrictions are cmlops:EvidenceScope data in signals.ttl).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cmlops_kg.scanner.globs import expand_braces, glob_regex
+
+TEMPLATE_SUFFIXES = (".tmpl", ".jinja", ".jinja2", ".j2")
+_TEMPLATE_SEGMENT = re.compile(r"\{\{|\{%")
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+
+
+def logical_path(rel: str) -> str | None:
+    """For a file of a project template (a path segment with ``{{``/``{%``, or a .tmpl-like
+    suffix), its path in a generated project; None for an ordinary file. Folders named by a
+    placeholder are the generated project's root; a file name with a placeholder in it
+    (``{{.input_project_name}}-ci.yml.tmpl``) keeps the rest of its name (``project-ci.yml``)."""
+    if "{" not in rel and not rel.lower().endswith(TEMPLATE_SUFFIXES):
+        return None
+    parts = rel.split("/")
+    marked = [i for i, part in enumerate(parts[:-1]) if _TEMPLATE_SEGMENT.search(part)]
+    name = parts[-1]
+    suffix = next((s for s in TEMPLATE_SUFFIXES if name.lower().endswith(s)), "")
+    named = bool(_TEMPLATE_SEGMENT.search(name))
+    if not marked and not suffix and not named:
+        return None
+    inner = parts[marked[-1] + 1 :] if marked else parts
+    if suffix:
+        inner = [*inner[:-1], inner[-1][: -len(suffix)]]
+    if named:
+        inner = [*inner[:-1], _PLACEHOLDER.sub("project", inner[-1])]
+    return "/".join(inner) if inner[-1] else None
+
+
+@dataclass(frozen=True)
+class EvidenceScope:
+    """Paths whose files may evidence only some practices."""
+
+    name: str
+    label: str
+    globs: tuple[str, ...]
+    practices: frozenset[str]
+
+    def regex(self) -> re.Pattern[str]:
+        parts = [glob_regex(g) for raw in self.globs for g in expand_braces(raw)]
+        return re.compile("|".join(f"(?:{p})" for p in parts) or r"(?!)")
+
+    def literals(self) -> tuple[str, ...]:
+        """Substrings one of which every matching path contains (a quick reject)."""
+        out = []
+        for raw in self.globs:
+            for glob in expand_braces(raw):
+                pieces = [
+                    p.lstrip("/") for p in re.split(r"[*?\[\]]+", glob.lower()) if p.strip("/.")
+                ]
+                out.append(max(pieces, key=len) if pieces else "")
+        return tuple(out)
+
+
+class PathRoles:
+    """Which evidence scope (if any) restricts a path; ``exempt`` globs restrict nothing."""
+
+    def __init__(self, scopes: list[EvidenceScope], exempt: list[str] | None = None) -> None:
+        self.scopes = [(scope, scope.regex()) for scope in scopes]
+        literals = [lit for scope in scopes for lit in scope.literals()]
+        quick = None if "" in literals else sorted(set(literals))
+        self.quick = re.compile("|".join(map(re.escape, quick))) if quick else None
+        exempt_scope = EvidenceScope("exempt", "exempt", tuple(exempt or ()), frozenset())
+        self.exempt = exempt_scope.regex() if exempt else None
+        self._cache: dict[str, EvidenceScope | None] = {}
+
+    def restriction(self, rel: str) -> EvidenceScope | None:
+        if rel in self._cache:
+            return self._cache[rel]
+        low = rel.lower()
+        found = None
+        if self.quick is not None and not self.quick.search(low):
+            return None
+        if self.exempt is None or not self.exempt.match(low):
+            found = next((s for s, regex in self.scopes if regex.match(low)), None)
+        if len(self._cache) < 100_000:
+            self._cache[rel] = found
+        return found
+
+    def allows(self, rel: str, practices: list[str]) -> bool:
+        """Whether a finding in ``rel`` may evidence (or argue against) all these practices."""
+        scope = self.restriction(rel)
+        return scope is None or (bool(practices) and set(practices) <= scope.practices)
