@@ -728,3 +728,24 @@ def test_presence_is_stated_unknown_and_a_part_run_by_ci_partial(tmp_path, catal
     (entry,) = [p for p in data["practices"] if p["practice"].endswith("#dependency-management")]
     assert entry["evidence_status"] == "unknown"
     assert "(stated as unknown)" in explanation(result)
+
+
+def test_a_ci_job_around_a_practice_is_presence_not_a_known_partial(tmp_path, catalogue):
+    # a job on pull requests says nothing of required approvals, a stored secret handed to a
+    # job nothing of how secrets are kept: both read partial, stated as unknown, so a scan of a
+    # well-run repository keeps its potential instead of reading "known not met"
+    files = {
+        WORKFLOW: (
+            "on: [pull_request]\njobs:\n  t:\n    steps:\n      - uses: actions/checkout@v4\n"
+            "      - run: pytest tests\n        env:\n          TOKEN: ${{ secrets.API_TOKEN }}\n"
+        ),
+        "tests/test_app.py": "def test_app():\n    assert 1 + 1 == 2\n",
+    }
+    result = scan_repository(repo(tmp_path, files), catalogue)
+    by_key = {v.key: v for v in result.verdicts}
+    review = by_key["code-review"]
+    assert review.status == "partial" and review.evidence_status == "unknown"
+    assert any(f.runs_here for f in review.findings)  # CI runs around it, not the practice
+    if "secrets-management" in by_key and by_key["secrets-management"].status == "partial":
+        assert by_key["secrets-management"].evidence_status == "unknown"
+    assert by_key["automated-testing"].evidence_status == by_key["automated-testing"].status

@@ -28,7 +28,7 @@ from cmlops_kg.rdf.profiles import Profile
 from cmlops_kg.resources import ONTOLOGY_DIR
 from cmlops_kg.scanner.findings import RUN_BY_CI, Detection, SignalFinding
 from cmlops_kg.scanner.patterns import redact, shorten
-from cmlops_kg.scanner.signals import SignalCatalogue, local
+from cmlops_kg.scanner.signals import STRENGTH_RANK, SignalCatalogue, local
 from cmlops_kg.vocab import (
     CMLOPS,
     DCTERMS,
@@ -73,9 +73,15 @@ class Verdict:
         """The status the profile states, in model v2's answers: a partial verdict resting only
         on files that exist (a dependency, a configuration nobody is seen running, a building
         block for others) is *unknown* - the practice may well be in place, the repository does
-        not show whether it is - while a CI job of the repository that runs part of it (tests
-        that cannot fail the job, the CI of one monorepo folder) shows a known *partial*."""
-        if self.status == "partial" and not any(f.runs_here for f in self.findings):
+        not show whether it is - while a CI job of the repository that executes part of it
+        (tests that cannot fail the job, the CI of one monorepo folder) shows a known *partial*.
+        A CI job that merely exists around it (a job on pull requests says nothing of required
+        approvals; a secret handed to a job says nothing of how secrets are kept) is presence:
+        only a finding of an executed-strength signal run here makes the partial known."""
+        if self.status == "partial" and not any(
+            f.runs_here and f.signal.rank == STRENGTH_RANK["strength-executed"]
+            for f in self.findings
+        ):
             return "unknown"
         return self.status
 
