@@ -158,6 +158,15 @@ from guardrails.hub import ToxicLanguage
 
 guard = Guard().use(ToxicLanguage, on_fail="exception")
 """
+DEEPEVAL = """from deepeval import assert_test
+from deepeval.metrics import FaithfulnessMetric
+from deepeval.test_case import LLMTestCase
+
+
+def test_answer():
+    case = LLMTestCase(input="How do I reset?", actual_output=answer("How do I reset?"))
+    assert_test(case, [FaithfulnessMetric(threshold=0.7)])
+"""
 RAGAS = """from ragas import evaluate
 from ragas.metrics import faithfulness
 
@@ -181,6 +190,12 @@ result = evaluate(dataset, metrics=[faithfulness])
         ({"promptfooconfig.yaml": PROMPTFOO}, "llm-evaluation-harness", "signal-promptfoo-config"),
         ({"promptfooconfig.yaml": PROMPTFOO}, "llm-evaluation-gate", "signal-promptfoo-thresholds"),
         ({"evaluation/run_eval.py": RAGAS}, "llm-evaluation-harness", "signal-llm-evaluation-code"),
+        # DeepEval's convention is a test file: evaluation tests count although they are tests
+        (
+            {"tests/test_answers.py": DEEPEVAL},
+            "llm-evaluation-harness",
+            "signal-llm-evaluation-code",
+        ),
         (
             {"guardrails/config.yml": NEMO},
             "input-output-guardrails",
