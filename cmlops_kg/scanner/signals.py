@@ -28,7 +28,14 @@ TRIGGERS = {"ci-trigger-change", "ci-trigger-schedule", "ci-trigger-manual", "ci
 WHERE = "ontology/signals.ttl"
 # the ontology modules the catalogue needs (signals, their strengths, the practices): loading
 # only these keeps a scan's start quick
-SCANNER_MODULES = ("cmlops.ttl", "core.ttl", "practices.ttl", "signals.ttl")
+SCANNER_MODULES = (
+    "cmlops.ttl",
+    "core.ttl",
+    "practices.ttl",
+    "genai.ttl",
+    "supply-chain.ttl",
+    "signals.ttl",
+)
 
 
 def _rarity(word: str) -> int:
