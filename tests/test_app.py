@@ -198,7 +198,7 @@ def test_questionnaire_profile_assesses_exactly_like_the_cli(tmp_path, capsys):
     assert dict(zip(scores["Dimension"], scores["Level"], strict=True)) == {
         d["label"]: d["level"] for d in expected["dimensions"]
     }
-    assert int(metric(at, "Gaps to the next level")) == len(expected["gaps"])
+    assert int(metric(at, "Open questions")) == len(expected["open_questions"])
 
 
 def test_questionnaire_without_a_name_says_what_to_fix():

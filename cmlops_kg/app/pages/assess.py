@@ -104,9 +104,12 @@ QUESTION_COLUMNS = {
 
 def questionnaire_source() -> ui.ProfileSource | None:
     st.caption(
-        "One question per practice, generated from the ontology. Set a status for what you "
-        "know; an unanswered practice counts as not implemented. *Not applicable* needs a "
-        "justification. The mode (manual or automated) sets the ML-Test-Score-style score."
+        "One question per practice, generated from the ontology; the answer speaks for each "
+        "of the practice's criteria (`cmlops-kg questionnaire` asks them one by one). Set a "
+        "status for what you know; an unanswered practice is unknown: it counts as missing "
+        "for the proven level and as possibly met for the potential one. *Not applicable* "
+        "needs a justification. The mode (manual or automated) sets the ML-Test-Score-style "
+        "score."
     )
     cols = st.columns([2, 2, 1, 1])
     name = cols[0].text_input("Organisation name", key="q_name", placeholder="Acme Analytics")
