@@ -39,6 +39,7 @@ STATUSES: dict[str, str] = {
     "partial": CMLOPS + "status-partial",
     "planned": CMLOPS + "status-planned",
     "not-implemented": CMLOPS + "status-not-implemented",
+    "unknown": CMLOPS + "status-unknown",
     "not-applicable": CMLOPS + "status-not-applicable",
 }
 MODES: dict[str, str] = {
