@@ -117,7 +117,13 @@ def test_context_and_target_blocks_list_their_choices_blank():
     serving = TEMPLATE["context"]["serving-mode"]
     assert serving["value"] == ""
     assert list(serving["choices"]) == ["online", "batch", "edge", "none"]
-    assert set(TEMPLATE["context"]) == {"serving-mode", "generative-ai", "risk-class", "team-size"}
+    assert set(TEMPLATE["context"]) == {
+        "serving-mode",
+        "generative-ai",
+        "risk-class",
+        "team-size",
+        "operator-role",
+    }
     assert TEMPLATE["context"]["generative-ai"]["choices"] == {
         "yes": "uses generative AI",
         "no": "no generative AI",
