@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from cmlops_kg import cli
 from cmlops_kg.app import support as app_support
 from cmlops_kg.app.loaded import MAX_UPLOAD_BYTES, analyse, read_upload
-from cmlops_kg.casestudies import case_studies, invalid_examples
+from cmlops_kg.casestudies import case_studies, find_case_study, invalid_examples
 from cmlops_kg.errors import InputError
 from cmlops_kg.present.framework import load_catalogue
 
@@ -382,14 +382,20 @@ def test_validate_a_malformed_upload_shows_an_error():
     assert not at.exception and "not valid turtle" in errors(at)
 
 
-def test_assess_shows_outcome_clusters_beside_levels():
+def test_assess_shows_outcome_clusters_beside_levels(capsys):
     at = open_app("assess")
     at.selectbox(key="assess_case").set_value("basketful-retail").run()
     assert not at.exception
     tables = [t.value for t in at.dataframe]
     outcome_table = next(t for t in tables if "Cluster" in t.columns)
-    assert "High performance cluster" in set(outcome_table["Cluster"])
-    assert "not benchmarked" in set(outcome_table["Cluster"])  # time to retrain
+    # the same clusters as the CLI's JSON, an ML metric (model lead time) not benchmarked
+    assert (
+        cli.main(["assess", str(find_case_study("basketful-retail").path), "--format", "json"]) == 0
+    )
+    outcomes = json.loads(capsys.readouterr().out)["outcomes"]
+    shown = dict(zip(outcome_table["Metric"], outcome_table["Cluster"], strict=True))
+    assert shown == {o["label"]: o["cluster_label"] or "not benchmarked" for o in outcomes}
+    assert "not benchmarked" in shown.values() and "Elite performance cluster" in shown.values()
 
 
 def test_compare_sets_practices_against_outcomes():
