@@ -497,11 +497,12 @@ def test_organisation_label_and_date_can_be_chosen():
 
 
 def test_metric_observations_are_carried_over():
-    ledgerly = read_profile(EXAMPLES_DIR / "profiles" / "ledgerly.ttl")
+    # two teams whose contexts agree (a merge refuses inputs that disagree on the context)
+    basketful = read_profile(EXAMPLES_DIR / "profiles" / "basketful-retail.ttl")
     cadence = read_profile(EXAMPLES_DIR / "profiles" / "cadence-media.ttl")
-    merged = merge_profiles([ledgerly, cadence], organisation="https://example.org/org/ledgerly")
+    merged = merge_profiles([basketful, cadence], organisation="https://example.org/org/basketful")
     _, result = judged(merged)
-    expected = [cmlops_kg.assess(p, validate=False).outcomes for p in (ledgerly, cadence)]
+    expected = [cmlops_kg.assess(p, validate=False).outcomes for p in (basketful, cadence)]
     assert len(result.outcomes) == sum(len(o) for o in expected) > 0  # the latest assessments'
     assert sorted(o.value for o in result.outcomes) == sorted(
         o.value for outcomes in expected for o in outcomes
