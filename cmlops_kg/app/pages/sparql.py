@@ -9,7 +9,7 @@ import streamlit as st
 from cmlops_kg.app import support as ui
 from cmlops_kg.errors import CmlopsError
 from cmlops_kg.present.tables import csv_text, shorten
-from cmlops_kg.sparql.library import Parameter, QueryFile
+from cmlops_kg.sparql.library import Parameter, QueryFile, get_query
 from cmlops_kg.sparql.safe import QueryOutcome, adhoc_query, run_safe_query
 from cmlops_kg.store.base import GraphStore
 
@@ -18,20 +18,7 @@ DATA_ONTOLOGY = "Ontology only"
 DATA_CURRENT = "Ontology and the profile from the Assess page"
 DATA_SHARED = "The shared store the app was started with"
 OUTCOME = "sparql_outcome"
-EXAMPLE = """\
-PREFIX cmlops: <https://w3id.org/cmlops#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-
-# MLOps practices and the DevOps practice each one extends
-SELECT ?label ?level ?extendsLabel
-WHERE {
-  ?practice a cmlops:MLOpsPractice ;
-    rdfs:label ?label ;
-    cmlops:requiredAtLevel/cmlops:levelRank ?level ;
-    cmlops:extends/rdfs:label ?extendsLabel .
-}
-ORDER BY ?level ?label
-"""
+EXAMPLE_QUERY = "ml_practice_roots"  # queries/ml_practice_roots.rq: the editor's starting text
 
 
 def choose_store() -> GraphStore | None:
@@ -133,7 +120,10 @@ def library_query(store: GraphStore) -> tuple[QueryFile, dict[str, str]] | None:
 
 def own_query() -> tuple[QueryFile, dict[str, str]]:
     text = st.text_area(
-        "Your query (SELECT, ASK, CONSTRUCT or DESCRIBE)", EXAMPLE, height=260, key="sparql_text"
+        "Your query (SELECT, ASK, CONSTRUCT or DESCRIBE)",
+        get_query(EXAMPLE_QUERY).text,
+        height=260,
+        key="sparql_text",
     )
     st.caption(
         "Read-only: INSERT, DELETE, LOAD, CLEAR, DROP, CREATE and SERVICE are refused. "
