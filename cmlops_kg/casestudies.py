@@ -8,6 +8,7 @@ benchmarks discover them here.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,8 +82,10 @@ def _title_and_story(path: Path) -> tuple[str, str]:
     return title, " ".join(lines[1:]).strip()
 
 
+@functools.lru_cache(maxsize=64)
 def _assessment_dates(path: Path) -> dict[str, str]:
-    """Each assessment's dcterms:date in a bundled profile (bundled data, parsed on demand)."""
+    """Each assessment's dcterms:date in a bundled profile (bundled data, parsed once, on
+    demand: the level, the external levels and the listing all ask for it)."""
     import rdflib
 
     graph = rdflib.Graph()
