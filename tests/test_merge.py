@@ -319,6 +319,31 @@ def test_silence_under_a_context_rule_needs_no_evidence():
     assert not evidence_of(merged, "ab-testing.random-assignment")
 
 
+def test_a_rule_with_several_unless_values_keeps_the_item_for_any_of_them():
+    """The regulatory baseline applies unless a risk class - high, limited or minimal - is
+    declared. A questionnaire that declares limited risk keeps AI literacy in scope, so its
+    silence does not exclude it, and the scan's "not implemented" stands."""
+    answers = profile(
+        ACME, "questionnaire", {"version-control": "implemented"}, context=("risk-limited",)
+    )
+    scan = profile(REPO, "repository-scan", {"ai-literacy": "not-implemented"})
+    merged = merge_profiles([answers, scan])
+    rows, _ = judged(merged)
+    assert set(states(rows, "ai-literacy").values()) == {"not-met"}
+
+
+def test_an_undeclared_factor_leaves_the_input_silent_and_the_combined_context_decides():
+    """The scan declares nothing about generative AI (in it alone the GenAI practices are
+    excluded); the questionnaire says the system uses it and that prompts are not versioned.
+    The scan's silence is no "not applicable": the combination reads "not met"."""
+    answers = profile(
+        ACME, "questionnaire", {"prompt-versioning": "not-implemented"}, context=("genai-yes",)
+    )
+    scan = profile(REPO, "repository-scan", {"version-control": "implemented"})
+    rows, _ = judged(merge_profiles([answers, scan]))
+    assert set(states(rows, "prompt-versioning").values()) == {"not-met"}
+
+
 def test_merging_with_a_copy_changes_no_criterion():
     answers = profile(
         ACME,
@@ -574,14 +599,21 @@ def _without_context(graph: Graph) -> Graph:
     return stripped
 
 
-def _with_context_of(graph: Graph, other: Graph) -> Graph:
-    """The profile in the other's context (and without a target): the two inputs then agree on
-    the context, so the rules exclude the same criteria in each input and in the combination,
-    and only the evidence differs."""
-    assessment = URIRef(CMLOPS + "Assessment")
+def _full_context(ontology: Graph, rng: random.Random) -> set[URIRef]:
+    """One value of every context factor of the ontology."""
+    factors: dict[URIRef, list[URIRef]] = {}
+    for value in ontology.subjects(RDF.type, URIRef(CMLOPS + "ContextValue")):
+        for factor in ontology.objects(
+            value, URIRef("http://www.w3.org/2004/02/skos/core#inScheme")
+        ):
+            factors.setdefault(factor, []).append(value)
+    return {rng.choice(sorted(values)) for _, values in sorted(factors.items())}
+
+
+def _in_context(graph: Graph, values: set[URIRef]) -> Graph:
+    """The profile with every assessment in the given context (and without a target)."""
     inside = _without_context(graph)
-    values = set(other.objects(None, URIRef(CMLOPS + "inContext")))
-    for subject in inside.subjects(RDF.type, assessment):
+    for subject in inside.subjects(RDF.type, URIRef(CMLOPS + "Assessment")):
         for value in values:
             inside.add((subject, URIRef(CMLOPS + "inContext"), value))
     return inside
@@ -594,8 +626,12 @@ def test_every_criterion_is_judged_as_the_strongest_of_the_inputs(ontology_graph
     it met, else excluded when one has it excluded, else not met when one says so, else unknown;
     its points are the most any input earns for it."""
     rng = random.Random(seed)
-    first = random_profile(ontology_graph, rng.randrange(10_000))
-    second = _with_context_of(random_profile(ontology_graph, rng.randrange(10_000)), first)
+    # Both inputs in one context that declares every factor: each input's rules then exclude
+    # what the combination's do. (An input that leaves a factor undeclared is silent about the
+    # rules on it - the combined context decides - which the tests above pin down one by one.)
+    context = _full_context(ontology_graph, rng)
+    first = _in_context(random_profile(ontology_graph, rng.randrange(10_000)), context)
+    second = _in_context(random_profile(ontology_graph, rng.randrange(10_000)), context)
     profiles = [profile_from_rdflib(first, "first"), profile_from_rdflib(second, "second")]
     combination = combine(profiles)
     assert validate_profile(combination.profile).conforms
@@ -651,10 +687,16 @@ def test_the_bundled_scan_and_questionnaire_merge(scan, answers, tmp_path, capsy
     assert combined.method == "combined evidence"
     assert combined.readiness.level >= alone.readiness.level  # proven levels never drop
     scan_rows = {str(r["criterion"]): r["state"] for r in alone.criteria}
+    answer_rows = {str(r["criterion"]): r["state"] for r in cmlops_kg.assess(answers).criteria}
     for r in combined.criteria:  # merging never loses what the scan proved, fills unknowns
         if scan_rows.get(str(r["criterion"])) == "met":
             assert r["state"] == "met"
         if r["state"] == "unknown":
-            assert scan_rows.get(str(r["criterion"])) == "unknown"
+            # unknown only where no input states anything. A scan declares no regulatory
+            # context, so a rule "applies unless a risk class is declared" excludes there and
+            # not in the combined context (the union: the questionnaire names the risk class).
+            stated = {"met", "not-met"}
+            assert scan_rows.get(str(r["criterion"])) not in stated, r["criterion"]
+            assert answer_rows.get(str(r["criterion"])) == "unknown", r["criterion"]
     unknown = [r for r in combined.criteria if r["state"] == "unknown"]
     assert len(unknown) < sum(1 for state in scan_rows.values() if state == "unknown")

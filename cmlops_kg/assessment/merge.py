@@ -397,6 +397,12 @@ def _rule_statements(cat: Catalogue, inputs: list[Input]) -> dict[tuple[int, str
     """(input, criterion or practice) -> the 'not applicable' a rule states for an input that
     declares the context the rule fires on (merged per input: several rules, one statement)."""
     fired: dict[tuple[int, str], list[Rule]] = {}
+    # a rule with several `unless` values is several catalogue rows: it keeps the item unless
+    # ANY of them is declared, so each row is read against all of its rule's values
+    unless_of: dict[str, set[str]] = {}
+    for rule in cat.rules:
+        if rule.unless is not None:
+            unless_of.setdefault(rule.iri, set()).add(rule.unless)
     for i in inputs:
         values = {value for value, _ in i.context.values()}
         for rule in cat.rules:
@@ -404,7 +410,7 @@ def _rule_statements(cat: Catalogue, inputs: list[Input]) -> dict[tuple[int, str
             by_unless = (
                 rule.unless is not None
                 and rule.unless_factor in i.context
-                and i.context[rule.unless_factor][0] != rule.unless
+                and i.context[rule.unless_factor][0] not in unless_of[rule.iri]
             )
             if not (by_when or by_unless):
                 continue

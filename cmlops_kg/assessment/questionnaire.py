@@ -220,16 +220,19 @@ class Catalogue:
     def not_applicable_when(self, iri: str) -> list[str]:
         """The contexts in which a rule answers a practice or criterion as not applicable."""
         out = []
+        unless: dict[tuple[str, str | None], list[str]] = {}  # one rule, several `unless` rows
         for rule in self.rules:
             if rule.excluded != iri:
                 continue
             if rule.when:
                 out.append(f"{self._factor_label(rule.when_factor)}: {self._value(rule.when)}")
             if rule.unless:
-                out.append(
-                    f"{self._factor_label(rule.unless_factor)}: anything but "
-                    f"{self._value(rule.unless)}"
-                )
+                kept = unless.setdefault((rule.iri, rule.unless_factor), [])
+                if self._value(rule.unless) not in kept:
+                    kept.append(self._value(rule.unless))
+        for (_, factor), kept in unless.items():
+            either = kept[0] if len(kept) == 1 else ", ".join(kept[:-1]) + " or " + kept[-1]
+            out.append(f"{self._factor_label(factor)}: anything but {either}")
         return sorted(dict.fromkeys(out))
 
     def _factor_label(self, iri: str | None) -> str:
