@@ -25,6 +25,7 @@ PROV = Namespace("http://www.w3.org/ns/prov#")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
 
 STATUS_PARTIAL = CMLOPS["status-partial"]
+STATUS_PLANNED = CMLOPS["status-planned"]
 DEFAULT_POINTS = 0.5  # Step 1: 0.5 when the governing evidence states no mode
 TOP_LEVEL = 4  # the highest cmlops level; "4 when there is none"
 FIRST_EXTERNAL_PHASE = 3  # Step 8: external models get phases 3, 4, ...
@@ -170,6 +171,7 @@ class _Outcome:
     points: float
     reason: str | None
     says_partial: bool  # the governing evidence states status-partial
+    says_planned: bool = False  # the governing evidence states status-planned
 
 
 class Oracle:
@@ -493,6 +495,8 @@ class _Run:
             says_partial = governing.status == str(STATUS_PARTIAL)
             if not applicable and governing.justification:
                 return _Outcome("excluded", False, 0.0, governing.justification, says_partial)
+            if governing.status == str(STATUS_PLANNED) and not counts and known:
+                return _Outcome("not-met", False, 0.0, None, False, says_planned=True)
             if counts:
                 points = DEFAULT_POINTS
                 if governing.mode is not None:
@@ -685,6 +689,8 @@ class _Run:
             status = "partial"
         elif all(c.state == "unknown" for c in live):
             status = "unknown"
+        elif any(c.says_planned for c in live):
+            status = "planned"
         else:
             status = "not-implemented"
         points = min(c.points for c in live) if satisfied else 0.0

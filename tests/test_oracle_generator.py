@@ -44,7 +44,14 @@ EARL_MODE = "http://www.w3.org/ns/earl#mode"
 XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
 
 CRITERION_STATES = {"met", "not-met", "unknown", "excluded"}
-PRACTICE_STATUSES = {"implemented", "partial", "not-implemented", "unknown", "not-applicable"}
+PRACTICE_STATUSES = {
+    "implemented",
+    "partial",
+    "planned",
+    "not-implemented",
+    "unknown",
+    "not-applicable",
+}
 GUARD_STATUSES = {"guarded", "unknown", "unguarded", "not-applicable"}
 OBLIGATION_STATUSES = {"met", "unknown", "unmet", "not-yet-applicable", "not-applicable"}
 

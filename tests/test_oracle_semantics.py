@@ -388,8 +388,7 @@ def test_criterion_met_under_a_practice_unknown_is_partial_and_possible(assess):
 def test_known_statuses_that_do_not_count(assess, status):
     r = assess(profile(ev("t-vc", status)))
     assert r["criteria"]["t-vc.repo"] == crit("not-met", False)
-    expected = "partial" if status == "partial" else "not-implemented"
-    assert r["practices"]["t-vc"] == prac(expected)
+    assert r["practices"]["t-vc"] == prac(status)  # planned is kept, and counts as not met
 
 
 def test_partial_evidence_on_one_criterion_makes_the_practice_partial(assess):
@@ -715,7 +714,7 @@ def test_gaps_are_next_level_practices_with_their_status(assess):
         )
     )
     assert r["gaps"] == [
-        ["dim-data", "t-dv", "not-implemented"],
+        ["dim-data", "t-dv", "planned"],
         ["dim-delivery", "t-cd", "partial"],
         ["dim-integration", "t-ct", "unknown"],
     ]

@@ -559,7 +559,7 @@ def _missing(r: dict) -> MissingRequirement:
 
 def _dedupe_missing(items: list[MissingRequirement]) -> list[MissingRequirement]:
     """One entry per requirement and item (a requirement encoding several statements comes
-    back once per statement; the first quote is kept)."""
+    back once per statement; the first by section and quote is kept, as the query orders them)."""
     seen: dict[tuple, MissingRequirement] = {}
     for item in items:
         seen.setdefault((item.requirement, item.practice, item.criterion), item)
