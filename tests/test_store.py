@@ -100,9 +100,8 @@ def test_construct_becomes_an_insert_into_the_target_graph():
 
 # -- loading and replacing ---------------------------------------------------------------------
 def test_load_profile_replaces_the_profile_and_its_results(store):
-    # a planned practice is not met: its status reads "not implemented" (model v2 rolls the
-    # practice up from its criteria, which a planned answer does not meet)
-    for status, label in (("planned", "not implemented"), ("implemented", "implemented")):
+    # a planned practice is not met, and its status reads "planned" (kept by the roll-up)
+    for status, label in (("planned", "planned"), ("implemented", "implemented")):
         profile = team("t1", status)
         store.load_profile("urn:g:t1", profile.triples, profile.assessment_iris())
         assert version_control_status(store, "urn:g:t1", "t1") == label
@@ -134,7 +133,7 @@ def test_scoped_queries_see_only_their_team(store):
         store.load_profile(f"urn:g:{name}", p.triples, p.assessment_iris())
     t1 = store.scoped(profile_dataset("urn:g:t1"))
     assert [str(r["organisation"]) for r in t1.select("assessments")] == ["https://example.org/t1"]
-    assert version_control_status(store, "urn:g:t2", "t2") == "not implemented"  # planned
+    assert version_control_status(store, "urn:g:t2", "t2") == "planned"
     orgs = store.organisations()
     assert [(o.organisation, o.graph, o.assessments) for o in orgs] == [
         ("https://example.org/t1", "urn:g:t1", 1),
