@@ -152,6 +152,8 @@ class _Obligation:
     items: tuple[str, ...]  # cmlops:fulfilledBy: practices and criteria, sorted
     applies_when: frozenset[str]  # context values, any one suffices
     applicable_from: str | None  # lexical form of cmlops:applicableFrom
+    binds: frozenset[str] = frozenset()  # cmlops:bindsOperator: operator roles, any one suffices
+    binds_factors: frozenset[str] = frozenset()  # the factors (skos:inScheme) of those roles
 
 
 @dataclass(frozen=True)
@@ -345,6 +347,18 @@ class Oracle:
                 items=tuple(sorted({str(o) for o in g.objects(node, CMLOPS.fulfilledBy)})),
                 applies_when=frozenset(str(o) for o in g.objects(node, CMLOPS.appliesWhen)),
                 applicable_from=None if start is None else str(start),
+                binds=frozenset(str(o) for o in g.objects(node, CMLOPS.bindsOperator)),
+                binds_factors=frozenset(
+                    str(f)
+                    for o in g.objects(node, CMLOPS.bindsOperator)
+                    for f in g.objects(o, SKOS.inScheme)
+                ),
+            )
+        # every context value -> its factors, to tell which roles an assessment declares
+        self.value_factors: dict[str, frozenset[str]] = {}
+        for value in set(g.subjects(SKOS.inScheme, None)):
+            self.value_factors[str(value)] = frozenset(
+                str(f) for f in g.objects(value, SKOS.inScheme)
             )
 
         # Failure modes and their guards (catalogue practices and criteria only).
@@ -784,7 +798,14 @@ class _Run:
         out: dict[str, dict] = {}
         for ob in self.o.obligations.values():
             states = {i: self._item_state(i, practices, crit) for i in ob.items}
-            context_ok = not ob.applies_when or bool(ob.applies_when & self.context)
+            risk_ok = not ob.applies_when or bool(ob.applies_when & self.context)
+            # READING: the roles' factor is undeclared when no declared value is in a scheme of
+            # one of the bound roles; then every duty applies (the role is unknown).
+            declares_role = any(
+                self.o.value_factors.get(v, frozenset()) & ob.binds_factors for v in self.context
+            )
+            role_ok = not ob.binds or not declares_role or bool(ob.binds & self.context)
+            context_ok = risk_ok and role_ok
             date_ok = ob.applicable_from is None or (
                 date is not None and ob.applicable_from <= date
             )

@@ -361,3 +361,48 @@ def test_console_script_runs_in_a_subprocess():
 def test_the_weakest_link_is_named(capsys, case, phrase):
     code, out, _ = run(capsys, "assess", PROFILES / case)
     assert code == 0 and phrase in out
+
+
+# -- obligations in the reports (golden from the oracle, labels read with rdflib) ----------------
+CALDER = EXAMPLES_DIR / "profiles" / "calder-staffing.ttl"
+
+
+def _obligation_labels_by_state() -> tuple[set[str], set[str]]:
+    """(labels of the obligations that apply to Calder's latest assessment, of those that do
+    not), from the oracle's golden and the ontology."""
+    import json
+
+    from rdflib import RDFS, Graph, URIRef
+
+    golden = json.loads(CALDER.with_suffix("").with_suffix(".expected.json").read_text())
+    latest = max(golden["assessments"].values(), key=lambda a: a.get("date") or "")
+    graph = Graph().parse(Path(__file__).resolve().parent.parent / "ontology" / "regulation.ttl")
+    applying, other = set(), set()
+    for iri, status in latest["obligations"].items():
+        label = str(graph.value(URIRef(iri), RDFS.label))
+        (applying if status in ("met", "unknown", "unmet") else other).add(label)
+    return applying, other
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "html"])
+def test_reports_list_the_obligations_that_bind_the_operator(capsys, tmp_path, fmt):
+    """Calder deploys a vendor's high-risk system: its report lists the deployer's duties and
+    not the provider's (technical documentation, quality management system...)."""
+    import html
+
+    applying, other = _obligation_labels_by_state()
+    assert applying and other
+    if fmt == "html":
+        report = tmp_path / "report.html"
+        code, _, _ = run(capsys, "report", CALDER, "--out", report)
+        out = report.read_text(encoding="utf-8")
+    else:
+        code, out, _ = run(capsys, "assess", CALDER, "--format", fmt)
+    assert code == 0
+    text = html.unescape(out) if fmt == "html" else out.replace("\\", "")
+    assert "Obligations" in text
+    assert f"{len(applying)} apply" in text
+    for label in applying:
+        assert label in text, label
+    for label in other:
+        assert label not in text, label

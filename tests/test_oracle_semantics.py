@@ -1662,6 +1662,9 @@ cmlops:t-obl-foreign a cmlops:Obligation ; rdfs:label "T an obligation outside t
     cmlops:fulfilledBy cmlops:t-no-such-practice .
 cmlops:t-obl-always a cmlops:Obligation ; rdfs:label "T an obligation without context or date" ;
     cmlops:fulfilledBy cmlops:t-cd.scripted .
+cmlops:t-obl-deployer a cmlops:Obligation ; rdfs:label "T a deployer's duty" ;
+    cmlops:bindsOperator cmlops:role-deployer , cmlops:role-provider-and-deployer ;
+    cmlops:fulfilledBy cmlops:t-cd.scripted .
 """
 
 
@@ -1690,12 +1693,15 @@ def test_obligations_without_items_without_context_or_date(assess_extra, scripte
         "t-obl-empty": "unmet",
         "t-obl-foreign": "unmet",
         "t-obl-always": "met" if scripted else "unknown",
+        "t-obl-deployer": "met" if scripted else "unknown",  # the role is not declared
     }
     if scripted:
         assert _obligation_reasons(r) == {}
     else:
         # t-cd (through t-cd.scripted) is phase 0, and t-ci with it as its prerequisite
-        assert _obligation_reasons(r) == {"t-cd": ["obligation:t-obl-always"]}
+        assert _obligation_reasons(r) == {
+            "t-cd": ["obligation:t-obl-always", "obligation:t-obl-deployer"]
+        }
         assert [(i["practice"], i["phase"]) for i in r["roadmap"]] == [
             ("t-ci", 0),
             ("t-cd", 0),
@@ -1775,3 +1781,20 @@ def test_a_rule_with_several_unless_values_needs_only_one(assess_rule, context, 
     assert r["practices"]["t-reg"]["excluded"] is excluded
     reasons = {r["criteria"][c]["reason"] for c in ("t-reg.versions", "t-reg.stages")}
     assert reasons == ({"T not regulated"} if excluded else {None})
+
+
+@pytest.mark.parametrize(
+    ("role", "applies"),
+    [
+        (None, True),  # the role is not declared: every duty is shown
+        ("role-deployer", True),
+        ("role-provider-and-deployer", True),
+        ("role-provider", False),  # a provider that does not deploy: not its duty
+    ],
+)
+def test_an_obligation_binds_only_the_operator_roles_it_names(assess_extra, role, applies):
+    r = assess_extra(profile(context=(role,) if role else ()))
+    assert r["obligations"]["t-obl-deployer"] == ("unknown" if applies else "not-applicable")
+    assert r["obligations"]["t-obl-always"] == "unknown"  # it names no role: binds every one
+    reasons = _obligation_reasons(r).get("t-cd", [])
+    assert ("obligation:t-obl-deployer" in reasons) is applies

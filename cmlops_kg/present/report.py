@@ -18,6 +18,7 @@ from cmlops_kg.assessment.result import (
     TOP_LEVEL,
     AssessmentResult,
     ExternalLevel,
+    ObligationStatus,
     RoadmapItem,
     Source,
 )
@@ -163,6 +164,33 @@ def needs(e: ExternalLevel) -> list[Need]:
     return sorted(out, key=lambda n: n.what.lower())
 
 
+OBLIGATION_WORDS = {"met": "met", "unknown": "possibly met", "unmet": "not met"}
+
+
+def obligations_line(result: AssessmentResult) -> str | None:
+    """How many obligations apply and how they stand; None when the ontology has none."""
+    if not result.obligations:
+        return None
+    applying = result.applying_obligations
+    counts = {s: sum(1 for o in applying if o.status == s) for s in OBLIGATION_WORDS}
+    later = sum(1 for o in result.obligations if o.status == "not-yet-applicable")
+    parts = [f"{n} {OBLIGATION_WORDS[s]}" for s, n in counts.items() if n]
+    verb = "applies" if len(applying) == 1 else "apply"
+    line = f"Obligations: {len(applying)} {verb}" + (f" ({', '.join(parts)})" if parts else "")
+    if later:
+        line += f"; {later} not yet applicable"
+    outside = len(result.obligations) - len(applying) - later
+    if outside:
+        line += f"; {outside} not applicable in this context"
+    return line
+
+
+def obligation_rows(result: AssessmentResult) -> list[ObligationStatus]:
+    """The applying obligations, those not met first (then possibly met, then met)."""
+    order = {"unmet": 0, "unknown": 1, "met": 2}
+    return sorted(result.applying_obligations, key=lambda o: (order[o.status], o.label))
+
+
 def all_sources(result: AssessmentResult) -> list[tuple[str, str | None]]:
     seen: dict[str, str | None] = {}
     for item in result.roadmap_items:
@@ -241,6 +269,14 @@ def text_report(result: AssessmentResult) -> str:
     if unguarded:
         lines += ["", f"Unguarded failure modes ({len(unguarded)}):"]
         lines += [f"  - {iface}: {fm}" for iface, fm in unguarded]
+    summary = obligations_line(result)
+    if summary:
+        lines += ["", summary]
+        for o in obligation_rows(result):
+            ref = f" ({t(o.reference)})" if o.reference else ""
+            lines.append(f"  - {t(o.label)}{ref}: {OBLIGATION_WORDS[o.status]}")
+            if o.missing and o.status != "met":
+                lines.append(f"        needs: {t('; '.join(o.missing))}")
     if result.outcomes:
         lines += ["", f"Outcomes (DORA {result.benchmark_year or 'no benchmark'}):"]
         for o in result.outcomes:
@@ -344,6 +380,22 @@ def markdown_report(result: AssessmentResult) -> str:
             for f in i.failure_modes:
                 lines.append(f"| {md(i.label)} | {md(f.label)} | {md(f.status_label)} |")
         lines.append("")
+    summary = obligations_line(result)
+    if summary:
+        lines += ["## Obligations", "", md(summary) + ".", ""]
+        rows = obligation_rows(result)
+        if rows:
+            lines += [
+                "| Obligation | Reference | Binds | Status | Still needs |",
+                "|---|---|---|---|---|",
+            ]
+            for o in rows:
+                needs_text = "; ".join(o.missing) if o.status != "met" else ""
+                lines.append(
+                    f"| {md(o.label)} | {md(o.reference or '')} | {md(o.role or '')} | "
+                    f"{OBLIGATION_WORDS[o.status]} | {md(needs_text)} |"
+                )
+            lines.append("")
     if result.outcomes:
         lines += [
             f"## Outcomes (DORA {result.benchmark_year or '—'})",
@@ -381,6 +433,9 @@ def html_report(result: AssessmentResult) -> str:
             actions=next_actions(result),
             change=change_since_previous(result),
             questions=open_questions_line(result),
+            obligations=obligations_line(result),
+            obligation_rows=obligation_rows(result),
+            obligation_words=OBLIGATION_WORDS,
             external_line=external_line,
             bars=bars,
             max_level=MAX_LEVEL,
