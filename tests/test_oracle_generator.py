@@ -304,6 +304,10 @@ def check_result(oracle: Oracle, profile: Graph, result: dict) -> None:
         ob = oracle.obligations[iri]
         assert status in OBLIGATION_STATUSES
         context_ok = not ob.applies_when or bool(ob.applies_when & context)
+        declared_roles = {
+            v for v in context if oracle.value_factors.get(v, set()) & ob.binds_factors
+        }
+        context_ok = context_ok and (not ob.binds or not declared_roles or bool(ob.binds & context))
         date_ok = ob.applicable_from is None or (
             date is not None and ob.applicable_from <= str(date)
         )
