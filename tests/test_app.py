@@ -162,7 +162,7 @@ def _levels(proven: int, potential: int) -> str:
     return str(proven) if proven == potential else f"{proven} (up to {potential})"
 
 
-def answer_questionnaire(at: AppTest) -> None:
+def answer_questionnaire(at: AppTest, per: str = "practices") -> None:
     """Implemented up to level 2 (manual and automated mixed), partial at level 3."""
     for i, editor in enumerate(at.data_editor):
         edits = {}
@@ -171,7 +171,7 @@ def answer_questionnaire(at: AppTest) -> None:
                 edits[row] = {"Status": "implemented", "Mode": "automated" if row % 2 else "manual"}
             elif level == 3:
                 edits[row] = {"Status": "partial"}
-        at.session_state[f"q_dim_{i}"] = {
+        at.session_state[f"q_dim_{i}_{per}"] = {
             "edited_rows": edits,
             "added_rows": [],
             "deleted_rows": [],
@@ -199,6 +199,58 @@ def test_questionnaire_profile_assesses_exactly_like_the_cli(tmp_path, capsys):
         d["label"]: d["level"] for d in expected["dimensions"]
     }
     assert int(metric(at, "Open questions")) == len(expected["open_questions"])
+
+
+def test_questionnaire_per_criterion_with_context_and_target_assesses_like_the_cli(
+    tmp_path, capsys
+):
+    """Answered criterion by criterion, in a declared context (batch serving, high-risk,
+    deployer) with a target preset: the profile is what 'cmlops-kg import' builds from the
+    same answers, and the page shows what the CLI computes."""
+    at = open_app("assess")
+    at.radio(key="assess_mode").set_value("Questionnaire").run()
+    at.text_input(key="q_name").set_value("Quiz Criteria Co")
+    at.radio(key="q_granularity").set_value("One question per criterion").run()
+    at.selectbox(key="q_ctx_serving-mode").set_value("batch")
+    at.selectbox(key="q_ctx_risk-class").set_value("high")
+    at.selectbox(key="q_ctx_operator-role").set_value("deployer")
+    at.selectbox(key="q_target").set_value("uniform-2")
+    at.run()
+    editors = list(at.data_editor)
+    assert "Criterion" in editors[0].value.columns
+    practices = sum(len(d["questions"]) for d in _questionnaire_dimensions())
+    assert sum(len(e.value) for e in editors) > practices  # more questions than practices
+    answer_questionnaire(at, per="criteria")
+    at.run()
+    at.button(key="q_build").click().run()
+    assert not at.exception and not errors(at)
+    data = at.session_state["questionnaire_source"].data
+    profile = tmp_path / "questionnaire.ttl"
+    profile.write_bytes(data)
+    text = data.decode("utf-8")
+    assert "cmlops:aboutCriterion" in text
+    for value in ("serving-batch", "risk-high", "role-deployer"):
+        assert f"cmlops:{value}" in text, value
+    assert cli.main(["assess", str(profile), "--format", "json"]) == 0
+    expected = json.loads(capsys.readouterr().out)
+    assert expected["target"]["label"]
+    assert {c["value"].rsplit("#", 1)[-1] for c in expected["context"]} == {
+        "serving-batch",
+        "risk-high",
+        "role-deployer",
+    }
+    assert level_shown(at, "Readiness") == expected["readiness"]["level"]
+    assert level_shown(at, "Google MLOps level") == expected["external_levels"]["google"]["level"]
+    assert int(metric(at, "Open questions")) == len(expected["open_questions"])
+
+
+def _questionnaire_dimensions() -> list[dict]:
+    from cmlops_kg.assessment.questionnaire import questionnaire_document
+    from cmlops_kg.store.embedded import EmbeddedStore
+
+    store = EmbeddedStore()
+    store.load_ontology()
+    return questionnaire_document(store)["dimensions"]
 
 
 def test_questionnaire_without_a_name_says_what_to_fix():

@@ -182,6 +182,10 @@ def test_assess_questionnaire(browser_page, server: str) -> None:
     page.get_by_text("Build the profile and assess").wait_for()
     settle(page)
     shot(page, "assess-questionnaire")
+    page.get_by_text("One question per criterion", exact=True).click()
+    page.get_by_text("questions answered").first.wait_for()
+    settle(page)
+    shot(page, "assess-questionnaire-criteria")
     no_exception(page)
 
 

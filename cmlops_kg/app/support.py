@@ -242,6 +242,15 @@ def _finding_line(finding: ValidationFinding) -> str:
 
 
 @st.cache_resource(show_spinner=False)
+def questionnaire_context_and_targets() -> dict:
+    """The questionnaire's context factors and target presets (read-only)."""
+    from cmlops_kg.assessment.questionnaire import questionnaire_document
+
+    document = questionnaire_document(ontology_store())
+    return {"context": document["context"], "target": document["target"]}
+
+
+@st.cache_resource(show_spinner=False)
 def questionnaire_items() -> tuple[dict, ...]:
     """The questionnaire generated from the ontology: one entry per dimension (read-only)."""
     from cmlops_kg.assessment.questionnaire import questionnaire_document

@@ -73,25 +73,36 @@ def upload_source() -> ui.ProfileSource | None:
     return None
 
 
-def questionnaire_frame(dimension: dict) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "practice": q["practice"],
-                "Practice": q["label"],
-                "Level": q["level"],
-                "Question": q["question"],
-                "Status": None,
-                "Mode": None,
-                "Justification": "",
-            }
-            for q in dimension["questions"]
-        ]
-    )
+PER_PRACTICE, PER_CRITERION = "One question per practice", "One question per criterion"
+NOT_DECLARED = "not declared"
+
+
+def questionnaire_frame(dimension: dict, per_criterion: bool = False) -> pd.DataFrame:
+    """The questions of one dimension: a row per practice, or per criterion (a practice
+    without criteria is its own single question)."""
+    rows = []
+    for q in dimension["questions"]:
+        asks = q["criteria"] if per_criterion and q["criteria"] else [None]
+        for c in asks:
+            rows.append(
+                {
+                    "key": c["criterion"] if c else q["practice"],
+                    "asks": "criterion" if c else "practice",
+                    "Practice": q["label"],
+                    "Criterion": c["label"] if c else "",
+                    "Level": q["level"],
+                    "Question": c["question"] if c else q["question"],
+                    "Status": None,
+                    "Mode": None,
+                    "Justification": "",
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 QUESTION_COLUMNS = {
     "Practice": st.column_config.TextColumn(width="medium", disabled=True),
+    "Criterion": st.column_config.TextColumn(width="medium", disabled=True),
     "Level": st.column_config.NumberColumn(width="small", disabled=True),
     "Question": st.column_config.TextColumn(width="large", disabled=True),
     "Status": st.column_config.SelectboxColumn(options=STATUSES, width="medium"),
@@ -102,14 +113,43 @@ QUESTION_COLUMNS = {
 }
 
 
+def questionnaire_context() -> tuple[dict[str, str], str]:
+    """The context factors and the target preset, as the CLI's answers.yaml declares them."""
+    document = ui.questionnaire_context_and_targets()
+    st.markdown("**Context** — decides which practices apply (and which obligations bind)")
+    factors = document["context"]
+    cols = st.columns(len(factors) or 1)
+    context: dict[str, str] = {}
+    for col, (key, factor) in zip(cols, factors.items(), strict=False):
+        labels = {NOT_DECLARED: NOT_DECLARED, **factor["choices"]}
+        chosen = col.selectbox(
+            factor["factor"],
+            list(labels),
+            format_func=labels.__getitem__,
+            key=f"q_ctx_{key}",
+            help=factor["about"],
+        )
+        if chosen != NOT_DECLARED:
+            context[key] = chosen
+    presets = {"": "none", **document["target"]["presets"]}
+    target = st.selectbox(
+        "Target profile (optional)",
+        list(presets),
+        format_func=presets.__getitem__,
+        key="q_target",
+        help="Gaps and the roadmap are also computed to this target.",
+    )
+    return context, target
+
+
 def questionnaire_source() -> ui.ProfileSource | None:
     st.caption(
-        "One question per practice, generated from the ontology; the answer speaks for each "
-        "of the practice's criteria (`cmlops-kg questionnaire` asks them one by one). Set a "
-        "status for what you know; an unanswered practice is unknown: it counts as missing "
-        "for the proven level and as possibly met for the potential one. *Not applicable* "
-        "needs a justification. The mode (manual or automated) sets the ML-Test-Score-style "
-        "score."
+        "Questions generated from the ontology. Answer per practice (the answer speaks for each "
+        "of its criteria) or per criterion (each one observable thing, as "
+        "`cmlops-kg questionnaire` asks). Set a status for what you know; an unanswered "
+        "question is unknown: it counts as missing for the proven level and as possibly met "
+        "for the potential one. *Not applicable* needs a justification. The mode (manual or "
+        "automated) sets the ML-Test-Score-style score."
     )
     cols = st.columns([2, 2, 1, 1])
     name = cols[0].text_input("Organisation name", key="q_name", placeholder="Acme Analytics")
@@ -120,37 +160,53 @@ def questionnaire_source() -> ui.ProfileSource | None:
     method = cols[3].selectbox(
         "Method", ["questionnaire", "audit", "repository-scan"], key="q_method"
     )
+    context, target = questionnaire_context()
+    granularity = st.radio(
+        "Questions", [PER_PRACTICE, PER_CRITERION], key="q_granularity", horizontal=True
+    )
+    per_criterion = granularity == PER_CRITERION
     dimensions = ui.questionnaire_items()
-    tabs = st.tabs([f"{d['dimension']} ({len(d['questions'])})" for d in dimensions])
+    frames = [questionnaire_frame(d, per_criterion) for d in dimensions]
+    tabs = st.tabs(
+        [f"{d['dimension']} ({len(f)})" for d, f in zip(dimensions, frames, strict=True)]
+    )
+    columns = [c for c in QUESTION_COLUMNS if per_criterion or c != "Criterion"]
     answers: list[dict] = []
-    for i, (tab, dimension) in enumerate(zip(tabs, dimensions, strict=True)):
+    for i, (tab, frame) in enumerate(zip(tabs, frames, strict=True)):
         with tab:
             edited = st.data_editor(
-                questionnaire_frame(dimension),
-                key=f"q_dim_{i}",
+                frame,
+                key=f"q_dim_{i}_{'criteria' if per_criterion else 'practices'}",
                 hide_index=True,
-                column_order=list(QUESTION_COLUMNS),
+                column_order=columns,
                 column_config=QUESTION_COLUMNS,
                 width="stretch",
             )
-        answers += [
-            {
-                "practice": row["practice"],
-                "status": row["Status"],
-                "mode": row["Mode"],
-                "justification": row["Justification"],
-            }
-            for row in edited.to_dict("records")
-        ]
+        for row in edited.to_dict("records"):
+            answers.append(
+                {
+                    row["asks"]: row["key"],
+                    "status": row["Status"],
+                    "mode": row["Mode"],
+                    "justification": row["Justification"],
+                }
+            )
     answered = sum(1 for a in answers if a["status"])
-    st.caption(f"{answered} of {len(answers)} practices answered.")
+    noun = "questions" if per_criterion else "practices"
+    st.caption(f"{answered} of {len(answers)} {noun} answered.")
     if st.button("Build the profile and assess", type="primary", key="q_build"):
-        build_questionnaire_profile(name, iri, date, method, answers)
+        build_questionnaire_profile(name, iri, date, method, answers, context, target)
     return st.session_state.get(QUESTIONNAIRE_SOURCE)
 
 
 def build_questionnaire_profile(
-    name: str, iri: str, date: dt.date, method: str, answers: list[dict]
+    name: str,
+    iri: str,
+    date: dt.date,
+    method: str,
+    answers: list[dict],
+    context: dict[str, str] | None = None,
+    target: str = "",
 ) -> None:
     """Answers -> profile (Turtle), exactly as 'cmlops-kg import' builds it."""
     document = answers_document(
@@ -159,6 +215,8 @@ def build_questionnaire_profile(
         organisation=iri.strip() or organisation_iri(name),
         date=date,
         method=method,
+        context=context or None,
+        target=target or None,
     )
     try:
         turtle = questionnaire_turtle(document, ui.ontology_store())
