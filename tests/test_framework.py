@@ -14,6 +14,7 @@ from cmlops_kg.present.framework import (
     practice_detail,
     practice_key,
     search_practices,
+    search_texts,
 )
 from cmlops_kg.sparql.library import library
 
@@ -25,6 +26,7 @@ BROWSE_QUERIES = [
     "crosswalk",
     "practice_sources",
     "external_level_requirements",
+    "practice_search_text",
 ]
 
 
@@ -122,3 +124,39 @@ def test_phases_form_one_loop(catalogue):
         current = following.get(current)
     assert current in seen  # every phase leads on, and the last loops back
     assert len(seen) >= len(catalogue.phases) - 1
+
+
+def _oracle_search(word: str) -> set[str]:
+    """The practices whose own texts or whose criteria's texts contain ``word``: plain rdflib."""
+    from rdflib import RDF, RDFS, SKOS, Graph, Namespace
+
+    from cmlops_kg.rdf.ontology import ontology_files
+
+    cm = Namespace("https://w3id.org/cmlops#")
+    g = Graph()
+    for path in ontology_files():
+        g.parse(path, format="turtle")
+    own = (RDFS.label, SKOS.altLabel, SKOS.definition, SKOS.example, cm.question)
+    of_criterion = (RDFS.label, SKOS.definition, cm.question, cm.evidenceToShow)
+    practices = set(g.subjects(RDF.type, cm.DevOpsPractice)) | set(
+        g.subjects(RDF.type, cm.MLOpsPractice)
+    )
+    found = set()
+    for p in practices:
+        texts = [str(o) for prop in own for o in g.objects(p, prop)]
+        for c in g.subjects(cm.criterionOf, p):
+            texts += [str(o) for prop in of_criterion for o in g.objects(c, prop)]
+        if any(word in t.lower() for t in texts):
+            found.add(str(p))
+    return found
+
+
+@pytest.mark.parametrize("word", ["kubernetes", "lock", "canary", "prompt"])
+def test_search_finds_practices_by_definition_examples_and_criteria(
+    catalogue, ontology_store, word
+):
+    texts = search_texts(ontology_store)
+    hits = search_practices(catalogue.practices, word, texts)
+    assert {p.iri for p in hits} == _oracle_search(word)
+    by_name = [p for p in hits if word in p.label.lower()]
+    assert hits[: len(by_name)] == by_name  # names first

@@ -127,3 +127,13 @@ def test_scan_output_has_no_control_characters(tmp_path, capsys):
         assert main(["scan", str(repo), *extra]) in (0, 1)
         out, err = capsys.readouterr()
         assert not CONTROL.search(out + err), repr(CONTROL.findall(out + err))
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"), [(0, "0 practices"), (1, "1 practice"), (2, "2 practices")]
+)
+def test_counted_nouns_take_their_number(n, expected):
+    from cmlops_kg.present.words import counted
+
+    assert counted(n, "practice") == expected
+    assert counted(n, "criterion", "criteria").endswith("criterion" if n == 1 else "criteria")

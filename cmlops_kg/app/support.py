@@ -29,7 +29,9 @@ from cmlops_kg.present.framework import (
     external_level_requirements,
     load_catalogue,
     practice_detail,
+    search_texts,
 )
+from cmlops_kg.present.words import counted
 from cmlops_kg.sparql.library import QueryFile, library
 from cmlops_kg.store import open_store
 from cmlops_kg.store.base import ENDPOINT_ENV, STORE_ENV, GraphStore
@@ -66,6 +68,11 @@ def ontology_store() -> EmbeddedStore:
 @st.cache_resource(show_spinner=False)
 def catalogue() -> FrameworkCatalogue:
     return load_catalogue(ontology_store())
+
+
+@st.cache_resource(show_spinner=False)
+def practice_search_texts() -> dict[str, str]:
+    return search_texts(ontology_store())
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -221,7 +228,9 @@ def render_validation_report(report: ValidationReport) -> None:
             icon=":material/error:",
         )
     for organisation, findings in report.by_organisation().items():
-        with st.expander(f"Organisation: {organisation} — {len(findings)} finding(s)", True):
+        with st.expander(
+            f"Organisation: {organisation} — {counted(len(findings), 'finding')}", True
+        ):
             by_focus: dict[str, list[ValidationFinding]] = {}
             for finding in findings:
                 by_focus.setdefault(finding.focus_label, []).append(finding)

@@ -14,6 +14,7 @@ from cmlops_kg.assessment.merge import assess_side_by_side, combine
 from cmlops_kg.cli.common import add_input_format, write_output
 from cmlops_kg.errors import InputError
 from cmlops_kg.present.escape import terminal
+from cmlops_kg.present.words import counted
 from cmlops_kg.rdf.profiles import profile_turtle, read_profile
 from cmlops_kg.validation.report import format_validation_report
 
@@ -66,7 +67,7 @@ def run_merge(args: argparse.Namespace) -> int:
     print(
         f"wrote {args.out}: one combined assessment of {combination.organisation} from "
         f"{len(profiles)} inputs, {combination.count('criterion')} criteria and "
-        f"{combination.count('practice')} practices with combined evidence"
+        f"{counted(combination.count('practice'), 'practice')} with combined evidence"
         + (
             f", {disagreements} disagreement{'s' if disagreements != 1 else ''} written into "
             "the justification"

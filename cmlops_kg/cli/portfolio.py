@@ -29,6 +29,7 @@ from cmlops_kg.errors import InputError
 from cmlops_kg.present.contracts import portfolio_document
 from cmlops_kg.present.escape import terminal
 from cmlops_kg.present.tables import csv_text, json_text, text_table
+from cmlops_kg.present.words import counted
 from cmlops_kg.store import open_store
 from cmlops_kg.store.base import ENDPOINT_ENV, STORE_ENV, GraphStore
 from cmlops_kg.validation import SHACL_ENGINES
@@ -157,7 +158,7 @@ def run_portfolio(args: argparse.Namespace) -> int:
         else:
             print(text_table([r.flat() for r in results], _columns(results)))
             spread = ", ".join(f"level {k}: {v}" for k, v in level_distribution(results).items())
-            print(f"\n{len(results)} organisations; {spread}")
+            print(f"\n{counted(len(results), 'organisation')}; {spread}")
     return 1 if invalid else 0
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cmlops_kg.assessment.result import AssessmentResult, HistoryPoint
+from cmlops_kg.present.words import counted
 
 if TYPE_CHECKING:  # pragma: no cover
     from cmlops_kg.assessment.outcomes import OutcomeComparison
@@ -184,7 +185,7 @@ def pipeline_dot(
     ]
     for i, p in enumerate(pipelines):
         fill = PIPELINE_COLOURS[i % len(PIPELINE_COLOURS)]
-        label = f"{_dot_text(p.label)}\\n({p.practices} practices)"
+        label = f"{_dot_text(p.label)}\\n({counted(p.practices, 'practice')})"
         lines.append(f'  "{_dot_text(p.iri)}" [label="{label}", fillcolor="{fill}"];')
     for itf in interfaces:
         artefacts = "\\n".join(_dot_text(a) for a in itf.artefacts)
@@ -232,7 +233,8 @@ def lifecycle_dot(phases: Sequence[Phase], width: float = 11.0, height: float = 
         loop = "both" if phase.devops_stage and phase.ml_stage else "DevOps"
         if not phase.devops_stage:
             loop = "ML"
-        label = f"{phase.order}. {_dot_text(phase.label)}\\n({len(phase.practices)} practices)"
+        size = counted(len(phase.practices), "practice")
+        label = f"{phase.order}. {_dot_text(phase.label)}\\n({size})"
         lines.append(
             f'  "{_dot_text(phase.iri)}" [label="{label}", fillcolor="{LOOP_COLOURS[loop]}", '
             f'pos="{x:.2f},{y:.2f}!"];'

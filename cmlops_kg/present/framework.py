@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from cmlops_kg.errors import SelectionError
@@ -256,18 +257,38 @@ def load_catalogue(store: GraphStore) -> FrameworkCatalogue:
     return FrameworkCatalogue(phases, practices, pipelines, interfaces)
 
 
-def search_practices(practices: list[PracticeSummary], text: str) -> list[PracticeSummary]:
-    """Practices whose name contains every word of ``text`` (case-insensitive), best first.
+def search_practices(
+    practices: list[PracticeSummary], text: str, texts: Mapping[str, str] | None = None
+) -> list[PracticeSummary]:
+    """Practices whose name - or, given ``texts`` (practice IRI -> searchable text, see
+    :func:`search_texts`), whose definition, examples or criteria - contain every word of
+    ``text`` (case-insensitive), best first.
 
-    Names that start with the text come first, so typing 'data' lists 'Data validation'
-    before 'Shared data access'; the catalogue order is kept otherwise.
+    Names that start with the text come first, then names that contain every word, then the
+    practices found by their other text; the catalogue order is kept otherwise. So typing
+    'data' lists 'Data validation' before 'Shared data access', and 'kubernetes' finds the
+    practices whose examples name it.
     """
     words = [w for w in re.split(r"\s+", text.strip().lower()) if w]
     if not words:
         return list(practices)
-    hits = [p for p in practices if all(w in p.label.lower() for w in words)]
+    texts = texts or {}
     query = " ".join(words)
-    return sorted(hits, key=lambda p: not p.label.lower().startswith(query))
+
+    def rank(p: PracticeSummary) -> int | None:
+        label = p.label.lower()
+        if all(w in label for w in words):
+            return 0 if label.startswith(query) else 1
+        body = f"{label}\n{texts.get(p.iri, '')}".lower()
+        return 2 if all(w in body for w in words) else None
+
+    ranked = [(r, p) for p in practices if (r := rank(p)) is not None]
+    return [p for _, p in sorted(ranked, key=lambda rp: rp[0])]
+
+
+def search_texts(store: GraphStore) -> dict[str, str]:
+    """Practice IRI -> the text the framework search matches (queries/practice_search_text.rq)."""
+    return {str(r["practice"]): str(r["text"] or "") for r in store.select("practice_search_text")}
 
 
 def practice_detail(store: GraphStore, practice: str) -> PracticeDetail:

@@ -24,6 +24,7 @@ from cmlops_kg.assessment.result import (
 )
 from cmlops_kg.present.escape import md, safe_url, terminal
 from cmlops_kg.present.tables import text_table
+from cmlops_kg.present.words import counted
 from cmlops_kg.resources import TEMPLATES_DIR
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -251,7 +252,7 @@ def text_report(result: AssessmentResult) -> str:
             lines.append(f"  {mark} {t(q.label)} [{t(q.dimension_label)}, L{q.level}]")
         if len(result.open_questions) > 10:
             lines.append(f"    … and {len(result.open_questions) - 10} more")
-    lines += ["", f"Roadmap ({len(result.roadmap_items)} practices):"]
+    lines += ["", f"Roadmap ({counted(len(result.roadmap_items), 'practice')}):"]
     for phase in result.roadmap:
         lines.append(f"  {phase.title}")
         for item in phase.items:

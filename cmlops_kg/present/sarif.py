@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from cmlops_kg._version import __version__
 from cmlops_kg.assessment.result import AssessmentResult, Gap, RoadmapItem
+from cmlops_kg.present.words import counted
 from cmlops_kg.vocab import ONTOLOGY_IRI, practice_key
 
 SARIF_VERSION = "2.1.0"
@@ -57,7 +58,7 @@ def _message(gap: Gap, result: AssessmentResult, item: RoadmapItem | None) -> st
     )
     fix = f" Fix: implement {gap.label}"
     if item is not None and item.pending_prerequisites:
-        fix += f" after its {item.pending_prerequisites} missing prerequisite(s)"
+        fix += f" after its {counted(item.pending_prerequisites, 'missing prerequisite')}"
     return text + fix + "." + (f" Why: {item.why}" if item is not None else "")
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from cmlops_kg.errors import InputError
+from cmlops_kg.present.words import counted
 from cmlops_kg.rdf.ontology import ontology_files
 from cmlops_kg.scanner.ci.steps import StepMapping
 from cmlops_kg.scanner.gates import COMMON
@@ -104,7 +105,9 @@ class Signal:
         """What the signal looks for, for explanations of what was not found."""
         if self.is_ci:
             kinds = ", ".join(sorted(self.triggers)) or "any trigger"
-            return f"a CI job ({kinds}) matching {len(self.ci_patterns)} command pattern(s)"
+            return (
+                f"a CI job ({kinds}) matching {counted(len(self.ci_patterns), 'command pattern')}"
+            )
         where = ", ".join(self.globs[:4]) + (" ..." if len(self.globs) > 4 else "")
         return where + (" with matching content" if self.patterns else "")
 

@@ -15,6 +15,7 @@ from cmlops_kg.present.framework import (
     PracticeSummary,
     search_practices,
 )
+from cmlops_kg.present.words import counted
 
 
 def practice_table(practices: list[PracticeSummary] | tuple[PracticeSummary, ...]) -> pd.DataFrame:
@@ -65,7 +66,8 @@ def render_lifecycle(
         if searching and not practices:
             continue
         shown += 1
-        title = f"{phase.order}. {phase.label} — {phase.stages} · {len(practices)} practices"
+        size = counted(len(practices), "practice")
+        title = f"{phase.order}. {phase.label} — {phase.stages} · {size}"
         with st.expander(title, expanded=searching):
             if phase.definition:
                 st.caption(phase.definition)
@@ -209,7 +211,8 @@ def render_external_levels() -> None:
         "(cumulative: a level includes everything the levels below it require)."
     )
     for req in ui.level_requirements():
-        title = f"{req.level_label} — {len(req.practices)} practices ({len(req.new_practices)} new)"
+        size = counted(len(req.practices), "practice")
+        title = f"{req.level_label} — {size} ({len(req.new_practices)} new)"
         with st.expander(title):
             st.markdown("\n".join(f"- {name}" for name in req.new_practices) or "Nothing new.")
 
@@ -218,13 +221,17 @@ def main() -> None:
     cat = ui.catalogue()
     render_header(cat)
     search = st.text_input(
-        "Search practices by name",
+        "Search practices",
         key="fw_search",
-        placeholder="e.g. drift, registry, data validation",
+        placeholder="e.g. drift, registry, kubernetes, data validation",
+        help="Matches names first, then definitions, tool examples and criteria.",
     )
-    matches = search_practices(cat.practices, search)
+    matches = search_practices(cat.practices, search, ui.practice_search_texts())
     if search.strip():
-        st.caption(f"{len(matches)} of {len(cat.practices)} practices match.")
+        st.caption(
+            f"{len(matches)} of {len(cat.practices)} practices "
+            + ("matches." if len(matches) == 1 else "match.")
+        )
     tab_life, tab_practice, tab_pipes, tab_levels = st.tabs(
         ["Lifecycle phases", "Practice detail", "Pipelines and interfaces", "Google / Azure levels"]
     )
