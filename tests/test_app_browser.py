@@ -228,3 +228,28 @@ def test_validate_page_and_a_malformed_upload(browser_page, server: str) -> None
     settle(page)
     shot(page, "validate")
     no_exception(page)
+
+
+def test_pages_load_nothing_from_outside_this_machine(browser_page, server: str) -> None:
+    """Offline use: every request of every page goes to the local server (the favicon is a
+    file in the package, not a material icon from a font CDN)."""
+    from urllib.parse import urlparse
+
+    page = browser_page
+    outside: list[str] = []
+
+    def record(request) -> None:
+        url = urlparse(request.url)
+        if url.scheme in ("http", "https", "ws", "wss") and url.hostname not in (
+            "127.0.0.1",
+            "localhost",
+        ):
+            outside.append(request.url)
+
+    page.on("request", record)
+    for path, heading in [("", "Framework"), ("assess", "Assess an organisation")]:
+        page.goto(f"{server}/{path}")
+        page.get_by_role("heading", name=heading).first.wait_for()
+        settle(page)
+    page.remove_listener("request", record)
+    assert outside == []

@@ -17,6 +17,7 @@ from cmlops_kg.app.support import warm_up
 # Absolute paths: Streamlit resolves page files against the script it was started with, which
 # is this file for 'cmlops-kg app' and the launcher app.py for 'streamlit run app.py'.
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
+ICON = Path(__file__).resolve().parent / "icon.png"
 
 
 def pages() -> list[st.Page]:
@@ -50,7 +51,7 @@ def run() -> None:
     """Lay out the explorer and run the page the user is on."""
     st.set_page_config(
         page_title="cmlops-kg explorer",
-        page_icon=":material/hub:",
+        page_icon=str(ICON),  # a file in the package: a material icon is fetched from a CDN
         layout="wide",
         initial_sidebar_state="expanded",
     )
