@@ -137,3 +137,20 @@ def test_counted_nouns_take_their_number(n, expected):
 
     assert counted(n, "practice") == expected
     assert counted(n, "criterion", "criteria").endswith("criterion" if n == 1 else "criteria")
+
+
+@pytest.mark.parametrize(
+    ("value", "label", "notation", "expected"),
+    [
+        (0.032877, "per day", "/d", "0.0329 per day"),
+        (6, "week", "week", "6 weeks"),
+        (1, "hour", "h", "1 hour"),
+        (2.5, "hour", "h", "2.5 hours"),
+        (12, "percent", "%", "12 %"),
+        (3, "", "x", "3 x"),
+    ],
+)
+def test_quantities_read_as_people_write_them(value, label, notation, expected):
+    from cmlops_kg.assessment.result import quantity
+
+    assert quantity(value, label, notation) == expected

@@ -392,6 +392,7 @@ class Assessor:
                 benchmark_year=int(r["benchmarkYear"]) if r["benchmarkYear"] is not None else None,
                 cluster=str(r["cluster"]) if r["cluster"] is not None else None,
                 cluster_label=str(r["clusterLabel"]) if r["clusterLabel"] is not None else None,
+                unit_label=str(r["unitLabel"]) if r["unitLabel"] is not None else "",
             )
             for r in rows
         ]

@@ -217,6 +217,23 @@ class Outcome:
     benchmark_year: int | None
     cluster: str | None
     cluster_label: str | None
+    unit_label: str = ""  # the unit's name ("week", "per day"); `unit` is its short code
+
+    @property
+    def value_text(self) -> str:
+        """The value for people: three significant digits and the unit's name in the right
+        number ("0.0329 per day", "6 weeks", "1 hour", "12 %")."""
+        return quantity(self.value, self.unit_label, self.unit)
+
+
+def quantity(value: float, unit_label: str, notation: str) -> str:
+    """``value`` with three significant digits and its unit: the short code for percent (or
+    when the unit has no name), else the name, in the plural unless it is a rate or 1."""
+    number = f"{value:.3g}"
+    if notation == "%" or not unit_label:
+        return f"{number} {notation}".rstrip()
+    plural = not unit_label.startswith("per ") and value != 1
+    return f"{number} {unit_label}{'s' if plural else ''}"
 
 
 @dataclass

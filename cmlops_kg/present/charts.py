@@ -261,7 +261,7 @@ def outcome_rows(result: AssessmentResult) -> list[dict]:
     return [
         {
             "Metric": o.label,
-            "Value": f"{o.value:g} {o.unit}",
+            "Value": o.value_text,
             "Canonical": f"{o.canonical_value:g} {o.canonical_unit}",
             "Period": " – ".join(p for p in (o.period_start, o.period_end) if p),
             "Cluster": o.cluster_label or "not benchmarked",

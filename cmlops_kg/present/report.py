@@ -282,7 +282,7 @@ def text_report(result: AssessmentResult) -> str:
         lines += ["", f"Outcomes (DORA {result.benchmark_year or 'no benchmark'}):"]
         for o in result.outcomes:
             cluster = o.cluster_label or "no band for this value"
-            lines.append(f"  - {o.label}: {o.value:g} {o.unit} → {cluster}")
+            lines.append(f"  - {o.label}: {o.value_text} → {cluster}")
     change = change_since_previous(result)
     if change:
         lines += ["", change]
@@ -407,7 +407,7 @@ def markdown_report(result: AssessmentResult) -> str:
         for o in result.outcomes:
             period = f"{o.period_start or ''}–{o.period_end or ''}".strip("–")
             lines.append(
-                f"| {md(o.label)} | {o.value:g} {md(o.unit)} | {period} | "
+                f"| {md(o.label)} | {md(o.value_text)} | {period} | "
                 f"{md(o.cluster_label or 'no band for this value')} |"
             )
         lines.append("")
