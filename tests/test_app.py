@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 from streamlit.testing.v1 import AppTest
 
 from cmlops_kg import cli
@@ -275,6 +276,47 @@ def test_malformed_upload_shows_an_error_and_the_app_keeps_working():
     assert not at.metric
     at.switch_page(PAGES["framework"][0]).run()
     assert not at.exception and int(metric(at, "Practices")) > 0
+
+
+def _answers_yaml() -> bytes:
+    from cmlops_kg.assessment.questionnaire import answers_document
+
+    answers = [
+        {"practice": "version-control", "status": "implemented", "mode": "automated"},
+        {"practice": "code-review", "status": "implemented"},
+        {"criterion": "continuous-integration.build-on-push", "status": "implemented"},
+        {"practice": "ab-testing", "status": "not-implemented"},
+    ]
+    doc = answers_document(
+        "Yaml Upload Co", answers, date="2026-05-01", context={"serving-mode": "batch"}
+    )
+    return yaml.safe_dump(doc, sort_keys=False).encode("utf-8")
+
+
+def test_uploaded_answers_yaml_is_imported_like_the_cli(tmp_path, capsys):
+    data = _answers_yaml()
+    answers = tmp_path / "answers.yaml"
+    answers.write_bytes(data)
+    assert cli.main(["import", str(answers), "--out", str(tmp_path / "p.ttl")]) == 0
+    assert cli.main(["assess", str(tmp_path / "p.ttl"), "--format", "json"]) == 0
+    expected = json.loads(capsys.readouterr().out.split("\n", 1)[1])
+    at = open_app("assess")
+    at.radio(key="assess_mode").set_value("Upload a profile").run()
+    at.file_uploader(key="assess_upload").set_value(("answers.yaml", data, "application/yaml"))
+    at.run()
+    assert not at.exception and not errors(at)
+    assert level_shown(at, "Readiness") == expected["readiness"]["level"]
+    assert int(metric(at, "Open questions")) == len(expected["open_questions"])
+
+
+def test_uploaded_answers_with_a_mistake_say_where_and_how_to_fix():
+    broken = _answers_yaml().replace(b"status: implemented", b"status: done", 1)
+    at = open_app("assess")
+    at.radio(key="assess_mode").set_value("Upload a profile").run()
+    at.file_uploader(key="assess_upload").set_value(("answers.yml", broken, "application/yaml"))
+    at.run()
+    assert not at.exception and not at.metric
+    assert "done" in errors(at) and "How to fix" in errors(at)
 
 
 def test_upload_with_an_unknown_extension_says_how_to_fix():

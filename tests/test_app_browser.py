@@ -186,6 +186,27 @@ def test_assess_questionnaire(browser_page, server: str) -> None:
     page.get_by_text("questions answered").first.wait_for()
     settle(page)
     shot(page, "assess-questionnaire-criteria")
+    # the answers so far download as the CLI's answers.yaml, which 'cmlops-kg import' reads
+    name = page.get_by_label("Organisation name")
+    name.fill("Browser Quiz Co")
+    name.press("Enter")
+    page.get_by_text("Press Enter to apply").wait_for(state="detached")
+    settle(page)
+    page.wait_for_timeout(1000)
+    settle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the answers").click()
+    import yaml
+
+    from cmlops_kg.assessment.questionnaire import answers_to_profile, parse_answers
+
+    document = parse_answers(Path(download.value.path()).read_bytes(), "answers.yaml")
+    assert document["organisation"]["name"] == "Browser Quiz Co"
+    assert document["answers"] == []  # nothing answered in the grid yet
+    # answered in an editor, the file imports as the CLI's answers.yaml does
+    document["answers"].append({"practice": "version-control", "status": "implemented"})
+    profile = answers_to_profile(yaml.safe_load(yaml.safe_dump(document)), "answers.yaml")
+    assert len(profile.assessment_iris()) == 1
     no_exception(page)
 
 

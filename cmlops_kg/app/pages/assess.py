@@ -4,9 +4,11 @@ levels, external levels, scores, gaps, roadmap and the validation report out."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+import yaml
 
 from cmlops_kg.app import support as ui
 from cmlops_kg.app.figures import radar_figure
@@ -16,6 +18,7 @@ from cmlops_kg.assessment.questionnaire import (
     STATUSES,
     answers_document,
     organisation_iri,
+    parse_answers,
     questionnaire_turtle,
 )
 from cmlops_kg.assessment.result import AssessmentResult, ExternalLevel
@@ -53,11 +56,13 @@ def case_study_source() -> ui.ProfileSource | None:
 def upload_source() -> ui.ProfileSource | None:
     left, right = st.columns([3, 1])
     uploaded = left.file_uploader(
-        "Profile file (Turtle, JSON-LD, RDF/XML or N-Triples)",
+        "Profile file (Turtle, JSON-LD, RDF/XML or N-Triples), or questionnaire answers (YAML)",
         key="assess_upload",
         max_upload_size=MAX_UPLOAD_BYTES // (1024 * 1024),
-        help="A profile as written by 'cmlops-kg import' or by hand, up to 20 MB. The syntax "
-        "comes from the extension (.ttl, .jsonld, .rdf, .nt) unless you choose a format.",
+        help="A profile as written by 'cmlops-kg import' or by hand, up to 20 MB; or the "
+        "answers.yaml of 'cmlops-kg questionnaire', imported exactly as 'cmlops-kg import' "
+        "does. The syntax comes from the extension (.ttl, .jsonld, .rdf, .nt, .yaml) unless "
+        "you choose a format.",
     )
     fmt = right.selectbox("Format", FORMAT_CHOICES, key="assess_format")
     with st.expander("…or paste the profile text"):
@@ -65,12 +70,27 @@ def upload_source() -> ui.ProfileSource | None:
             "Profile text", key="assess_paste", height=200, placeholder="@prefix cmlops: ..."
         )
     if uploaded is not None:
+        if Path(uploaded.name).suffix.lower() in ANSWERS_SUFFIXES:
+            return answers_source(uploaded.name, uploaded.getvalue())
         return ui.ProfileSource(uploaded.name, uploaded.getvalue(), fmt, "upload")
     if pasted.strip():
         syntax = fmt if fmt != FORMAT_CHOICES[0] else "turtle"
         return ui.ProfileSource("pasted text", pasted.encode("utf-8"), syntax, "pasted text")
     st.info("Upload a profile file or paste its text to assess it.", icon=":material/upload:")
     return None
+
+
+ANSWERS_SUFFIXES = (".yaml", ".yml")
+
+
+def answers_source(name: str, data: bytes) -> ui.ProfileSource | None:
+    """Uploaded questionnaire answers -> the profile 'cmlops-kg import' makes of them."""
+    try:
+        turtle = questionnaire_turtle(parse_answers(data, name), ui.ontology_store())
+    except CmlopsError as exc:
+        ui.show_error(exc, "The answers do not make a profile")
+        return None
+    return ui.ProfileSource(f"{Path(name).stem}.ttl", turtle, "turtle", "upload")
 
 
 PER_PRACTICE, PER_CRITERION = "One question per practice", "One question per criterion"
@@ -194,8 +214,27 @@ def questionnaire_source() -> ui.ProfileSource | None:
     answered = sum(1 for a in answers if a["status"])
     noun = "questions" if per_criterion else "practices"
     st.caption(f"{answered} of {len(answers)} {noun} answered.")
-    if st.button("Build the profile and assess", type="primary", key="q_build"):
+    left, right = st.columns([1, 3])
+    if left.button("Build the profile and assess", type="primary", key="q_build"):
         build_questionnaire_profile(name, iri, date, method, answers, context, target)
+    document = answers_document(
+        name.strip(),
+        answers,
+        organisation=iri.strip(),
+        date=date,
+        method=method,
+        context=context or None,
+        target=target or None,
+    )
+    right.download_button(
+        "Download the answers (answers.yaml)",
+        yaml.safe_dump(document, sort_keys=False, allow_unicode=True),
+        file_name="answers.yaml",
+        mime="application/yaml",
+        key="q_download",
+        help="The same format as 'cmlops-kg questionnaire': finish it in an editor, then "
+        "import it with 'cmlops-kg import' or assess it here under 'Upload a profile'.",
+    )
     return st.session_state.get(QUESTIONNAIRE_SOURCE)
 
 
