@@ -130,6 +130,20 @@ def test_practice_page_shows_definition_crosswalk_and_sources():
     assert "](http" in text  # sources are links
 
 
+@pytest.mark.parametrize(
+    ("practice", "builds_on"),
+    [("data-versioning", False), ("data-contracts", True)],  # extends DevOps / ML practice
+)
+def test_practice_page_names_the_devops_root_only_when_it_adds_something(practice, builds_on):
+    at = open_app(query_params={"practice": practice})
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Extends:" in text
+    assert ("DevOps practice it builds on:" in text) is builds_on
+    if builds_on:  # data contracts -> data validation -> ... -> a DevOps practice
+        line = next(x for x in text.splitlines() if "builds on" in x)
+        assert "Data validation" not in line
+
+
 def test_choosing_a_practice_updates_the_link(ontology_store):
     practice = load_catalogue(ontology_store).practices[1]
     at = open_app()

@@ -126,12 +126,17 @@ def render_detail(detail: PracticeDetail) -> None:
             )
         )
     with right:
-        extends = _names(detail.related("extends"), "nothing: it is a root DevOps practice")
+        direct = detail.related("extends")
+        extends = _names(direct, "nothing: it is a root DevOps practice")
+        # the DevOps roots only when they say more than the direct 'extends' (an ML practice
+        # that extends another ML practice); otherwise the same fact twice
+        roots = [r for r in detail.devops_roots if r.iri not in {d.iri for d in direct}]
+        root_line = [f"- **DevOps practice it builds on:** {_names(roots)}"] if roots else []
         st.markdown(
             "\n".join(
                 [
                     f"- **Extends:** {extends}",
-                    f"- **DevOps practice it builds on:** {_names(detail.devops_roots, '–')}",
+                    *root_line,
                     f"- **Prerequisites:** {_names(detail.related('requires'))}",
                     f"- **Needed by:** {_names(detail.related('required by'))}",
                     f"- **Interfaces it secures:** {_names(detail.related('secures'))}",
