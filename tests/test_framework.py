@@ -160,3 +160,24 @@ def test_search_finds_practices_by_definition_examples_and_criteria(
     assert {p.iri for p in hits} == _oracle_search(word)
     by_name = [p for p in hits if word in p.label.lower()]
     assert hits[: len(by_name)] == by_name  # names first
+
+
+def test_every_practice_lists_each_of_its_sources_once(ontology_store):
+    """One row per (practice, source), as the ontology states them (rdflib, no SPARQL); the
+    prepared ontology also types every practice cmlops:Practice, which a path query counts
+    twice."""
+    from rdflib import DCTERMS, RDF, Graph, Namespace
+
+    from cmlops_kg.rdf.ontology import ontology_files
+
+    cm = Namespace("https://w3id.org/cmlops#")
+    g = Graph()
+    for path in ontology_files():
+        g.parse(path, format="turtle")
+    practices = set(g.subjects(RDF.type, cm.DevOpsPractice)) | set(
+        g.subjects(RDF.type, cm.MLOpsPractice)
+    )
+    want = sorted((str(p), str(s)) for p in practices for s in g.objects(p, DCTERMS.source))
+    rows = ontology_store.select("practice_sources")
+    got = sorted((str(r["practice"]), str(r["source"])) for r in rows)
+    assert got == want
