@@ -78,8 +78,8 @@ def _params(query: QueryFile, store: GraphStore) -> dict[str, object]:
 
 def _normalised_rows(query: QueryFile, rows: list[dict]) -> list[str]:
     """Rows as comparable text: blank nodes and GROUP_CONCAT order are engine-specific."""
-    separators = {
-        m.group(2): m.group(1)
+    separators = {  # the separator as SPARQL reads the string ("\\n" is a newline)
+        m.group(2): m.group(1).encode("ascii", "backslashreplace").decode("unicode_escape")
         for m in re.finditer(
             r'GROUP_CONCAT\s*\(.*?separator\s*=\s*"([^"]*)"\s*\)\s*AS\s+\?(\w+)',
             query.text,
