@@ -251,17 +251,19 @@ def _finding_line(finding: ValidationFinding) -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def questionnaire_context_and_targets() -> dict:
-    """The questionnaire's context factors and target presets (read-only)."""
+def questionnaire() -> dict:
+    """The questionnaire generated from the ontology, built once per server (read-only)."""
     from cmlops_kg.assessment.questionnaire import questionnaire_document
 
-    document = questionnaire_document(ontology_store())
+    return questionnaire_document(ontology_store())
+
+
+def questionnaire_context_and_targets() -> dict:
+    """The questionnaire's context factors and target presets (read-only)."""
+    document = questionnaire()
     return {"context": document["context"], "target": document["target"]}
 
 
-@st.cache_resource(show_spinner=False)
 def questionnaire_items() -> tuple[dict, ...]:
-    """The questionnaire generated from the ontology: one entry per dimension (read-only)."""
-    from cmlops_kg.assessment.questionnaire import questionnaire_document
-
-    return tuple(questionnaire_document(ontology_store())["dimensions"])
+    """The questionnaire's questions: one entry per dimension (read-only)."""
+    return tuple(questionnaire()["dimensions"])
