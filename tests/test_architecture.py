@@ -108,7 +108,7 @@ def test_assess_imports_only_what_it_needs(tmp_path):
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
         "{'streamlit', 'plotly', 'pandas', 'requests', 'SPARQLWrapper', 'owlready2'} "
         "or m.startswith(('cmlops_kg.app', 'cmlops_kg.scanner', 'cmlops_kg.ontology_tools', "
-        "'cmlops_kg.store.remote')))\n"
+        "'cmlops_kg.store.remote', 'cmlops_kg.store.http')))\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
         "sys.exit(code)\n"
     )

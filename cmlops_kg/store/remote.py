@@ -15,26 +15,25 @@ token). They are never put in URLs, messages, logs or graphs; errors are raised 
 
 from __future__ import annotations
 
+import base64
 import json
-import socket
-import urllib.error
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
-import requests
-from SPARQLWrapper import BASIC, JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+from SPARQLWrapper import JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
 
 from cmlops_kg.errors import QueryError, StoreError
+from cmlops_kg.limits import MAX_RESPONSE_MB
 from cmlops_kg.rdf.terms import IRI, BNode, literal_value
 from cmlops_kg.sparql.lexer import query_form
 from cmlops_kg.sparql.library import QueryFile, bind_parameters, query_file
 from cmlops_kg.sparql.rewrite import bind_with_values
 from cmlops_kg.store.base import Dataset, GraphStore, Row, is_staging
+from cmlops_kg.store.http import HttpError, HttpPolicy, HttpResponse
 from cmlops_kg.store.inference import (
     commit_dataset,
     commit_update,
@@ -52,6 +51,7 @@ TOKEN_ENV = "CMLOPS_KG_ENDPOINT_TOKEN"
 TIMEOUT_ENV = "CMLOPS_KG_ENDPOINT_TIMEOUT"
 UPDATE_ENV = "CMLOPS_KG_UPDATE_ENDPOINT"
 GSP_ENV = "CMLOPS_KG_GSP_ENDPOINT"
+PROXY_ENV = "CMLOPS_KG_ENDPOINT_PROXY"
 AUTH_FIX = (
     f"set {USER_ENV} and {PASSWORD_ENV} (basic auth) or {TOKEN_ENV} (bearer token) "
     "to credentials the server accepts"
@@ -90,7 +90,16 @@ class EndpointAuth:
 
     @property
     def secrets(self) -> list[str]:
-        return [s for s in (self.password, self.token) if s]
+        basic = f"{self.user}:{self.password}" if self.user and self.password else ""
+        encoded = base64.b64encode(basic.encode("utf-8")).decode("ascii") if basic else ""
+        return [s for s in (self.password, self.token, encoded) if s]
+
+    @property
+    def headers(self) -> dict[str, str]:
+        if self.token:
+            return {"Authorization": f"Bearer {self.token}"}
+        basic = f"{self.user or ''}:{self.password or ''}".encode()
+        return {"Authorization": "Basic " + base64.b64encode(basic).decode("ascii")}
 
 
 @dataclass(frozen=True)
@@ -121,19 +130,21 @@ class EndpointUrls:
         return cls(query, update or default_update, gsp or default_gsp)
 
 
-def _check_url(url: str) -> None:
+def _check_url(
+    url: str,
+    what: str = "the endpoint",
+    example: str = "pass e.g. --endpoint http://127.0.0.1:7878 (or its /query URL)",
+) -> None:
     parts = urlsplit(url.strip())
     if parts.username or parts.password:
         raise EndpointError(
-            "the endpoint URL contains credentials",
+            f"the URL of {what} contains credentials",
             where=redact_url(url),
             fix=f"remove them from the URL and {AUTH_FIX}",
         )
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise EndpointError(
-            "the endpoint must be an http:// or https:// URL",
-            where=redact_url(url),
-            fix="pass e.g. --endpoint http://127.0.0.1:7878 (or its /query URL)",
+            f"{what} must be an http:// or https:// URL", where=redact_url(url), fix=example
         )
 
 
@@ -159,17 +170,26 @@ class RemoteStore(GraphStore):
         auth: EndpointAuth | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         union_default_graph: bool | None = None,
+        max_response_mb: float | None = None,
+        proxy: str | None = None,
     ) -> None:
         self.urls = EndpointUrls.from_endpoint(endpoint, update_endpoint, gsp_endpoint)
+        if proxy:
+            fix = f"set {PROXY_ENV} to e.g. http://proxy:3128"
+            _check_url(proxy, f"the proxy ({PROXY_ENV})", fix)
+            if urlsplit(proxy).scheme != "http":
+                raise EndpointError("the proxy must be an http:// URL", where=proxy, fix=fix)
         self.timeout = float(timeout)
         self._auth = auth
         self._union = union_default_graph
-        self._http = requests.Session()
-        self._http.trust_env = False  # no proxies or .netrc credentials picked up silently
-        if auth and auth.token:
-            self._http.headers["Authorization"] = f"Bearer {auth.token}"
-        elif auth:
-            self._http.auth = (auth.user or "", auth.password or "")
+        self.max_response_mb = float(max_response_mb or MAX_RESPONSE_MB.default)
+        # one policy for the SPARQL protocol and the Graph Store: whole-request deadline,
+        # size cap, and a proxy only when the user named one (see cmlops_kg.store.http)
+        self._policy = HttpPolicy(
+            deadline=self.timeout,
+            max_bytes=int(self.max_response_mb * 1024 * 1024),
+            proxy=proxy or None,
+        )
 
     @classmethod
     def from_environment(
@@ -193,6 +213,8 @@ class RemoteStore(GraphStore):
             gsp_endpoint=environ.get(GSP_ENV) or None,
             auth=EndpointAuth.from_environment(environ),
             timeout=timeout,
+            max_response_mb=MAX_RESPONSE_MB.value(environ),
+            proxy=environ.get(PROXY_ENV) or None,
         )
 
     def __repr__(self) -> str:
@@ -209,41 +231,37 @@ class RemoteStore(GraphStore):
         # SPARQLWrapper guesses the form with a regex that words in comments can fool
         # ("download" reads as LOAD); we know it.
         sw.queryType = form
-        sw.timeout = self.timeout  # setTimeout() truncates to whole seconds
         for graph in dataset or ():
             sw.addParameter("default-graph-uri", graph)
             sw.addParameter("named-graph-uri", graph)
-        if self._auth and self._auth.token:
-            sw.addCustomHttpHeader("Authorization", f"Bearer {self._auth.token}")
-        elif self._auth:
-            sw.setHTTPAuth(BASIC)
-            sw.setCredentials(self._auth.user, self._auth.password)
         return sw
 
     def _send(self, sw: SPARQLWrapper, action: str) -> bytes:
-        url = self.urls.update if sw.isSparqlUpdateRequest() else self.urls.query
+        """SPARQLWrapper encodes the protocol request; the shared HTTP policy sends it."""
+        request = sw._createRequest()
+        headers = dict(request.header_items())
+        data = request.data if isinstance(request.data, bytes) else None
+        return self._request("POST", request.full_url, action, data, headers).body
+
+    def _request(
+        self,
+        method: str,
+        url: str,
+        action: str,
+        data: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        missing_ok: bool = False,
+    ) -> HttpResponse:
+        headers = {**(headers or {}), **(self._auth.headers if self._auth else {})}
         try:
-            response = sw.query().response
-            return response.read()
-        except SPARQLWrapperException as exc:
-            status = {
-                "QueryBadFormed": 400,
-                "Unauthorized": 401,
-                "EndPointNotFound": 404,
-                "URITooLong": 414,
-                "EndPointInternalError": 500,
-            }.get(type(exc).__name__)
-            raise self._http_error(action, url, status, str(exc)) from None
-        except urllib.error.HTTPError as exc:
-            raise self._http_error(action, url, exc.code, _body(exc)) from None
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, TimeoutError | socket.timeout):
-                raise self._timeout(action, url) from None
-            raise self._unreachable(action, url, str(exc.reason)) from None
-        except TimeoutError:
-            raise self._timeout(action, url) from None
-        except (ConnectionError, OSError) as exc:
-            raise self._unreachable(action, url, exc.__class__.__name__) from None
+            response = self._policy.send(method, url, data, headers)
+        except HttpError as failure:
+            raise self._failure(failure, action, url) from None
+        if response.status == 404 and missing_ok:
+            return response
+        if response.status >= 400:
+            raise self._http_error(action, url, response.status, response.text())
+        return response
 
     def _query(self, text: str, fmt: str, dataset: Dataset, action: str) -> bytes:
         sw = self._wrapper(text, query_form(text), self._dataset(dataset))
@@ -270,26 +288,9 @@ class RemoteStore(GraphStore):
     # -- the Graph Store Protocol (requests) ------------------------------------------------------
     def _gsp(self, method: str, graph: str, data: bytes | None = None, **headers: str):
         action = {"PUT": "upload a graph", "POST": "add to a graph", "GET": "read a graph"}
-        try:
-            response = self._http.request(
-                method,
-                self.urls.gsp,
-                params={"graph": graph},
-                data=data,
-                headers=headers,
-                timeout=self.timeout,
-            )
-        except requests.exceptions.Timeout:
-            raise self._timeout(action[method], self.urls.gsp) from None
-        except requests.exceptions.RequestException as exc:
-            reason = exc.__class__.__name__
-            raise self._unreachable(action[method], self.urls.gsp, reason) from None
-        if response.status_code == 404 and method == "GET":
-            return response
-        if response.status_code >= 400:
-            body = response.text[:500]
-            raise self._http_error(action[method], self.urls.gsp, response.status_code, body)
-        return response
+        separator = "&" if urlsplit(self.urls.gsp).query else "?"
+        url = self.urls.gsp + separator + urlencode({"graph": graph})
+        return self._request(method, url, action[method], data, headers, missing_ok=method == "GET")
 
     def _put(self, graph: str, triples: list[ox.Triple]) -> None:
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
@@ -314,6 +315,25 @@ class RemoteStore(GraphStore):
             where=redact_url(url),
             fix="check the server's log; nothing was changed by a failed profile load",
         )
+
+    def _failure(self, failure: HttpError, action: str, url: str) -> EndpointError:
+        if failure.kind == "deadline":
+            return self._timeout(action, url)
+        if failure.kind == "too-large":
+            return EndpointError(
+                f"the endpoint's answer when trying to {action} is larger than "
+                f"{self.max_response_mb:g} MB ({failure.detail})",
+                where=redact_url(url),
+                fix=f"ask for less, or raise {MAX_RESPONSE_MB.env} if such an answer is expected",
+            )
+        if failure.kind == "redirect":
+            return EndpointError(
+                f"the endpoint redirected the request to {action} ({failure.detail})",
+                where=redact_url(url),
+                fix="pass the address it redirects to (redirects are not followed, so "
+                "credentials only ever go to the server you named)",
+            )
+        return self._unreachable(action, url, failure.detail)
 
     def _timeout(self, action: str, url: str) -> EndpointError:
         return EndpointError(
@@ -353,7 +373,7 @@ class RemoteStore(GraphStore):
 
     def export(self, graph: str) -> bytes:
         response = self._gsp("GET", graph, Accept="text/turtle")
-        return b"" if response.status_code == 404 else response.content
+        return b"" if response.status == 404 else response.body
 
     def select(
         self,
@@ -386,7 +406,7 @@ class RemoteStore(GraphStore):
             raise EndpointError(f"the endpoint's answer is not valid Turtle ({exc})") from None
 
     def close(self) -> None:
-        self._http.close()
+        pass  # every request has its own connection, closed when it ends
 
     # -- which graphs a query sees ----------------------------------------------------------------
     def _dataset(self, dataset: Dataset) -> Dataset:
@@ -415,13 +435,6 @@ class RemoteStore(GraphStore):
                 _rows(self._query(ask, JSON, [], "probe the default graph"))[0]["result"]
             )
         return self._union
-
-
-def _body(exc: urllib.error.HTTPError) -> str:
-    try:
-        return exc.read().decode("utf-8", "replace")
-    except Exception:
-        return ""
 
 
 def _rows(data: bytes) -> list[Row]:
