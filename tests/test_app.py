@@ -544,6 +544,24 @@ def test_app_reads_a_shared_store_named_by_the_environment(tmp_path, monkeypatch
         server.stop()
 
 
+def test_app_reads_an_on_disk_store_without_blocking_loads(tmp_path, monkeypatch, capsys):
+    """CMLOPS_KG_STORE: the app reads the store without its lock, so 'cmlops-kg load' adds
+    a team while the app runs, and the next page run shows it."""
+    location = str(tmp_path / "store")
+    assert cli.main(["load", str(CASES[0].path), str(CASES[1].path), "--store", location]) == 0
+    monkeypatch.setenv("CMLOPS_KG_STORE", location)
+    at = open_app("compare")
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 2
+    assert cli.main(["load", str(CASES[2].path), "--store", location]) == 0  # app still open
+    assert "in use" not in capsys.readouterr().err
+    at = open_app("compare")
+    assert len(at.dataframe[0].value) == 3
+    monkeypatch.setenv("CMLOPS_KG_STORE", str(tmp_path / "typo"))
+    at = open_app("compare")
+    assert not at.exception and "no store here" in errors(at)
+
+
 def test_a_100_mb_upload_is_refused_in_the_page_and_the_app_keeps_working():
     at = open_app("assess")
     at.radio(key="assess_mode").set_value("Upload a profile").run()

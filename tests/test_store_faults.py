@@ -36,28 +36,27 @@ def test_a_store_path_that_is_a_file(tmp_path, capsys):
     assert code == 3 and "not a directory" in err and "How to fix" in err
 
 
-def test_a_store_locked_by_another_process(tmp_path, capsys):
-    path = tmp_path / "store"
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(
-                f"""
-                import sys, pyoxigraph
-                s = pyoxigraph.Store({str(path)!r})
-                print("open", flush=True)
-                sys.stdin.read()
-                """
-            ),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
+def _holder(path) -> subprocess.Popen:
+    """Another process holding the store writable (its lock taken) until stdin closes."""
+    code = textwrap.dedent(
+        f"""
+        import sys, pyoxigraph
+        s = pyoxigraph.Store({str(path)!r})
+        print("open", flush=True)
+        sys.stdin.read()
+        """
     )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout.readline().strip() == "open"
+    return holder
+
+
+def test_a_store_locked_by_another_process(tmp_path, capsys):
+    holder = _holder(tmp_path / "store")
     try:
-        assert holder.stdout.readline().strip() == "open"
-        code, err = _load(path, capsys)
+        code, err = _load(tmp_path / "store", capsys)
         assert code == 3 and "in use" in err and "How to fix" in err
     finally:
         holder.stdin.close()
@@ -118,3 +117,77 @@ def test_staging_graphs_of_a_dead_load_are_dropped_on_the_next_open(tmp_path):
     store.close()
     reopened = EmbeddedStore(tmp_path / "store")
     assert stale.value not in reopened.graphs()
+
+
+# -- reading without the lock (issue 15: "the store opened read-only where only reading") ------
+PROFILES = sorted((EXAMPLES_DIR / "profiles").glob("*.ttl"))
+
+
+def test_portfolio_and_query_read_a_store_another_process_holds(tmp_path, capsys):
+    path = tmp_path / "store"
+    assert main(["load", PROFILE, "--store", str(path)]) == 0
+    capsys.readouterr()
+    holder = _holder(path)
+    try:
+        assert main(["portfolio", "--store", str(path), "--format", "csv"]) == 0
+        assert "Basketful" in capsys.readouterr().out
+        assert main(["query", "organisations", "--store", str(path), "--format", "csv"]) == 0
+        assert "basketful" in capsys.readouterr().out.lower()
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+
+
+def test_a_load_goes_on_while_a_reader_has_the_store_open(tmp_path, capsys):
+    path = tmp_path / "store"
+    assert main(["load", PROFILES[0].as_posix(), "--store", str(path)]) == 0
+    reader = EmbeddedStore(path, read_only=True)
+    before = {e.organisation for e in reader.organisations()}
+    assert main(["load", PROFILES[1].as_posix(), "--store", str(path)]) == 0  # was: "in use"
+    assert {e.organisation for e in reader.organisations()} == before  # its snapshot
+    reader.refresh()
+    assert len({e.organisation for e in reader.organisations()}) == len(before) + 1
+    reader.close()
+
+
+def test_a_read_only_store_refuses_writes_with_a_clear_error(tmp_path):
+    path = tmp_path / "store"
+    EmbeddedStore(path).close()
+    reader = EmbeddedStore(path, read_only=True)
+    for write in (
+        lambda: reader.add_triples("urn:g", []),
+        lambda: reader.drop_graph("urn:g"),
+        lambda: reader.update("CLEAR ALL"),
+        reader.load_ontology,
+    ):
+        with pytest.raises(StoreError, match="opened read-only") as info:
+            write()
+        assert info.value.exit_code == 3
+    reader.close()
+
+
+def test_reading_a_store_that_does_not_exist(tmp_path, capsys):
+    missing = tmp_path / "typo"
+    assert main(["portfolio", "--store", str(missing)]) == 3
+    err = capsys.readouterr().err
+    assert "no store here" in err and f"cmlops-kg load FILE --store {missing}" in err
+    assert "Traceback" not in err
+    assert not missing.exists()  # reading never creates a store
+    assert main(["query", "organisations", "--store", str(missing)]) == 3
+
+
+def test_a_read_only_store_with_profiles_but_no_ontology(tmp_path, capsys):
+    from cmlops_kg import api
+
+    path = tmp_path / "store"
+    writer = EmbeddedStore(path)
+    writer.oxigraph.add(
+        ox.Quad(
+            ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("o"), ox.NamedNode("urn:g")
+        )
+    )
+    writer.close()
+    with pytest.raises(StoreError, match="not the ontology"):
+        api.open_store(location=path, read_only=True)
+    assert main(["portfolio", "--store", str(path)]) == 3
+    assert "cmlops-kg load" in capsys.readouterr().err

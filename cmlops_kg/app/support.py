@@ -162,7 +162,12 @@ def shared_store_location() -> tuple[str | None, str | None]:
 
 @st.cache_resource(show_spinner=False)
 def _shared_store(endpoint: str | None, location: str | None) -> GraphStore:
-    return open_store(endpoint, location)
+    # read-only: the app never holds an on-disk store's lock, so 'cmlops-kg load' can add
+    # teams while it runs (each page run takes a fresh snapshot, see shared_store)
+    store = open_store(endpoint, location, read_only=True)
+    if isinstance(store, EmbeddedStore):
+        store.require_ontology()
+    return store
 
 
 def shared_store() -> GraphStore | None:
@@ -172,7 +177,9 @@ def shared_store() -> GraphStore | None:
     endpoint, location = shared_store_location()
     if not endpoint and not location:
         return None
-    return _shared_store(endpoint, location)
+    store = _shared_store(endpoint, location)
+    store.refresh()  # what loads wrote since the last page run (an on-disk snapshot is ~16 ms)
+    return store
 
 
 @st.cache_resource(show_spinner=False)

@@ -32,12 +32,17 @@ from cmlops_kg.present.tables import csv_text, json_text, text_table
 from cmlops_kg.present.words import counted
 from cmlops_kg.store import open_store
 from cmlops_kg.store.base import ENDPOINT_ENV, STORE_ENV, GraphStore
+from cmlops_kg.store.embedded import EmbeddedStore
 from cmlops_kg.validation import SHACL_ENGINES
 from cmlops_kg.validation.report import format_validation_report
 
 
 def _store(
-    endpoint: str | None, location: Path | None, timeout: float | None, need_persistent: bool
+    endpoint: str | None,
+    location: Path | None,
+    timeout: float | None,
+    need_persistent: bool,
+    read_only: bool = False,
 ) -> GraphStore:
     given_location = location
     endpoint = endpoint_option(endpoint)
@@ -50,7 +55,7 @@ def _store(
             fix=f"pass --endpoint URL (or set {ENDPOINT_ENV}) for a shared server, or "
             f"--store DIR (or set {STORE_ENV}) for an embedded store kept on disk",
         )
-    return open_store(endpoint, location, timeout=timeout)
+    return open_store(endpoint, location, timeout=timeout, read_only=read_only)
 
 
 def add_load_arguments(parser: argparse.ArgumentParser) -> None:
@@ -140,10 +145,16 @@ def add_portfolio_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_portfolio(args: argparse.Namespace) -> int:
-    store = _store(args.endpoint, args.store, args.timeout, need_persistent=False)
+    # only reading (no --data): an on-disk store is opened without its lock, so a 'load'
+    # (or the app) can use it meanwhile
+    read_only = not args.data
+    store = _store(args.endpoint, args.store, args.timeout, False, read_only=read_only)
     show = show_progress(args.progress)
     try:
-        ensure_ontology(store)
+        if isinstance(store, EmbeddedStore) and store.read_only:
+            store.require_ontology()
+        else:
+            ensure_ontology(store)
         invalid = _load_data(store, args.data, args.input_format, args.shacl_engine, show)
         results = assess_portfolio(store, progress_bar(sys.stderr, "assessing") if show else None)
     finally:

@@ -75,6 +75,12 @@ def add_query_arguments(parser: argparse.ArgumentParser) -> None:
         help="stop a query (any form) that runs longer than this (default 30)",
     )
     add_endpoint_argument(parser)
+    parser.add_argument(
+        "--store",
+        type=Path,
+        metavar="DIR",
+        help="an embedded store kept on disk (read without locking it, so loads can go on)",
+    )
     add_input_format(parser)
 
 
@@ -109,16 +115,18 @@ def run_query(args: argparse.Namespace) -> int:
     checked_form(query.text)  # refused before any profile is read or server contacted
     params = parse_params(args.param)
     endpoint = endpoint_option(args.endpoint)  # a shared server, from --endpoint or the env
-    if endpoint and args.data:
+    if sum(map(bool, (endpoint, args.data, args.store))) > 1:
         raise QueryError(
-            "--data cannot be used with a shared endpoint",
-            fix="push profiles with 'cmlops-kg load FILE --endpoint URL' first",
+            "give one of --data, --store and --endpoint (or $CMLOPS_KG_ENDPOINT)",
+            fix="push profiles with 'cmlops-kg load FILE --endpoint URL' (or --store DIR) first",
         )
-    store: GraphStore = (
-        api.open_store(endpoint, timeout=args.timeout)
-        if endpoint
-        else _local_store(args.data, args.input_format)
-    )
+    store: GraphStore
+    if endpoint:
+        store = api.open_store(endpoint, timeout=args.timeout)
+    elif args.store:
+        store = api.open_store(location=args.store, read_only=True, environ={})
+    else:
+        store = _local_store(args.data, args.input_format)
     try:  # every form, embedded or shared: the same read-only, capped, timed runner
         outcome = run_safe_query(store, query, params, limit=args.limit, timeout=args.timeout)
     finally:

@@ -28,10 +28,12 @@ def open_store(
     *,
     timeout: float | None = None,
     environ: Mapping[str, str] | None = None,
+    read_only: bool = False,
 ) -> GraphStore:
     """The store the user asked for: ``endpoint`` (or $CMLOPS_KG_ENDPOINT) selects a remote
     SPARQL server, else ``location`` (or $CMLOPS_KG_STORE) an on-disk embedded store, else an
-    in-memory one."""
+    in-memory one. ``read_only`` opens an on-disk store without its lock (a snapshot that
+    others may write beside); a remote store is only ever written by explicit loads."""
     env = os.environ if environ is None else environ
     endpoint = endpoint or env.get(ENDPOINT_ENV) or None
     if endpoint:
@@ -41,4 +43,4 @@ def open_store(
     from cmlops_kg.store.embedded import EmbeddedStore
 
     location = location or env.get(STORE_ENV) or None
-    return EmbeddedStore(location)
+    return EmbeddedStore(location, read_only=read_only)

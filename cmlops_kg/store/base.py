@@ -184,6 +184,10 @@ class GraphStore(abc.ABC):
         """A view of this store whose queries see only ``dataset``."""
         return ScopedStore(self, dataset)
 
+    def refresh(self) -> None:  # noqa: B027 - optional hook
+        """See what others wrote since the store was opened (a read-only on-disk store reads
+        a snapshot; every other store sees writes at once)."""
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources (files, connections)."""
 

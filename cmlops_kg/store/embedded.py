@@ -24,23 +24,70 @@ from cmlops_kg.vocab import ONTOLOGY_GRAPH
 
 
 class EmbeddedStore(GraphStore):
-    """Oxigraph in-process, in memory or on disk (``path``: kept between runs)."""
+    """Oxigraph in-process, in memory or on disk (``path``: kept between runs).
 
-    def __init__(self, path: Path | str | None = None) -> None:
+    ``read_only=True`` opens an on-disk store without taking its lock, so the app, ``query``
+    and ``portfolio`` can read while a ``load`` writes. Such a store reads a snapshot taken when
+    it was opened; :meth:`refresh` takes a new one."""
+
+    def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
         self._path = str(path) if path else None
-        with self._faults("open the store"):
-            self._store = ox.Store(self._path) if self._path else ox.Store()
+        self.read_only = bool(read_only and self._path)
+        self._store = self._open()
         self._ontology_loaded = False
-        if self._path:  # one process holds the lock: any staging graph is a dead load's
+        if self._path and not self.read_only:  # the lock is ours: staging graphs are dead loads'
             self.discard_staging(older_than=-1.0)
+
+    def _open(self) -> ox.Store:
+        if not self._path:
+            return ox.Store()
+        if not self.read_only:
+            with self._faults("open the store"):
+                return ox.Store(self._path)
+        if not (Path(self._path) / "CURRENT").is_file() and not Path(self._path).is_file():
+            raise StoreError(
+                "there is no store here to read",
+                where=self._path,
+                fix=f"load profiles into it first: cmlops-kg load FILE --store {self._path}",
+            )
+        with self._faults("open the store to read"):
+            return ox.Store.read_only(self._path)
+
+    def require_ontology(self) -> EmbeddedStore:
+        """This store, if it holds the ontology or nothing at all (a read-only store cannot be
+        given the ontology, and without it every assessment would read as missing)."""
+        graphs = self.graphs()
+        if graphs and ONTOLOGY_GRAPH not in graphs:
+            raise StoreError(
+                "the store holds profiles but not the ontology, and is opened read-only",
+                where=self._path,
+                fix="load into it once with 'cmlops-kg load FILE --store DIR' (it adds the "
+                "ontology)",
+            )
+        return self
+
+    def refresh(self) -> None:
+        """A read-only store: see what was written since it was opened (a new snapshot)."""
+        if self.read_only:
+            self._store = self._open()
 
     @contextlib.contextmanager
     def _faults(self, action: str) -> Iterator[None]:
         """OSErrors of the store (lock, permissions, full disk) as StoreError (exit 3)."""
+        if self.read_only and not action.startswith("open"):
+            raise StoreError(
+                f"cannot {action}: the store was opened read-only",
+                where=self._path,
+                fix="open it writable (as 'cmlops-kg load' does) to change it",
+            )
         try:
             yield
         except OSError as exc:
             raise store_fault(exc, action, self._path) from exc
+
+    @property
+    def path(self) -> str | None:
+        return self._path
 
     @property
     def oxigraph(self) -> ox.Store:
@@ -120,7 +167,8 @@ class EmbeddedStore(GraphStore):
         for assessment in assessments:
             for stratum in strata:
                 triples = self._run(stratum, {"assessment": IRI(assessment)}, dataset)
-                self._store.extend([ox.Quad(s, p, o, node) for s, p, o in triples])
+                with self._faults("store inferred results"):
+                    self._store.extend([ox.Quad(s, p, o, node) for s, p, o in triples])
 
     def _run(self, query: QueryFile, params: Mapping[str, object] | None, dataset: Dataset):
         bindings = bind_parameters(query, params)
@@ -176,8 +224,9 @@ class EmbeddedStore(GraphStore):
 
     def close(self) -> None:
         """Flush and release the store: an on-disk store's lock goes with its last reference."""
-        with self._faults("flush the store"):
-            self._store.flush()
+        if self._path and not self.read_only:
+            with self._faults("flush the store"):
+                self._store.flush()
         if self._path:
             self._store = ox.Store()  # the on-disk one is dropped here, and its lock with it
 

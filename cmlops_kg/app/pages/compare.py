@@ -181,10 +181,15 @@ def render_shared_store() -> None:
     """Every organisation in the shared store the app was started with (--endpoint/--store)."""
     from cmlops_kg.assessment.portfolio import assess_portfolio
 
-    store = ui.shared_store()
+    endpoint, location = ui.shared_store_location()
+    try:
+        store = ui.shared_store()
+    except CmlopsError as exc:
+        st.subheader("Shared store portfolio")
+        ui.show_error(exc, "The shared store cannot be opened")
+        return
     if store is None:
         return
-    endpoint, location = ui.shared_store_location()
     st.subheader("Shared store portfolio")
     st.caption(
         f"Every organisation in {'the SPARQL endpoint ' + endpoint if endpoint else location} "

@@ -22,7 +22,11 @@ EXAMPLE_QUERY = "ml_practice_roots"  # queries/ml_practice_roots.rq: the editor'
 
 
 def choose_store() -> GraphStore | None:
-    shared = ui.shared_store()
+    try:
+        shared = ui.shared_store()
+    except CmlopsError as exc:
+        ui.show_error(exc, "The shared store the app was started with cannot be opened")
+        shared = None
     options = ([DATA_SHARED] if shared is not None else []) + [DATA_BUNDLED, DATA_ONTOLOGY]
     current = ui.current_source()
     if current is not None:
