@@ -104,3 +104,24 @@ def test_a_store_loads_the_prepared_ontology_in_bulk(cache_dir: Path) -> None:
     # the derived index (queries/prepare) is part of what is loaded
     rows = store.select("questionnaire")
     assert rows
+
+
+# -- the scanner's signal catalogue: its query rows cached the same way ------------------------
+def test_the_signal_catalogue_from_the_cache_equals_the_one_read_from_a_store(cache_dir: Path):
+    from cmlops_kg.scanner.signals import load_catalogue, scanner_store
+
+    first = load_catalogue()  # builds and writes the cache
+    (written,) = sorted(cache_dir.glob("signals-*.json"))
+    cache.clear_memory()
+    cached = load_catalogue()  # read back from disk
+    fresh = load_catalogue(scanner_store())  # no cache involved
+    for catalogue in (first, cached):
+        assert catalogue.signals == fresh.signals
+        assert catalogue.practice_labels == fresh.practice_labels
+        assert catalogue.uncovered == fresh.uncovered
+        assert catalogue.weights == fresh.weights
+        assert catalogue.mappings == fresh.mappings
+        assert catalogue.scopes == fresh.scopes
+    written.write_bytes(written.read_bytes()[:-100])  # damaged: rebuilt, same catalogue
+    cache.clear_memory()
+    assert load_catalogue().signals == fresh.signals

@@ -23,6 +23,7 @@ from cmlops_kg.scanner.findings import MAX_HITS_PER_SIGNAL, Detection, Hit
 from cmlops_kg.scanner.gates import words_of
 from cmlops_kg.scanner.gitindex import tracked_paths
 from cmlops_kg.scanner.globs import GlobIndex
+from cmlops_kg.scanner.literals import LiteralFinder, finder
 from cmlops_kg.scanner.paths import PathRoles, logical_path
 from cmlops_kg.scanner.patterns import ContentPattern, quote_line
 from cmlops_kg.scanner.signals import Signal, SignalCatalogue
@@ -78,6 +79,10 @@ class _Plan:
     words: frozenset[bytes]
     ungated: list[tuple[int, tuple[tuple[bytes, ...], ...]]]  # signal, its literal sets
     literals: tuple[bytes, ...] = ()  # every literal of the ungated signals, once
+    finder: LiteralFinder | None = None  # which of them a file holds, in one regex pass
+    # an ungated signal is looked at only when a literal of its first set is present
+    by_literal: dict[bytes, list[int]] = field(default_factory=dict)
+    always: list[int] = field(default_factory=list)  # ungated signals with no literal at all
 
     @classmethod
     def build(cls, ids: tuple[int, ...], signals: list[Signal]) -> _Plan:
@@ -91,7 +96,22 @@ class _Plan:
                 for word in gate:
                     by_word[word.encode("ascii")].append(i)
         literals = tuple(sorted({lit for _, sets in ungated for lits in sets for lit in lits}))
-        return cls(dict(by_word), frozenset(by_word), ungated, literals)
+        by_literal: dict[bytes, list[int]] = defaultdict(list)
+        always = []
+        for n, (_, literal_sets) in enumerate(ungated):
+            if not literal_sets:
+                always.append(n)
+            for lit in literal_sets[0] if literal_sets else ():
+                by_literal[lit].append(n)
+        return cls(
+            dict(by_word),
+            frozenset(by_word),
+            ungated,
+            literals,
+            finder(literals),
+            dict(by_literal),
+            always,
+        )
 
     def candidates(self, data: bytes) -> list[int]:
         """Signals whose gate words or literals the file contains (never one it could match
@@ -104,9 +124,13 @@ class _Plan:
                     found += self.by_word[word]
         if self.ungated:
             lowered = data.lower()  # ASCII lower-casing, like the literals
-            # each distinct literal is looked for once per file, whichever signals need it
-            present = {lit for lit in self.literals if lit in lowered}
-            for i, literal_sets in self.ungated:
+            # all literals at once, whichever signals need them (scanner/literals.py)
+            present = self.finder.present(lowered) if self.finder else set()
+            looked = set(self.always)
+            for lit in present:
+                looked.update(self.by_literal.get(lit, ()))
+            for n in looked:
+                i, literal_sets = self.ungated[n]
                 if all(not present.isdisjoint(lits) for lits in literal_sets):
                     found.append(i)
         return sorted(set(found)) if len(found) > 1 else found

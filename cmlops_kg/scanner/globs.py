@@ -89,6 +89,7 @@ class GlobIndex:
         self._by_tail: dict[str, list[tuple[re.Pattern[str], int]]] = defaultdict(list)
         self._tail_gate: dict[str, re.Pattern[str]] = {}
         self._cache: dict[tuple[str, str], tuple[int, ...]] = {}
+        self._name_cache: dict[str, tuple[int, ...]] = {}
 
     def add(self, key: object, globs: Iterable[str]) -> None:
         for raw in globs:
@@ -100,6 +101,7 @@ class GlobIndex:
                 if key not in self._keys[gid]:
                     self._keys[gid].append(key)
         self._cache.clear()
+        self._name_cache.clear()
 
     def _register(self, glob: str) -> int:
         gid = len(self._dirs)
@@ -121,9 +123,15 @@ class GlobIndex:
             tail = re.split(r"[*?\]]", last)[-1]
             ext = tail[tail.rfind(".") :] if "." in tail else ""
             self._by_tail[ext].append((re.compile("^" + _segment(last) + "$"), gid))
-            names = "|".join(regex.pattern[1:-1] for regex, _ in self._by_tail[ext])
-            self._tail_gate[ext] = re.compile(f"^(?:{names})$")
+            self._tail_gate.pop(ext, None)  # compiled again on first use (once, not per glob)
         return gid
+
+    def _gate(self, ext: str) -> re.Pattern[str] | None:
+        gate = self._tail_gate.get(ext)
+        if gate is None and ext in self._by_tail:
+            names = "|".join(regex.pattern[1:-1] for regex, _ in self._by_tail[ext])
+            gate = self._tail_gate[ext] = re.compile(f"^(?:{names})$")
+        return gate
 
     def match_ids(self, path_lower: str) -> tuple[int, ...]:
         """Ids of the globs that match a lower-cased relative path."""
@@ -137,7 +145,7 @@ class GlobIndex:
         special = name in self._by_name
         if not special:
             for ext in exts:
-                gate = self._tail_gate.get(ext)
+                gate = self._gate(ext)
                 if gate is not None and gate.match(name):
                     special = True
                     break
@@ -145,14 +153,23 @@ class GlobIndex:
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        candidates = list(self._by_name.get(name, ()))
-        for ext in exts[1:]:
-            candidates.extend(self._by_suffix.get(ext, ()))
-        for ext in exts:
-            for name_regex, gid in self._by_tail.get(ext, ()):
-                if name_regex.match(name):
-                    candidates.append(gid)
-        found = tuple(sorted({gid for gid in candidates if self._in_directory(gid, directory)}))
+        # which globs the name matches depends on the name (or, for ordinary names, the
+        # extensions) alone: cached apart, so a thousand test_*.py files in as many folders
+        # try the tail regexes once each name, not once each folder
+        name_key = name if special else key[1]
+        candidates = self._name_cache.get(name_key)
+        if candidates is None:
+            found_names = list(self._by_name.get(name, ()))
+            for ext in exts[1:]:
+                found_names.extend(self._by_suffix.get(ext, ()))
+            for ext in exts:
+                for name_regex, gid in self._by_tail.get(ext, ()):
+                    if name_regex.match(name):
+                        found_names.append(gid)
+            candidates = tuple(sorted(set(found_names)))
+            if len(self._name_cache) < 200_000:
+                self._name_cache[name_key] = candidates
+        found = tuple(gid for gid in candidates if self._in_directory(gid, directory))
         if len(self._cache) < 200_000:
             self._cache[key] = found
         return found

@@ -6,6 +6,7 @@ rows, and the practices it can report are the ones the signals name.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -19,7 +20,9 @@ from cmlops_kg.scanner.ci.steps import StepMapping
 from cmlops_kg.scanner.gates import COMMON
 from cmlops_kg.scanner.paths import EvidenceScope
 from cmlops_kg.scanner.patterns import ContentPattern
+from cmlops_kg.sparql.library import get_query
 from cmlops_kg.store.base import GraphStore
+from cmlops_kg.store.cache import cached_bytes, source_key
 from cmlops_kg.store.embedded import EmbeddedStore
 from cmlops_kg.vocab import CMLOPS
 
@@ -151,12 +154,39 @@ def scanner_store() -> EmbeddedStore:
     return store
 
 
+# the queries the catalogue is read with (their rows are what the disk cache keeps)
+CATALOGUE_QUERIES = ("signals", "signal_coverage", "docs/term_facts", "docs/links")
+Rows = dict[str, list[dict[str, object]]]
+
+
+def catalogue_rows(store: GraphStore) -> Rows:
+    return {name: store.select(name) for name in CATALOGUE_QUERIES}
+
+
+def _cached_rows() -> Rows:
+    """The catalogue queries' rows over the scanner's modules, kept as JSON in the user cache
+    under a hash of those modules, the queries and the code (see cmlops_kg.store.cache): a scan
+    then starts without loading the ontology into a store at all."""
+    files = [f for f in ontology_files() if f.name in SCANNER_MODULES]
+    files += [get_query(name).path for name in CATALOGUE_QUERIES]
+    name = f"signals-{source_key(files)}.json"
+
+    def build() -> bytes:
+        return json.dumps(catalogue_rows(scanner_store()), default=str).encode("utf-8")
+
+    try:
+        rows = json.loads(cached_bytes(name, build))
+    except ValueError:  # cannot happen for a file that passed its checksum; rebuild anyway
+        rows = json.loads(build())
+    return rows
+
+
 def load_catalogue(store: GraphStore | None = None) -> SignalCatalogue:
-    """Build the detectors from the ontology's signal data."""
-    if store is None:
-        store = scanner_store()
+    """Build the detectors from the ontology's signal data (from ``store``, or by default
+    from the bundled ontology, whose query rows are cached)."""
+    rows = _cached_rows() if store is None else catalogue_rows(store)
     signals: dict[str, Signal] = {}
-    for row in store.select("signals"):
+    for row in rows["signals"]:
         iri = str(row["signal"])
         sig = signals.get(iri)
         if sig is None:
@@ -170,7 +200,7 @@ def load_catalogue(store: GraphStore | None = None) -> SignalCatalogue:
                 negative=bool(row["negative"]),
             )
         _add(sig, str(row["key"]), row["value"])
-    coverage = store.select("signal_coverage")
+    coverage = rows["signal_coverage"]
     labels = {str(r["practice"]): str(r["label"]) for r in coverage}
     uncovered = [str(r["label"]) for r in coverage if int(r["signals"]) == 0]  # type: ignore[arg-type]
     weights = {STRENGTH_RANK.get(s.strength, 0): s.weight for s in signals.values()}
@@ -178,7 +208,7 @@ def load_catalogue(store: GraphStore | None = None) -> SignalCatalogue:
         # all patterns must match, in any order; the most specific one goes first, so that it
         # fails fast and gives the quote
         sig.patterns.sort(key=_specificity, reverse=True)
-    facts, links = _facts(store)
+    facts, links = _facts(rows)
     for subject, targets in links.get("requiresSignal", {}).items():
         if subject in signals:
             signals[subject].requires = sorted(targets)
@@ -200,14 +230,14 @@ def load_catalogue(store: GraphStore | None = None) -> SignalCatalogue:
 Facts = dict[str, dict[str, list[str]]]  # term -> property (local name) -> values
 
 
-def _facts(store: GraphStore) -> tuple[Facts, dict[str, dict[str, list[str]]]]:
+def _facts(rows: Rows) -> tuple[Facts, dict[str, dict[str, list[str]]]]:
     """The scanner's further vocabulary: datatype facts of terms (docs/term_facts) and links
     between terms (docs/links), grouped by term and property."""
     facts: Facts = defaultdict(lambda: defaultdict(list))
-    for row in store.select("docs/term_facts"):
+    for row in rows["docs/term_facts"]:
         facts[str(row["term"])][local(str(row["property"]))].append(str(row["value"]))
     links: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for row in store.select("docs/links"):
+    for row in rows["docs/links"]:
         links[local(str(row["property"]))][str(row["subject"])].append(str(row["object"]))
     return facts, links
 

@@ -30,9 +30,9 @@ import pyoxigraph as ox
 from cmlops_kg._version import __version__
 
 CACHE_ENV = "CMLOPS_KG_CACHE"
-MAGIC = b"# cmlops-kg prepared ontology sha256="
+MAGIC = b"# cmlops-kg prepared ontology sha256="  # the first line of every cached file
 _memory: dict[str, bytes] = {}
-_lock = threading.Lock()
+_lock = threading.RLock()  # re-entrant: building one cached item may read another
 
 
 def cache_dir() -> Path | None:
@@ -59,28 +59,35 @@ def source_key(paths: Iterable[Path]) -> str:
 def cached_ntriples(key: str, build: Callable[[], bytes]) -> bytes:
     """The N-Triples stored under ``key``: from memory, else from the disk cache, else built
     (and then kept in both)."""
-    data = _memory.get(key)
+    return cached_bytes(f"ontology-{key}.nt", build)
+
+
+def cached_bytes(name: str, build: Callable[[], bytes]) -> bytes:
+    """The bytes cached as ``name`` (a file name that carries its source key), from memory,
+    else from the disk cache, else built and kept in both. Only data is cached, never code:
+    a cached file is read as bytes and parsed, not unpickled or imported."""
+    data = _memory.get(name)
     if data is not None:
         return data
     with _lock:  # one thread builds, the others wait for its result
-        data = _memory.get(key)
+        data = _memory.get(name)
         if data is None:
-            data = _read(key)
+            data = _read(name)
             if data is None:
                 data = build()
-                _write(key, data)
-            _memory[key] = data
+                _write(name, data)
+            _memory[name] = data
     return data
 
 
-def _path(key: str) -> Path | None:
+def _path(name: str) -> Path | None:
     folder = cache_dir()
-    return folder / f"ontology-{key}.nt" if folder is not None else None
+    return folder / name if folder is not None else None
 
 
-def _read(key: str) -> bytes | None:
+def _read(name: str) -> bytes | None:
     """The cached body, or None when it is missing or damaged."""
-    path = _path(key)
+    path = _path(name)
     if path is None:
         return None
     try:
@@ -93,9 +100,9 @@ def _read(key: str) -> bytes | None:
     return body
 
 
-def _write(key: str, body: bytes) -> None:
+def _write(name: str, body: bytes) -> None:
     """Write atomically (temporary file, then rename); give up quietly on a read-only disk."""
-    path = _path(key)
+    path = _path(name)
     if path is None:
         return
     header = MAGIC + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n"

@@ -95,11 +95,12 @@ _HINTS = (
     ".drone.",
     ".woodpecker",
 )
+_HINT = re.compile("|".join(re.escape(h) for h in _HINTS))  # one search instead of 15 `in`s
 
 
 def provider_of(logical: str) -> str | None:
     low = logical.lower()
-    if not any(hint in low for hint in _HINTS):
+    if not _HINT.search(low):
         return None
     return next((name for name, regex, _ in PROVIDERS if regex.search(low)), None)
 
