@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import threading
 from collections.abc import Iterable
 
 from cmlops_kg.assessment.result import (
@@ -63,6 +64,7 @@ class Assessor:
 
     def __init__(self, store: GraphStore | None = None) -> None:
         self.store = store or EmbeddedStore()
+        self._local = threading.local()
         if store is None:
             self.store.load_ontology()
 
@@ -127,6 +129,13 @@ class Assessor:
         missing for their next level) and gaps only, for portfolios of many teams."""
         row = self.choose_assessment(organisation, assessment)
         iri = str(row["assessment"])
+        self._local.memo = {}  # several parts read the same rows (criterion_status: three)
+        try:
+            return self._result(row, iri, year, summary)
+        finally:
+            self._local.memo = None
+
+    def _result(self, row: dict, iri: str, year: int | None, summary: bool) -> AssessmentResult:
         dimensions = self.dimensions(iri)
         readiness = self.readiness(iri, dimensions)
         external = self.external(iri, missing=not summary)
@@ -152,11 +161,19 @@ class Assessor:
             outcomes=outcomes,
             benchmark_year=_benchmark_year(outcomes),
             practices=[] if summary else self._select("practice_status", iri),
-            criteria=[] if summary else self._select("criterion_status", iri),
+            criteria=[] if summary else list(self._select("criterion_status", iri)),
         )
 
     def _select(self, name: str, assessment: str) -> list[dict]:
-        return self.store.select(name, {"assessment": assessment})
+        """A query's rows for one assessment; while a result is built, each query runs once
+        (the memo is per thread: an Assessor may serve several app sessions)."""
+        memo = getattr(self._local, "memo", None)
+        if memo is None:
+            return self.store.select(name, {"assessment": assessment})
+        key = (name, assessment)
+        if key not in memo:
+            memo[key] = self.store.select(name, {"assessment": assessment})
+        return memo[key]
 
     # -- one method per question of the query library --------------------------------------
     def dimensions(self, assessment: str) -> list[DimensionLevel]:
