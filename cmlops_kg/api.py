@@ -111,14 +111,18 @@ def open_store(
     timeout: float | None = None,
     environ: Mapping[str, str] | None = None,
     read_only: bool = False,
+    preset: str | None = None,
 ) -> GraphStore:
     """A store to assess in: a shared SPARQL 1.1 server (``endpoint``, or
     $CMLOPS_KG_ENDPOINT), an embedded store kept on disk in ``location`` (or
     $CMLOPS_KG_STORE), else an embedded one in memory. An embedded store gets the ontology
     when it has none; a shared server is never written to by opening it. ``read_only=True``
     reads an on-disk store without locking it, so others can load into it meanwhile (it must
-    exist and hold the ontology: 'cmlops-kg load' puts it there)."""
-    store = _open_store(endpoint, location, timeout=timeout, environ=environ, read_only=read_only)
+    exist and hold the ontology: 'cmlops-kg load' puts it there). ``preset`` names the kind of
+    server (oxigraph, virtuoso, fuseki, graphdb, generic: cmlops_kg/store/endpoints.toml)."""
+    store = _open_store(
+        endpoint, location, timeout=timeout, environ=environ, read_only=read_only, preset=preset
+    )
     if isinstance(store, EmbeddedStore) and store.read_only:
         return store.require_ontology()
     return _with_ontology(store) if isinstance(store, EmbeddedStore) else store

@@ -164,7 +164,8 @@ def shared_store_location() -> tuple[str | None, str | None]:
 def _shared_store(endpoint: str | None, location: str | None) -> GraphStore:
     # read-only: the app never holds an on-disk store's lock, so 'cmlops-kg load' can add
     # teams while it runs (each page run takes a fresh snapshot, see shared_store)
-    store = open_store(endpoint, location, read_only=True)
+    preset = _command_line_option("--preset")  # else $CMLOPS_KG_ENDPOINT_PRESET
+    store = open_store(endpoint, location, read_only=True, preset=preset)
     if isinstance(store, EmbeddedStore):
         store.require_ontology()
     return store

@@ -34,6 +34,7 @@ def add_store_arguments(parser: argparse.ArgumentParser, timeout: bool = True) -
         help=f"a shared SPARQL 1.1 server (base or /query URL; default ${ENDPOINT_ENV}). "
         "Credentials come from CMLOPS_KG_ENDPOINT_USER/_PASSWORD or CMLOPS_KG_ENDPOINT_TOKEN",
     )
+    add_preset_argument(parser)
     parser.add_argument(
         "--store",
         type=Path,
@@ -63,6 +64,19 @@ def add_endpoint_argument(parser: argparse.ArgumentParser) -> None:
         "--endpoint",
         metavar="URL",
         help=f"query a shared SPARQL 1.1 server instead (default ${ENDPOINT_ENV})",
+    )
+    add_preset_argument(parser)
+
+
+def add_preset_argument(parser: argparse.ArgumentParser) -> None:
+    from cmlops_kg.store.presets import PRESET_ENV, presets
+
+    parser.add_argument(
+        "--preset",
+        choices=sorted(presets()),
+        help="the kind of SPARQL server behind --endpoint: where its update and Graph Store "
+        f"endpoints are and how it takes credentials (default ${PRESET_ENV}, else the "
+        "Oxigraph layout)",
     )
 
 

@@ -43,6 +43,7 @@ def _store(
     timeout: float | None,
     need_persistent: bool,
     read_only: bool = False,
+    preset: str | None = None,
 ) -> GraphStore:
     given_location = location
     endpoint = endpoint_option(endpoint)
@@ -55,7 +56,7 @@ def _store(
             fix=f"pass --endpoint URL (or set {ENDPOINT_ENV}) for a shared server, or "
             f"--store DIR (or set {STORE_ENV}) for an embedded store kept on disk",
         )
-    return open_store(endpoint, location, timeout=timeout, read_only=read_only)
+    return open_store(endpoint, location, timeout=timeout, read_only=read_only, preset=preset)
 
 
 def add_load_arguments(parser: argparse.ArgumentParser) -> None:
@@ -81,7 +82,7 @@ def run_load(args: argparse.Namespace) -> int:
     """Exit 0 when every profile was loaded, 1 when some were invalid (not loaded), 2 when
     some could not be read, 3 when the store failed (profiles loaded before stay loaded;
     the one being loaded is not half-written)."""
-    store = _store(args.endpoint, args.store, args.timeout, need_persistent=True)
+    store = _store(args.endpoint, args.store, args.timeout, True, preset=args.preset)
     try:
         ensure_ontology(store, args.reload_ontology)
         store.discard_staging()
@@ -148,7 +149,9 @@ def run_portfolio(args: argparse.Namespace) -> int:
     # only reading (no --data): an on-disk store is opened without its lock, so a 'load'
     # (or the app) can use it meanwhile
     read_only = not args.data
-    store = _store(args.endpoint, args.store, args.timeout, False, read_only=read_only)
+    store = _store(
+        args.endpoint, args.store, args.timeout, False, read_only=read_only, preset=args.preset
+    )
     show = show_progress(args.progress)
     try:
         if isinstance(store, EmbeddedStore) and store.read_only:

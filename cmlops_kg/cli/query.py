@@ -122,7 +122,7 @@ def run_query(args: argparse.Namespace) -> int:
         )
     store: GraphStore
     if endpoint:
-        store = api.open_store(endpoint, timeout=args.timeout)
+        store = api.open_store(endpoint, timeout=args.timeout, preset=args.preset)
     elif args.store:
         store = api.open_store(location=args.store, read_only=True, environ={})
     else:

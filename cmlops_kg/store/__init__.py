@@ -29,6 +29,7 @@ def open_store(
     timeout: float | None = None,
     environ: Mapping[str, str] | None = None,
     read_only: bool = False,
+    preset: str | None = None,
 ) -> GraphStore:
     """The store the user asked for: ``endpoint`` (or $CMLOPS_KG_ENDPOINT) selects a remote
     SPARQL server, else ``location`` (or $CMLOPS_KG_STORE) an on-disk embedded store, else an
@@ -39,7 +40,7 @@ def open_store(
     if endpoint:
         from cmlops_kg.store.remote import RemoteStore
 
-        return RemoteStore.from_environment(endpoint, timeout=timeout, environ=env)
+        return RemoteStore.from_environment(endpoint, timeout=timeout, environ=env, preset=preset)
     from cmlops_kg.store.embedded import EmbeddedStore
 
     location = location or env.get(STORE_ENV) or None

@@ -11,6 +11,9 @@
   header); a plain-http endpoint through it sends its headers to the proxy, as HTTP must.
 - **No redirects followed**: a redirect is reported with its target, so credentials are never
   replayed to another host.
+- **Digest authentication** (RFC 7616: MD5 or SHA-256, ``qop=auth``), as Virtuoso's
+  authenticated endpoints want: a 401 with a Digest challenge is answered once, within the
+  same deadline; the password itself is never sent.
 
 Built on :mod:`http.client` rather than ``requests``/``urllib``: neither exposes the socket
 before the response headers arrive, and a whole-request deadline needs it.
@@ -19,7 +22,10 @@ before the response headers arrive, and a whole-request deadline needs it.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import http.client
+import re
+import secrets
 import socket
 import ssl
 import threading
@@ -44,7 +50,7 @@ class HttpError(Exception):
 @dataclass(frozen=True)
 class HttpResponse:
     status: int
-    headers: Mapping[str, str]
+    headers: Mapping[str, str]  # names lower-cased
     body: bytes
 
     def text(self, limit: int = 500) -> str:
@@ -65,13 +71,36 @@ class HttpPolicy:
         url: str,
         body: bytes | None = None,
         headers: Mapping[str, str] | None = None,
+        digest: tuple[str, str] | None = None,
     ) -> HttpResponse:
         """Send one request; the answer whatever its status (the caller judges it), or
-        :class:`HttpError` when none came within the deadline and the size cap."""
+        :class:`HttpError` when none came within the deadline and the size cap. With
+        ``digest`` (user, password), a Digest challenge is answered once."""
         started = time.monotonic()
-        conn, target = self._connection(url)
+        response = self._send_once(method, url, body, headers, self.deadline)
+        challenge = response.headers.get("www-authenticate", "")
+        if digest and response.status == 401 and challenge.lower().startswith("digest"):
+            remaining = self.deadline - (time.monotonic() - started)
+            if remaining <= 0:
+                raise HttpError("deadline", f"{time.monotonic() - started:.1f} s")
+            target = _request_target(url)
+            answer = digest_authorization(challenge, method, target, *digest)
+            headers = {**(headers or {}), "Authorization": answer}
+            response = self._send_once(method, url, body, headers, remaining)
+        return response
+
+    def _send_once(
+        self,
+        method: str,
+        url: str,
+        body: bytes | None,
+        headers: Mapping[str, str] | None,
+        deadline: float,
+    ) -> HttpResponse:
+        started = time.monotonic()
+        conn, target = self._connection(url, deadline)
         aborted = threading.Event()
-        watchdog = threading.Timer(self.deadline, _abort, (conn, aborted))
+        watchdog = threading.Timer(deadline, _abort, (conn, aborted))
         watchdog.daemon = True
         watchdog.start()
         try:
@@ -80,7 +109,9 @@ class HttpPolicy:
             data = self._read(response)
             if aborted.is_set():  # a body read "until close" ends quietly when shut down
                 raise HttpError("deadline", f"{time.monotonic() - started:.1f} s")
-            return HttpResponse(response.status, dict(response.getheaders()), data)
+            return HttpResponse(
+                response.status, {k.lower(): v for k, v in response.getheaders()}, data
+            )
         except HttpError:
             raise
         except TimeoutError:
@@ -93,15 +124,13 @@ class HttpPolicy:
             watchdog.cancel()
             conn.close()
 
-    def _connection(self, url: str) -> tuple[http.client.HTTPConnection, str]:
+    def _connection(self, url: str, deadline: float) -> tuple[http.client.HTTPConnection, str]:
         parts = urlsplit(url)
         secure = parts.scheme == "https"
         host, port = parts.hostname or "", parts.port or (443 if secure else 80)
-        path = parts.path or "/"
-        if parts.query:
-            path += "?" + parts.query
+        path = _request_target(url)
         # the socket timeout bounds a silent server; the watchdog bounds a slow one
-        timeout = self.deadline
+        timeout = deadline
         if self.proxy:
             proxy = urlsplit(self.proxy)
             proxy_host, proxy_port = proxy.hostname or "", proxy.port or 8080
@@ -134,6 +163,55 @@ class HttpPolicy:
             if size > self.max_bytes:
                 raise HttpError("too-large", f"more than {self.max_bytes:,} bytes")
             chunks.append(chunk)
+
+
+def _request_target(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.path or "/") + ("?" + parts.query if parts.query else "")
+
+
+_PARAM = re.compile(r'(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))')
+_HASHES = {"MD5": hashlib.md5, "SHA-256": hashlib.sha256}
+
+
+def digest_authorization(challenge: str, method: str, uri: str, user: str, password: str) -> str:
+    """The Authorization header answering a Digest ``WWW-Authenticate`` challenge."""
+    params = {
+        m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3)
+        for m in _PARAM.finditer(challenge.split(None, 1)[1] if " " in challenge else "")
+    }
+    algorithm = (params.get("algorithm") or "MD5").upper()
+    session = algorithm.endswith("-SESS")
+    hash_name = algorithm.removesuffix("-SESS")
+    if hash_name not in _HASHES:
+        raise HttpError("unreachable", f"the server asks for Digest {algorithm}, not supported")
+
+    def h(text: str) -> str:
+        return _HASHES[hash_name](text.encode("utf-8")).hexdigest()
+
+    realm, nonce = params.get("realm", ""), params.get("nonce", "")
+    cnonce, count = secrets.token_hex(8), "00000001"
+    ha1 = h(f"{user}:{realm}:{password}")
+    if session:
+        ha1 = h(f"{ha1}:{nonce}:{cnonce}")
+    ha2 = h(f"{method}:{uri}")
+    qops = [q.strip() for q in (params.get("qop") or "").split(",") if q.strip()]
+    fields = [
+        f'username="{user}"',
+        f'realm="{realm}"',
+        f'nonce="{nonce}"',
+        f'uri="{uri}"',
+        f"algorithm={algorithm}",
+    ]
+    if "auth" in qops:
+        response = h(f"{ha1}:{nonce}:{count}:{cnonce}:auth:{ha2}")
+        fields += ["qop=auth", f"nc={count}", f'cnonce="{cnonce}"']
+    else:
+        response = h(f"{ha1}:{nonce}:{ha2}")
+    fields.append(f'response="{response}"')
+    if "opaque" in params:
+        fields.append(f'opaque="{params["opaque"]}"')
+    return "Digest " + ", ".join(fields)
 
 
 def _abort(conn: http.client.HTTPConnection, aborted: threading.Event) -> None:

@@ -19,7 +19,7 @@ import base64
 import json
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -42,6 +42,7 @@ from cmlops_kg.store.inference import (
     prepared_ontology,
     profile_dataset,
 )
+from cmlops_kg.store.presets import AUTH_SCHEMES, PRESET_ENV, Preset, preset_named
 from cmlops_kg.vocab import ONTOLOGY_GRAPH
 
 DEFAULT_TIMEOUT = 30.0
@@ -52,6 +53,7 @@ TIMEOUT_ENV = "CMLOPS_KG_ENDPOINT_TIMEOUT"
 UPDATE_ENV = "CMLOPS_KG_UPDATE_ENDPOINT"
 GSP_ENV = "CMLOPS_KG_GSP_ENDPOINT"
 PROXY_ENV = "CMLOPS_KG_ENDPOINT_PROXY"
+AUTH_ENV = "CMLOPS_KG_ENDPOINT_AUTH"
 AUTH_FIX = (
     f"set {USER_ENV} and {PASSWORD_ENV} (basic auth) or {TOKEN_ENV} (bearer token) "
     "to credentials the server accepts"
@@ -64,16 +66,19 @@ class EndpointError(StoreError):
 
 @dataclass(frozen=True)
 class EndpointAuth:
-    """Basic or bearer credentials; ``repr`` never shows them."""
+    """Basic, Digest or bearer credentials; ``repr`` never shows them. ``scheme`` is how a
+    user and password are sent (basic or digest; None: the preset's choice, else basic)."""
 
     user: str | None = field(default=None, repr=False)
     password: str | None = field(default=None, repr=False)
     token: str | None = field(default=None, repr=False)
+    scheme: str | None = None
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> EndpointAuth | None:
         user, password = environ.get(USER_ENV) or None, environ.get(PASSWORD_ENV) or None
         token = environ.get(TOKEN_ENV) or None
+        scheme = (environ.get(AUTH_ENV) or "").strip().lower() or None
         if token and (user or password):
             raise EndpointError(
                 "both a bearer token and a user/password are set for the endpoint",
@@ -84,9 +89,17 @@ class EndpointAuth:
                 "basic auth needs both a user and a password",
                 fix=f"set both {USER_ENV} and {PASSWORD_ENV}",
             )
+        if scheme is not None and scheme not in AUTH_SCHEMES:
+            raise EndpointError(
+                f"{AUTH_ENV}={scheme!r} is not an authentication scheme",
+                fix=f"set it to one of {', '.join(AUTH_SCHEMES)} (a token is always bearer)",
+            )
         if not (token or user):
             return None
-        return cls(user=user, password=password, token=token)
+        return cls(user=user, password=password, token=token, scheme=scheme)
+
+    def with_default_scheme(self, scheme: str) -> EndpointAuth:
+        return self if self.scheme or self.token else replace(self, scheme=scheme)
 
     @property
     def secrets(self) -> list[str]:
@@ -95,9 +108,18 @@ class EndpointAuth:
         return [s for s in (self.password, self.token, encoded) if s]
 
     @property
+    def digest(self) -> tuple[str, str] | None:
+        """(user, password) when they are sent by Digest (answering the server's challenge)."""
+        if self.token or self.scheme != "digest":
+            return None
+        return self.user or "", self.password or ""
+
+    @property
     def headers(self) -> dict[str, str]:
         if self.token:
             return {"Authorization": f"Bearer {self.token}"}
+        if self.scheme == "digest":
+            return {}  # sent in answer to the server's challenge (cmlops_kg.store.http)
         basic = f"{self.user or ''}:{self.password or ''}".encode()
         return {"Authorization": "Basic " + base64.b64encode(basic).decode("ascii")}
 
@@ -110,12 +132,21 @@ class EndpointUrls:
 
     @classmethod
     def from_endpoint(
-        cls, endpoint: str, update: str | None = None, gsp: str | None = None
+        cls,
+        endpoint: str,
+        update: str | None = None,
+        gsp: str | None = None,
+        preset: Preset | None = None,
+        with_credentials: bool = False,
     ) -> EndpointUrls:
-        """From a server base URL or its query URL; Oxigraph's layout unless told otherwise
-        (``/query``, ``/update``, ``/store``)."""
+        """From a server base URL or its query URL: a preset's layout (cmlops_kg/store/
+        endpoints.toml), else Oxigraph's (``/query``, ``/update``, ``/store``) guessed from the
+        URL; ``update`` and ``gsp`` override single URLs."""
         for url in filter(None, (endpoint, update, gsp)):
             _check_url(url)
+        if preset is not None:
+            query, default_update, default_gsp = preset.urls(endpoint, with_credentials)
+            return cls(query, update or default_update, gsp or default_gsp)
         parts = urlsplit(endpoint.strip())
         path = parts.path.rstrip("/")
         last = path.rsplit("/", 1)[-1]
@@ -172,8 +203,15 @@ class RemoteStore(GraphStore):
         union_default_graph: bool | None = None,
         max_response_mb: float | None = None,
         proxy: str | None = None,
+        preset: str | None = None,
     ) -> None:
-        self.urls = EndpointUrls.from_endpoint(endpoint, update_endpoint, gsp_endpoint)
+        chosen = preset_named(preset) if preset else None
+        if auth is not None and chosen is not None:
+            auth = auth.with_default_scheme(chosen.auth)
+        self.preset = chosen.name if chosen else None
+        self.urls = EndpointUrls.from_endpoint(
+            endpoint, update_endpoint, gsp_endpoint, chosen, with_credentials=auth is not None
+        )
         if proxy:
             fix = f"set {PROXY_ENV} to e.g. http://proxy:3128"
             _check_url(proxy, f"the proxy ({PROXY_ENV})", fix)
@@ -198,6 +236,7 @@ class RemoteStore(GraphStore):
         *,
         timeout: float | None = None,
         environ: Mapping[str, str],
+        preset: str | None = None,
     ) -> RemoteStore:
         if timeout is None:
             raw = environ.get(TIMEOUT_ENV)
@@ -215,6 +254,7 @@ class RemoteStore(GraphStore):
             timeout=timeout,
             max_response_mb=MAX_RESPONSE_MB.value(environ),
             proxy=environ.get(PROXY_ENV) or None,
+            preset=preset or environ.get(PRESET_ENV) or None,
         )
 
     def __repr__(self) -> str:
@@ -253,8 +293,9 @@ class RemoteStore(GraphStore):
         missing_ok: bool = False,
     ) -> HttpResponse:
         headers = {**(headers or {}), **(self._auth.headers if self._auth else {})}
+        digest = self._auth.digest if self._auth else None
         try:
-            response = self._policy.send(method, url, data, headers)
+            response = self._policy.send(method, url, data, headers, digest=digest)
         except HttpError as failure:
             raise self._failure(failure, action, url) from None
         if response.status == 404 and missing_ok:
