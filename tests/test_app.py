@@ -7,6 +7,7 @@ tested in tests/test_charts.py and the real rendering in tests/test_app_browser.
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import json
 import tomllib
@@ -186,7 +187,7 @@ def answer_questionnaire(at: AppTest, per: str = "practices") -> None:
                 edits[row] = {"Status": "implemented", "Mode": "automated" if row % 2 else "manual"}
             elif level == 3:
                 edits[row] = {"Status": "partial"}
-        at.session_state[f"q_dim_{i}_{per}"] = {
+        at.session_state[f"q_dim_{i}_{per}_0"] = {
             "edited_rows": edits,
             "added_rows": [],
             "deleted_rows": [],
@@ -257,6 +258,70 @@ def test_questionnaire_per_criterion_with_context_and_target_assesses_like_the_c
     assert level_shown(at, "Readiness") == expected["readiness"]["level"]
     assert level_shown(at, "Google MLOps level") == expected["external_levels"]["google"]["level"]
     assert int(metric(at, "Open questions")) == len(expected["open_questions"])
+
+
+def test_an_uploaded_answers_file_resumes_the_questionnaire(tmp_path, capsys):
+    """An answers.yaml written by 'cmlops-kg questionnaire' and partly filled in resumes in
+    the app: organisation, date, method, context, target and every answer come back (a
+    whole-practice answer fills that practice's criteria), and the page assesses exactly as
+    'cmlops-kg import' of the same file does."""
+    answers = tmp_path / "answers.yaml"
+    assert cli.main(["questionnaire", "--out", str(answers)]) == 0
+    doc = yaml.safe_load(answers.read_text(encoding="utf-8"))
+    doc["organisation"]["name"] = "Resume Co"
+    doc["assessment"].update(date="2026-03-04", method="audit")
+    doc["context"]["serving-mode"]["value"] = "batch"
+    doc["target"]["preset"] = "uniform-2"
+    given: dict[str, str] = {}
+    first, second = doc["dimensions"][0]["questions"][:2]
+    first["status"] = "implemented"  # a whole practice
+    for c in first["criteria"]:
+        given[c["criterion"]] = "implemented"
+    for c in second["criteria"][:1]:
+        c["status"], c["mode"] = "partial", "manual"
+        given[c["criterion"]] = "partial"
+    answers.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    capsys.readouterr()
+
+    at = open_app("assess")
+    at.radio(key="assess_mode").set_value("Questionnaire").run()
+    upload = ("answers.yaml", answers.read_bytes(), "application/yaml")
+    at.file_uploader(key="q_resume").set_value(upload).run()
+    assert not at.exception and not errors(at)
+    assert at.text_input(key="q_name").value == "Resume Co"
+    assert at.date_input(key="q_date").value == dt.date(2026, 3, 4)
+    assert at.selectbox(key="q_method").value == "audit"
+    assert at.selectbox(key="q_ctx_serving-mode").value == "batch"
+    assert at.selectbox(key="q_target").value == "uniform-2"
+    assert at.radio(key="q_granularity").value == "One question per criterion"
+    shown = {
+        key: status
+        for editor in at.data_editor
+        for key, status in zip(editor.value["key"], editor.value["Status"], strict=True)
+        if isinstance(status, str) and status
+    }
+    assert shown == given
+    at.button(key="q_build").click().run()
+    assert not at.exception and not errors(at)
+    assert cli.main(["import", str(answers), "--out", str(tmp_path / "cli.ttl")]) == 0
+    capsys.readouterr()
+    assert cli.main(["assess", str(tmp_path / "cli.ttl"), "--format", "json"]) == 0
+    expected = json.loads(capsys.readouterr().out)
+    assert level_shown(at, "Readiness") == expected["readiness"]["level"]
+    assert level_shown(at, "Google MLOps level") == expected["external_levels"]["google"]["level"]
+    assert int(metric(at, "Open questions")) == len(expected["open_questions"])
+
+
+def test_a_broken_answers_file_is_not_resumed_and_says_where():
+    at = open_app("assess")
+    at.radio(key="assess_mode").set_value("Questionnaire").run()
+    bad = (
+        b"organisation: {name: X}\nanswers:\n- practice: no-such-practice\n  status: implemented\n"
+    )
+    at.file_uploader(key="q_resume").set_value(("answers.yaml", bad, "application/yaml")).run()
+    assert not at.exception
+    assert "cannot be resumed" in errors(at) and "no-such-practice" in errors(at)
+    assert at.text_input(key="q_name").value == ""
 
 
 def _questionnaire_dimensions() -> list[dict]:

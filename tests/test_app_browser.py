@@ -207,6 +207,17 @@ def test_assess_questionnaire(browser_page, server: str) -> None:
     document["answers"].append({"practice": "version-control", "status": "implemented"})
     profile = answers_to_profile(yaml.safe_load(yaml.safe_dump(document)), "answers.yaml")
     assert len(profile.assessment_iris()) == 1
+    # ... and, uploaded again, resumes the questionnaire where it was left
+    answered = SCREENSHOTS / "answers-resumed.yaml"
+    answered.write_text(yaml.safe_dump(document), encoding="utf-8")
+    page.get_by_text("One question per practice", exact=True).click()
+    settle(page)
+    uploader = page.locator('[data-testid="stFileUploader"]', has_text="Resume from")
+    uploader.locator('input[type="file"]').set_input_files(str(answered))
+    page.get_by_text("Resumed 1 answer for Browser Quiz Co").wait_for()
+    settle(page)
+    expect(page.get_by_label("Organisation name")).to_have_value("Browser Quiz Co")
+    shot(page, "assess-questionnaire-resumed")
     no_exception(page)
 
 

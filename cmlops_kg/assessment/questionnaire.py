@@ -1353,6 +1353,72 @@ def answers_document(
     return doc
 
 
+@dataclass(frozen=True)
+class ResumedAnswers:
+    """A checked answers document as the questionnaire's own keys, to fill it in again (the
+    app resumes an uploaded answers.yaml with it)."""
+
+    name: str
+    iri: str
+    date: str
+    method: str
+    context: dict[str, str]  # factor key -> value key
+    target: str | None  # preset notation
+    # practice or criterion key -> (status, mode word or None, justification)
+    answers: dict[str, tuple[str, str | None, str]]
+    by_criterion: bool  # some answer is about one criterion
+    criteria_of: dict[str, tuple[str, ...]]  # practice key -> its criterion keys
+
+    def for_criteria(self) -> dict[str, tuple[str, str | None, str]]:
+        """The answers per criterion: a whole-practice answer speaks for those of its criteria
+        not answered one by one (docs/maturity-model.md, step 1), as import reads it."""
+        out = dict(self.answers)
+        for practice, criteria in self.criteria_of.items():
+            if practice in self.answers:
+                for criterion in criteria:
+                    out.setdefault(criterion, self.answers[practice])
+        return out
+
+
+def resume_answers(
+    doc: dict, source: str = "answers", store: EmbeddedStore | None = None
+) -> ResumedAnswers:
+    """The answers of ``doc`` by the questionnaire's keys; raises :class:`AnswersError` with
+    every problem, exactly as import does (a document that cannot be imported is not resumed)."""
+    answers_to_profile(doc, source, store)  # every problem reported, as import reports them
+    cat = catalogue(store)
+    reader = _Reader(cat, None)
+    name, org_iri = reader.organisation(doc)
+    _, date, method, _ = reader.assessment(doc, org_iri)
+    chosen = set(reader.context(doc))
+    preset, _levels = reader.target(doc)
+    reader.dimensions(doc)
+    words = {iri: word for word, iri in MODES.items()}
+    context = {
+        factor.key: value.key
+        for factor in cat.factors.values()
+        for value in factor.values
+        if value.iri in chosen
+    }
+    notation = next((p.notation for p in cat.presets.values() if p.iri == preset), None)
+    block = doc.get("organisation")
+    given_iri = _scalar(block.get("iri")).strip() if isinstance(block, dict) else ""
+    return ResumedAnswers(
+        name=name,
+        iri=given_iri,
+        date=str(date),
+        method=method,
+        context=context,
+        target=notation,
+        answers={
+            a.key: (a.status, words.get(a.mode) if a.mode else None, a.justification)
+            for a in reader.answers
+        },
+        by_criterion=any(a.kind == "criterion" for a in reader.answers),
+        criteria_of={p.key: tuple(c.key for c in p.criteria) for p in cat.practices.values()},
+    )
+
+
 def questionnaire_turtle(document: dict, store: EmbeddedStore | None = None) -> bytes:
     """The profile the answers make, as Turtle (what 'cmlops-kg import' writes)."""
     return profile_turtle(answers_to_profile(document, "questionnaire", store))

@@ -3,7 +3,9 @@ levels, external levels, scores, gaps, roadmap and the validation report out."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -16,10 +18,12 @@ from cmlops_kg.app.loaded import FORMAT_CHOICES, MAX_UPLOAD_BYTES, Analysis
 from cmlops_kg.assessment.questionnaire import (
     MODES,
     STATUSES,
+    ResumedAnswers,
     answers_document,
     organisation_iri,
     parse_answers,
     questionnaire_turtle,
+    resume_answers,
 )
 from cmlops_kg.assessment.result import AssessmentResult, ExternalLevel
 from cmlops_kg.errors import CmlopsError
@@ -30,6 +34,7 @@ from cmlops_kg.present.charts import (
     weakest_score,
 )
 from cmlops_kg.present.report import html_report, markdown_report
+from cmlops_kg.present.words import counted
 
 SOURCES = ["Bundled case study", "Upload a profile", "Questionnaire"]
 QUESTIONNAIRE_SOURCE = "questionnaire_source"
@@ -95,29 +100,89 @@ def answers_source(name: str, data: bytes) -> ui.ProfileSource | None:
 
 PER_PRACTICE, PER_CRITERION = "One question per practice", "One question per criterion"
 NOT_DECLARED = "not declared"
+METHOD_CHOICES = ["questionnaire", "audit", "repository-scan"]
 
 
-def questionnaire_frame(dimension: dict, per_criterion: bool = False) -> pd.DataFrame:
+def questionnaire_frame(
+    dimension: dict,
+    per_criterion: bool = False,
+    prefill: dict[str, tuple[str, str | None, str]] | None = None,
+) -> pd.DataFrame:
     """The questions of one dimension: a row per practice, or per criterion (a practice
-    without criteria is its own single question)."""
+    without criteria is its own single question); ``prefill``: answers to start from, by
+    practice or criterion key (a resumed answers.yaml)."""
     rows = []
     for q in dimension["questions"]:
         asks = q["criteria"] if per_criterion and q["criteria"] else [None]
         for c in asks:
+            key = c["criterion"] if c else q["practice"]
+            status, mode, justification = (prefill or {}).get(key, (None, None, ""))
             rows.append(
                 {
-                    "key": c["criterion"] if c else q["practice"],
+                    "key": key,
                     "asks": "criterion" if c else "practice",
                     "Practice": q["label"],
                     "Criterion": c["label"] if c else "",
                     "Level": q["level"],
                     "Question": c["question"] if c else q["question"],
-                    "Status": None,
-                    "Mode": None,
-                    "Justification": "",
+                    "Status": status,
+                    "Mode": mode,
+                    "Justification": justification,
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _cell(value: object) -> str:
+    """An editor cell as text: an empty cell may come back as None or as NaN."""
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+RESUMED = "q_resumed"  # (upload digest, ResumedAnswers, generation) of the resumed answers
+
+
+def resume_uploaded_answers() -> ResumedAnswers | None:
+    """An uploaded answers.yaml fills the questionnaire in again (name, date, method, context,
+    target and every answer), once per file; editing then goes on from there."""
+    uploaded = st.file_uploader(
+        "Resume from an answers file (answers.yaml, as downloaded below or written by "
+        "'cmlops-kg questionnaire')",
+        type=["yaml", "yml"],
+        key="q_resume",
+    )
+    held = st.session_state.get(RESUMED)
+    if uploaded is None:
+        return held[1] if held else None
+    data = uploaded.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    if held and held[0] == digest:
+        return held[1]
+    try:
+        resumed = resume_answers(
+            parse_answers(data, uploaded.name), uploaded.name, ui.ontology_store()
+        )
+    except CmlopsError as exc:
+        ui.show_error(exc, "The answers file cannot be resumed")
+        return held[1] if held else None
+    generation = (held[2] + 1) if held else 1
+    st.session_state[RESUMED] = (digest, resumed, generation)
+    # the widgets below are created after this, so their values can be set now
+    st.session_state["q_name"] = resumed.name
+    st.session_state["q_iri"] = resumed.iri
+    with contextlib.suppress(ValueError):
+        st.session_state["q_date"] = dt.date.fromisoformat(resumed.date)
+    if resumed.method in METHOD_CHOICES:
+        st.session_state["q_method"] = resumed.method
+    for factor in ui.questionnaire_context_and_targets()["context"]:
+        st.session_state[f"q_ctx_{factor}"] = resumed.context.get(factor, NOT_DECLARED)
+    st.session_state["q_target"] = resumed.target or ""
+    st.session_state["q_granularity"] = PER_CRITERION if resumed.by_criterion else PER_PRACTICE
+    st.success(
+        f"Resumed {counted(len(resumed.answers), 'answer')} for {resumed.name} from "
+        f"{uploaded.name}.",
+        icon=":material/history:",
+    )
+    return resumed
 
 
 QUESTION_COLUMNS = {
@@ -171,22 +236,27 @@ def questionnaire_source() -> ui.ProfileSource | None:
         "for the potential one. *Not applicable* needs a justification. The mode (manual or "
         "automated) sets the ML-Test-Score-style score."
     )
+    resumed = resume_uploaded_answers()
     cols = st.columns([2, 2, 1, 1])
     name = cols[0].text_input("Organisation name", key="q_name", placeholder="Acme Analytics")
     iri = cols[1].text_input(
         "Organisation IRI (optional)", key="q_iri", placeholder="https://example.org/org/acme"
     )
-    date = cols[2].date_input("Assessment date", value=dt.date.today(), key="q_date")
-    method = cols[3].selectbox(
-        "Method", ["questionnaire", "audit", "repository-scan"], key="q_method"
-    )
+    if "q_date" not in st.session_state:
+        st.session_state["q_date"] = dt.date.today()
+    date = cols[2].date_input("Assessment date", key="q_date")
+    method = cols[3].selectbox("Method", METHOD_CHOICES, key="q_method")
     context, target = questionnaire_context()
     granularity = st.radio(
         "Questions", [PER_PRACTICE, PER_CRITERION], key="q_granularity", horizontal=True
     )
     per_criterion = granularity == PER_CRITERION
     dimensions = ui.questionnaire_items()
-    frames = [questionnaire_frame(d, per_criterion) for d in dimensions]
+    prefill = None
+    if resumed is not None:
+        prefill = resumed.for_criteria() if per_criterion else resumed.answers
+    generation = st.session_state[RESUMED][2] if resumed is not None else 0
+    frames = [questionnaire_frame(d, per_criterion, prefill) for d in dimensions]
     tabs = st.tabs(
         [f"{d['dimension']} ({len(f)})" for d, f in zip(dimensions, frames, strict=True)]
     )
@@ -196,7 +266,8 @@ def questionnaire_source() -> ui.ProfileSource | None:
         with tab:
             edited = st.data_editor(
                 frame,
-                key=f"q_dim_{i}_{'criteria' if per_criterion else 'practices'}",
+                # a resumed file starts new editors (edits are kept per editor key)
+                key=f"q_dim_{i}_{'criteria' if per_criterion else 'practices'}_{generation}",
                 hide_index=True,
                 column_order=columns,
                 column_config=QUESTION_COLUMNS,
@@ -206,9 +277,9 @@ def questionnaire_source() -> ui.ProfileSource | None:
             answers.append(
                 {
                     row["asks"]: row["key"],
-                    "status": row["Status"],
-                    "mode": row["Mode"],
-                    "justification": row["Justification"],
+                    "status": _cell(row["Status"]),
+                    "mode": _cell(row["Mode"]),
+                    "justification": _cell(row["Justification"]),
                 }
             )
     answered = sum(1 for a in answers if a["status"])
