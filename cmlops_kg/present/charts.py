@@ -178,10 +178,12 @@ def pipeline_dot(
     guards = guards or {}
     lines = [
         "digraph pipelines {",
-        '  graph [rankdir=LR, bgcolor="transparent", nodesep=0.6, ranksep=0.9];',
+        # top to bottom: the hand-off labels (with their artefacts) stack instead of widening
+        # the graph, so at page width its text stays readable
+        '  graph [rankdir=TB, bgcolor="transparent", nodesep=0.9, ranksep=0.7];',
         '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=16, '
         'margin="0.25,0.15", color="#546e7a"];',
-        '  edge [fontname="Helvetica", fontsize=12, color="#78909c", fontcolor="#37474f"];',
+        '  edge [fontname="Helvetica", fontsize=13, color="#78909c", fontcolor="#37474f"];',
     ]
     for i, p in enumerate(pipelines):
         fill = PIPELINE_COLOURS[i % len(PIPELINE_COLOURS)]
