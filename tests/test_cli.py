@@ -354,8 +354,15 @@ def test_console_script_runs_in_a_subprocess():
 @pytest.mark.parametrize(
     ("case", "phrase"),
     [
-        ("ledgerly.ttl", "Readiness 2 (Repeatable training), limited by"),
+        # six of seven dimensions limit: the one ahead is named instead of the six behind
+        (
+            "ledgerly.ttl",
+            "Readiness 2 (Repeatable training), limited by every dimension except Model "
+            "development and experimentation (3).",
+        ),
         ("sentinel-health.ttl", "limited by Delivery and deployment"),
+        # four of seven limit, three ahead: listing the four is as short, so they are listed
+        ("basketful-retail.ttl", "limited by Data management and quality, Infrastructure"),
     ],
 )
 def test_the_weakest_link_is_named(capsys, case, phrase):

@@ -443,7 +443,14 @@ def readiness_summary(
     upto = f", up to {potential} once the unknowns are answered" if potential > level else ""
     if len(limiting) == len(dimensions) > 1:
         return f"every dimension is at level {level} — readiness {level} ({name}){upto}"
-    readiness = f"readiness {level} ({name}), limited by {_and(limiting)}{upto}"
+    ahead = [d for d in dimensions if d.label not in limiting]
+    if ahead and len(ahead) <= 2 < len(limiting):
+        # most dimensions limit: name the few ahead rather than list the many behind
+        others = _and([f"{d.label} ({d.level})" for d in ahead])
+        readiness = f"readiness {level} ({name}), limited by every dimension except {others}"
+        readiness += upto
+    else:
+        readiness = f"readiness {level} ({name}), limited by {_and(limiting)}{upto}"
     if lopsided:
         highest = max(dimensions, key=lambda d: d.level)
         lowest = next(d for d in dimensions if d.label in limiting)
