@@ -60,6 +60,12 @@ AUTH_FIX = (
 )
 
 
+# every named graph (an index lookup on Oxigraph), and the same for servers that list only
+# graphs matched by a triple pattern
+_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
+_GRAPHS_WITH_TRIPLES = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
 class EndpointError(StoreError):
     """The SPARQL server could not be reached, timed out, refused or failed (exit 3)."""
 
@@ -408,9 +414,12 @@ class RemoteStore(GraphStore):
             self._gsp("POST", graph, body, **{"Content-Type": "application/n-triples"})
 
     def graphs(self) -> list[str]:
-        text = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
-        rows = _rows(self._query(text, JSON, [], "list the graphs"))
-        return sorted(str(r["g"]) for r in rows if isinstance(r["g"], IRI))
+        rows = _rows(self._query(_GRAPHS, JSON, [], "list the graphs"))
+        names = [r["g"] for r in rows if isinstance(r["g"], IRI)]
+        if not names:  # Virtuoso answers an empty pattern with one unbound ?g: ask for triples
+            rows = _rows(self._query(_GRAPHS_WITH_TRIPLES, JSON, [], "list the graphs"))
+            names = [r["g"] for r in rows if isinstance(r["g"], IRI)]
+        return sorted(str(name) for name in names)
 
     def export(self, graph: str) -> bytes:
         response = self._gsp("GET", graph, Accept="text/turtle")
