@@ -33,6 +33,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop_process(process: subprocess.Popen | None, grace: float) -> None:
+    """Terminate a server (killed if it outlives ``grace`` seconds) and close its stderr."""
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+    if process is not None and process.stderr:
+        process.stderr.close()
+
+
 class OxigraphServer:
     """One ``oxigraph serve`` process; ``url`` is its base URL."""
 
@@ -78,15 +91,7 @@ class OxigraphServer:
         raise RuntimeError("oxigraph serve did not start in time")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        if self.process is not None and self.process.stderr:
-            self.process.stderr.close()
+        stop_process(self.process, grace=10)
 
     def kill(self) -> None:
         """Stop at once, as a crash would."""

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import requests
-from oxigraph_server import HOST, free_port
+from oxigraph_server import HOST, free_port, stop_process
 
 DEBIAN_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 DBA_PASSWORD = "dba"
@@ -95,12 +95,4 @@ class VirtuosoServer:
         return done.stdout
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        if self.process is not None and self.process.stderr:
-            self.process.stderr.close()
+        stop_process(self.process, grace=30)  # a checkpoint on shutdown can take a while

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from cmlops_kg import api
 from cmlops_kg.app.loaded import Analysis, analyse, digest
 from cmlops_kg.casestudies import Example, case_studies, invalid_examples
 from cmlops_kg.errors import CmlopsError
@@ -33,7 +34,6 @@ from cmlops_kg.present.framework import (
 )
 from cmlops_kg.present.words import counted
 from cmlops_kg.sparql.library import QueryFile, library
-from cmlops_kg.store import open_store
 from cmlops_kg.store.base import ENDPOINT_ENV, STORE_ENV, GraphStore
 from cmlops_kg.store.embedded import EmbeddedStore
 from cmlops_kg.validation import ValidationFinding
@@ -165,10 +165,7 @@ def _shared_store(endpoint: str | None, location: str | None) -> GraphStore:
     # read-only: the app never holds an on-disk store's lock, so 'cmlops-kg load' can add
     # teams while it runs (each page run takes a fresh snapshot, see shared_store)
     preset = _command_line_option("--preset")  # else $CMLOPS_KG_ENDPOINT_PRESET
-    store = open_store(endpoint, location, read_only=True, preset=preset)
-    if isinstance(store, EmbeddedStore):
-        store.require_ontology()
-    return store
+    return api.open_store(endpoint, location, read_only=True, preset=preset)
 
 
 def shared_store() -> GraphStore | None:

@@ -1148,6 +1148,47 @@ def answers_to_profile(
     practice (``cmlops:aboutPractice``). Raises :class:`AnswersError` listing every problem.
     ``base_iri``: where organisation IRIs derived from a name go (default
     https://example.org/org/)."""
+    read = _read_answers(doc, source, store, base_iri)
+    return Profile(
+        name=source,
+        triples=grouped(
+            _triples(
+                read.name,
+                read.org_iri,
+                read.assessment_iri,
+                read.date,
+                read.method,
+                read.assessor,
+                read.context,
+                read.preset,
+                read.levels,
+                read.reader.answers,
+            )
+        ),
+    )
+
+
+@dataclass
+class _ReadAnswers:
+    """An answers document read and checked: what the profile and a resume are made of."""
+
+    cat: Catalogue
+    reader: _Reader
+    name: str
+    org_iri: str
+    assessment_iri: str
+    date: str
+    method: str
+    assessor: str
+    context: list[str]
+    preset: str | None
+    levels: dict[str, int]
+
+
+def _read_answers(
+    doc: dict, source: str, store: EmbeddedStore | None, base_iri: str | None
+) -> _ReadAnswers:
+    """Read every part of ``doc``; raises :class:`AnswersError` listing every problem."""
     cat = catalogue(store)
     reader = _Reader(cat, base_iri)
     if base_iri is not None and not _looks_like_iri(base_iri):
@@ -1175,22 +1216,8 @@ def answers_to_profile(
         )
     if reader.problems:
         raise AnswersError(reader.problems, source)
-    return Profile(
-        name=source,
-        triples=grouped(
-            _triples(
-                name,
-                org_iri,
-                assessment_iri,
-                date,
-                method,
-                assessor,
-                context,
-                preset,
-                levels,
-                reader.answers,
-            )
-        ),
+    return _ReadAnswers(
+        cat, reader, name, org_iri, assessment_iri, date, method, assessor, context, preset, levels
     )
 
 
@@ -1385,14 +1412,8 @@ def resume_answers(
 ) -> ResumedAnswers:
     """The answers of ``doc`` by the questionnaire's keys; raises :class:`AnswersError` with
     every problem, exactly as import does (a document that cannot be imported is not resumed)."""
-    answers_to_profile(doc, source, store)  # every problem reported, as import reports them
-    cat = catalogue(store)
-    reader = _Reader(cat, None)
-    name, org_iri = reader.organisation(doc)
-    _, date, method, _ = reader.assessment(doc, org_iri)
-    chosen = set(reader.context(doc))
-    preset, _levels = reader.target(doc)
-    reader.dimensions(doc)
+    read = _read_answers(doc, source, store, None)  # every problem reported, as import does
+    cat, chosen = read.cat, set(read.context)
     words = {iri: word for word, iri in MODES.items()}
     context = {
         factor.key: value.key
@@ -1400,21 +1421,21 @@ def resume_answers(
         for value in factor.values
         if value.iri in chosen
     }
-    notation = next((p.notation for p in cat.presets.values() if p.iri == preset), None)
+    notation = next((p.notation for p in cat.presets.values() if p.iri == read.preset), None)
     block = doc.get("organisation")
     given_iri = _scalar(block.get("iri")).strip() if isinstance(block, dict) else ""
     return ResumedAnswers(
-        name=name,
+        name=read.name,
         iri=given_iri,
-        date=str(date),
-        method=method,
+        date=str(read.date),
+        method=read.method,
         context=context,
         target=notation,
         answers={
             a.key: (a.status, words.get(a.mode) if a.mode else None, a.justification)
-            for a in reader.answers
+            for a in read.reader.answers
         },
-        by_criterion=any(a.kind == "criterion" for a in reader.answers),
+        by_criterion=any(a.kind == "criterion" for a in read.reader.answers),
         criteria_of={p.key: tuple(c.key for c in p.criteria) for p in cat.practices.values()},
     )
 

@@ -74,16 +74,20 @@ class EmbeddedStore(GraphStore):
     @contextlib.contextmanager
     def _faults(self, action: str) -> Iterator[None]:
         """OSErrors of the store (lock, permissions, full disk) as StoreError (exit 3)."""
-        if self.read_only and not action.startswith("open"):
+        try:
+            yield
+        except OSError as exc:
+            raise store_fault(exc, action, self._path) from exc
+
+    def _writing(self, action: str) -> contextlib.AbstractContextManager[None]:
+        """A write: refused on a read-only store, its OSErrors as StoreError."""
+        if self.read_only:
             raise StoreError(
                 f"cannot {action}: the store was opened read-only",
                 where=self._path,
                 fix="open it writable (as 'cmlops-kg load' does) to change it",
             )
-        try:
-            yield
-        except OSError as exc:
-            raise store_fault(exc, action, self._path) from exc
+        return self._faults(action)
 
     @property
     def path(self) -> str | None:
@@ -98,7 +102,7 @@ class EmbeddedStore(GraphStore):
         data = prepared_ontology_ntriples(files)  # prepared first: a bad file changes nothing
         self.update(f"DROP SILENT GRAPH {graph}")
         # one bulk parse in Rust rather than a Python Quad per triple
-        with self._faults("load the ontology"):
+        with self._writing("load the ontology"):
             self._store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
         self._ontology_loaded = True
 
@@ -107,12 +111,12 @@ class EmbeddedStore(GraphStore):
         quads = [ox.Quad(t.subject, t.predicate, t.object, node) for t in triples]
         self.drop_graph(inferred_graph(graph))
         self.drop_graph(graph)
-        with self._faults("write a graph"):
+        with self._writing("write a graph"):
             self._store.extend(quads)
 
     def drop_graph(self, graph: str) -> None:
         node = ox.NamedNode(graph)
-        with self._faults("drop a graph"):
+        with self._writing("drop a graph"):
             if self._store.contains_named_graph(node):
                 self._store.remove_graph(node)
 
@@ -121,7 +125,7 @@ class EmbeddedStore(GraphStore):
 
     def update(self, sparql: str) -> None:
         try:
-            with self._faults("update the store"):
+            with self._writing("update the store"):
                 self._store.update(sparql)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL update syntax error: {exc}") from exc
@@ -167,7 +171,7 @@ class EmbeddedStore(GraphStore):
         for assessment in assessments:
             for stratum in strata:
                 triples = self._run(stratum, {"assessment": IRI(assessment)}, dataset)
-                with self._faults("store inferred results"):
+                with self._writing("store inferred results"):
                     self._store.extend([ox.Quad(s, p, o, node) for s, p, o in triples])
 
     def _run(self, query: QueryFile, params: Mapping[str, object] | None, dataset: Dataset):
@@ -216,7 +220,7 @@ class EmbeddedStore(GraphStore):
 
     def add_triples(self, graph: str, triples: list[ox.Triple]) -> None:
         node = ox.NamedNode(graph)
-        with self._faults("write triples"):
+        with self._writing("write triples"):
             self._store.extend([ox.Quad(t.subject, t.predicate, t.object, node) for t in triples])
 
     def export(self, graph: str) -> bytes:

@@ -455,9 +455,6 @@ class RemoteStore(GraphStore):
         except SyntaxError as exc:
             raise EndpointError(f"the endpoint's answer is not valid Turtle ({exc})") from None
 
-    def close(self) -> None:
-        pass  # every request has its own connection, closed when it ends
-
     # -- which graphs a query sees ----------------------------------------------------------------
     def _dataset(self, dataset: Dataset) -> Dataset:
         """The explicit dataset to send: as asked, or -- for a query over the whole store on a
