@@ -14,6 +14,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import rdflib
 import yaml
 from streamlit.testing.v1 import AppTest
 
@@ -44,7 +45,6 @@ BROKEN_TURTLE = b"@prefix : <urn:x:> .\n:a :b"
 # browser test still drives the real widgets.
 APPTEST_WIDGETS = {
     "file_uploader": ("1.55", ("at.file_uploader",)),
-    "data_editor": ("1.67", ("at.data_editor", "answer_questionnaire(")),
 }
 
 
@@ -178,28 +178,53 @@ def _levels(proven: int, potential: int) -> str:
     return str(proven) if proven == potential else f"{proven} (up to {potential})"
 
 
-def answer_questionnaire(at: AppTest, per: str = "practices") -> None:
-    """Implemented up to level 2 (manual and automated mixed), partial at level 3."""
-    for i, editor in enumerate(at.data_editor):
-        edits = {}
-        for row, level in enumerate(editor.value["Level"]):
-            if level <= 2:
-                edits[row] = {"Status": "implemented", "Mode": "automated" if row % 2 else "manual"}
-            elif level == 3:
-                edits[row] = {"Status": "partial"}
-        at.session_state[f"q_dim_{i}_{per}_0"] = {
-            "edited_rows": edits,
-            "added_rows": [],
-            "deleted_rows": [],
-        }
+def question_levels() -> dict[str, int]:
+    """Practice and criterion key -> the level of its practice (from the questionnaire)."""
+    levels = {}
+    for d in _questionnaire_dimensions():
+        for q in d["questions"]:
+            levels[q["practice"]] = q["level"]
+            levels.update({c["criterion"]: q["level"] for c in q["criteria"]})
+    return levels
+
+
+def status_radios(at: AppTest, generation: int = 0) -> dict[str, object]:
+    """The answer radios of the cards drawn, by question key."""
+    prefix = f"qc_{generation}_"
+    out = {}
+    for radio in at.radio:
+        if radio.key and radio.key.startswith(prefix) and radio.key.endswith("_status"):
+            _asks, _, key = radio.key.removeprefix(prefix).partition("_")
+            out[key.removesuffix("_status")] = radio
+    return out
+
+
+def answer_questionnaire(at: AppTest) -> None:
+    """Through the cards, dimension by dimension: implemented up to level 2 (manual and
+    automated mixed), partial at level 3."""
+    levels = question_levels()
+    for i in range(len(at.selectbox(key="q_dimension").options)):
+        at.selectbox(key="q_dimension").set_value(i).run()
+        radios = status_radios(at)
+        for key, radio in radios.items():
+            if levels[key] <= 2:
+                radio.set_value("implemented")
+            elif levels[key] == 3:
+                radio.set_value("partial")
+        at.run()
+        for row, (key, radio) in enumerate(status_radios(at).items()):
+            if levels[key] <= 2:
+                mode = at.radio(key=radio.key.removesuffix("_status") + "_mode")
+                mode.set_value("automated" if row % 2 else "manual")
+        at.run()
+        assert not at.exception, at.exception
 
 
 def test_questionnaire_profile_assesses_exactly_like_the_cli(tmp_path, capsys):
     at = open_app("assess")
     at.radio(key="assess_mode").set_value("Questionnaire").run()
-    at.text_input(key="q_name").set_value("Quiz Co")
     answer_questionnaire(at)
-    at.run()
+    at.text_input(key="q_name").set_value("Quiz Co").run()
     at.button(key="q_build").click().run()
     assert not at.exception and not errors(at)
     profile = tmp_path / "questionnaire.ttl"
@@ -231,13 +256,13 @@ def test_questionnaire_per_criterion_with_context_and_target_assesses_like_the_c
     at.selectbox(key="q_ctx_risk-class").set_value("high")
     at.selectbox(key="q_ctx_operator-role").set_value("deployer")
     at.selectbox(key="q_target").set_value("uniform-2")
+    at.toggle(key="q_live").set_value(False)
     at.run()
-    editors = list(at.data_editor)
-    assert "Criterion" in editors[0].value.columns
     practices = sum(len(d["questions"]) for d in _questionnaire_dimensions())
-    assert sum(len(e.value) for e in editors) > practices  # more questions than practices
-    answer_questionnaire(at, per="criteria")
-    at.run()
+    progress = at.get("progress")[0].proto.text
+    asked = int(progress.split(" of ")[1].split()[0])
+    assert asked > practices  # more questions than practices
+    answer_questionnaire(at)
     at.button(key="q_build").click().run()
     assert not at.exception and not errors(at)
     data = at.session_state["questionnaire_source"].data
@@ -294,13 +319,8 @@ def test_an_uploaded_answers_file_resumes_the_questionnaire(tmp_path, capsys):
     assert at.selectbox(key="q_ctx_serving-mode").value == "batch"
     assert at.selectbox(key="q_target").value == "uniform-2"
     assert at.radio(key="q_granularity").value == "One question per criterion"
-    shown = {
-        key: status
-        for editor in at.data_editor
-        for key, status in zip(editor.value["key"], editor.value["Status"], strict=True)
-        if isinstance(status, str) and status
-    }
-    assert shown == given
+    shown = {key: radio.value for key, radio in status_radios(at, 1).items() if radio.value}
+    assert shown == given  # the first dimension's cards
     at.button(key="q_build").click().run()
     assert not at.exception and not errors(at)
     assert cli.main(["import", str(answers), "--out", str(tmp_path / "cli.ttl")]) == 0
@@ -333,11 +353,90 @@ def _questionnaire_dimensions() -> list[dict]:
     return questionnaire_document(store)["dimensions"]
 
 
+def test_each_question_is_a_card_in_words_with_what_it_gates():
+    """A card shows the whole question, the evidence to show and the external levels that
+    first require the practice; answers are words, 'Does not apply' asks why."""
+    from cmlops_kg.store.embedded import EmbeddedStore
+
+    store = EmbeddedStore()
+    store.load_ontology()
+    gates = {
+        (r.level_label.split(" level")[0], r.rank): set(r.new_practices)
+        for r in app_support.external_level_requirements(store)
+    }
+    at = open_app("assess")
+    at.radio(key="assess_mode").set_value("Questionnaire").run()
+    at.radio(key="q_granularity").set_value("One question per criterion").run()
+    first = _questionnaire_dimensions()[0]
+    text = "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
+    for q in first["questions"]:
+        for c in q["criteria"]:
+            assert c["question"] in text and c["evidence"] in text, c["criterion"]
+        for (model, rank), labels in gates.items():
+            if q["label"] in labels:
+                assert f"gates {model} {rank}" in text, (q["label"], model, rank)
+    radio = next(iter(status_radios(at).values()))
+    assert radio.options[0] == "Not answered" and "Does not apply" in radio.options
+    texts_before = len(at.text_input)
+    radio.set_value("not-applicable").run()
+    assert len(at.text_input) == texts_before + 1
+    assert "Why it does not apply (required)" in [t.label for t in at.text_input]
+
+
+def test_answers_survive_moving_between_dimensions_and_count_in_the_progress():
+    at = open_app("assess")
+    at.radio(key="assess_mode").set_value("Questionnaire").run()
+    total = sum(len(d["questions"]) for d in _questionnaire_dimensions())
+    assert at.get("progress")[0].proto.text == f"0 of {total} practices answered"
+    key, radio = next(iter(status_radios(at).items()))
+    radio.set_value("partial").run()
+    at.selectbox(key="q_dimension").set_value(2).run()
+    assert key not in status_radios(at)
+    at.selectbox(key="q_dimension").set_value(0).run()
+    assert status_radios(at)[key].value == "partial"
+    assert at.get("progress")[0].proto.text == f"1 of {total} practices answered"
+    first = _questionnaire_dimensions()[0]
+    progress = f"{first['dimension']} 1/{len(first['questions'])}"
+    assert any(progress in c.value for c in at.caption)
+    at.toggle(key="q_unanswered").set_value(True).run()
+    assert key not in status_radios(at) and status_radios(at)
+    at.toggle(key="q_unanswered").set_value(False).run()
+    # the answer given on another dimension's card reaches the profile
+    at.selectbox(key="q_dimension").set_value(3).run()
+    at.text_input(key="q_name").set_value("Moving Co").run()
+    graph = rdflib.Graph().parse(data=at.session_state["questionnaire_source"].data, format="ttl")
+    cmlops = rdflib.Namespace("https://w3id.org/cmlops#")
+    evidence = set(graph.subjects(cmlops.aboutPractice, cmlops[key]))
+    assert [graph.value(e, cmlops.status) for e in evidence] == [cmlops["status-partial"]]
+
+
+def test_the_result_updates_live_as_answers_change():
+    """With a name, each answer rebuilds the profile and the result follows without the
+    button; switched off, nothing is assessed until the button is pressed."""
+    at = open_app("assess")
+    at.radio(key="assess_mode").set_value("Questionnaire").run()
+    at.text_input(key="q_name").set_value("Live Co").run()
+    assert not errors(at) and not at.metric  # nothing answered: nothing to assess yet
+    radios = iter(status_radios(at).values())
+    next(radios).set_value("implemented").run()
+    assert not errors(at) and at.metric
+    before = at.session_state["questionnaire_source"].data
+    next(radios).set_value("implemented").run()
+    after = at.session_state["questionnaire_source"].data
+    assert after != before and b"Live Co" in after
+    at.toggle(key="q_live").set_value(False).run()
+    next(iter(status_radios(at).values())).set_value("not-implemented").run()
+    assert at.session_state["questionnaire_source"].data == after
+    at.button(key="q_build").click().run()
+    assert at.session_state["questionnaire_source"].data != after
+
+
 def test_questionnaire_without_a_name_says_what_to_fix():
     at = open_app("assess")
     at.radio(key="assess_mode").set_value("Questionnaire").run()
-    answer_questionnaire(at)
-    at.run()
+    at.selectbox(key="q_dimension").set_value(1).run()
+    next(iter(status_radios(at).values())).set_value("implemented").run()
+    assert not errors(at)  # no name yet: nothing is built while answering
     at.button(key="q_build").click().run()
     assert not at.exception
     assert "no name" in errors(at) and "How to fix" in errors(at)

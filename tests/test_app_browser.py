@@ -182,6 +182,22 @@ def test_assess_questionnaire(browser_page, server: str) -> None:
     page.get_by_text("Build the profile and assess").wait_for()
     settle(page)
     shot(page, "assess-questionnaire")
+    # a card answered in words counts in the progress
+    from cmlops_kg.assessment.questionnaire import questionnaire_document
+
+    total = sum(len(d["questions"]) for d in questionnaire_document()["dimensions"])
+    answer = page.get_by_role("radiogroup", name="Answer").first
+    answer.get_by_text("Partly", exact=True).click()
+    page.get_by_text(f"1 of {total} practices answered").wait_for()
+    page.get_by_role("radiogroup", name="How is it done?").first.wait_for()
+    settle(page)
+    shot(page, "assess-questionnaire-answered")
+    answer.get_by_text("Does not apply", exact=True).click()
+    page.get_by_text("Why it does not apply (required)").wait_for()
+    settle(page)
+    answer.get_by_text("Not answered", exact=True).click()
+    page.get_by_text(f"0 of {total} practices answered").wait_for()
+    settle(page)
     page.get_by_text("One question per criterion", exact=True).click()
     page.get_by_text("questions answered").first.wait_for()
     settle(page)
@@ -202,7 +218,7 @@ def test_assess_questionnaire(browser_page, server: str) -> None:
 
     document = parse_answers(Path(download.value.path()).read_bytes(), "answers.yaml")
     assert document["organisation"]["name"] == "Browser Quiz Co"
-    assert document["answers"] == []  # nothing answered in the grid yet
+    assert document["answers"] == []  # the answer given on a card was taken back
     # answered in an editor, the file imports as the CLI's answers.yaml does
     document["answers"].append({"practice": "version-control", "status": "implemented"})
     profile = answers_to_profile(yaml.safe_load(yaml.safe_dump(document)), "answers.yaml")

@@ -272,3 +272,15 @@ def questionnaire_context_and_targets() -> dict:
 def questionnaire_items() -> tuple[dict, ...]:
     """The questionnaire's questions: one entry per dimension (read-only)."""
     return tuple(questionnaire()["dimensions"])
+
+
+@st.cache_resource(show_spinner=False)
+def external_gates() -> dict[str, tuple[str, ...]]:
+    """Practice label -> the external levels that first require it ('Google MLOps 1', ...),
+    as the questionnaire's cards name them (read-only)."""
+    gates: dict[str, list[str]] = {}
+    for req in level_requirements():
+        name = req.level_label.split(" level", 1)[0]
+        for label in req.new_practices:
+            gates.setdefault(label, []).append(f"{name} {req.rank}")
+    return {label: tuple(names) for label, names in gates.items()}

@@ -12,12 +12,11 @@ import pandas as pd
 import streamlit as st
 import yaml
 
+from cmlops_kg.app import questionnaire as cards
 from cmlops_kg.app import support as ui
 from cmlops_kg.app.figures import radar_figure
 from cmlops_kg.app.loaded import FORMAT_CHOICES, MAX_UPLOAD_BYTES, Analysis
 from cmlops_kg.assessment.questionnaire import (
-    MODES,
-    STATUSES,
     ResumedAnswers,
     answers_document,
     organisation_iri,
@@ -103,41 +102,6 @@ NOT_DECLARED = "not declared"
 METHOD_CHOICES = ["questionnaire", "audit", "repository-scan"]
 
 
-def questionnaire_frame(
-    dimension: dict,
-    per_criterion: bool = False,
-    prefill: dict[str, tuple[str, str | None, str]] | None = None,
-) -> pd.DataFrame:
-    """The questions of one dimension: a row per practice, or per criterion (a practice
-    without criteria is its own single question); ``prefill``: answers to start from, by
-    practice or criterion key (a resumed answers.yaml)."""
-    rows = []
-    for q in dimension["questions"]:
-        asks = q["criteria"] if per_criterion and q["criteria"] else [None]
-        for c in asks:
-            key = c["criterion"] if c else q["practice"]
-            status, mode, justification = (prefill or {}).get(key, (None, None, ""))
-            rows.append(
-                {
-                    "key": key,
-                    "asks": "criterion" if c else "practice",
-                    "Practice": q["label"],
-                    "Criterion": c["label"] if c else "",
-                    "Level": q["level"],
-                    "Question": c["question"] if c else q["question"],
-                    "Status": status,
-                    "Mode": mode,
-                    "Justification": justification,
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-def _cell(value: object) -> str:
-    """An editor cell as text: an empty cell may come back as None or as NaN."""
-    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
-
-
 RESUMED = "q_resumed"  # (upload digest, ResumedAnswers, generation) of the resumed answers
 
 
@@ -177,25 +141,15 @@ def resume_uploaded_answers() -> ResumedAnswers | None:
         st.session_state[f"q_ctx_{factor}"] = resumed.context.get(factor, NOT_DECLARED)
     st.session_state["q_target"] = resumed.target or ""
     st.session_state["q_granularity"] = PER_CRITERION if resumed.by_criterion else PER_PRACTICE
+    # both granularities start from the file: per criterion, a whole-practice answer speaks for
+    # the criteria not answered one by one (as import reads it)
+    cards.hold({**resumed.answers, **resumed.for_criteria()})
     st.success(
         f"Resumed {counted(len(resumed.answers), 'answer')} for {resumed.name} from "
         f"{uploaded.name}.",
         icon=":material/history:",
     )
     return resumed
-
-
-QUESTION_COLUMNS = {
-    "Practice": st.column_config.TextColumn(width="medium", disabled=True),
-    "Criterion": st.column_config.TextColumn(width="medium", disabled=True),
-    "Level": st.column_config.NumberColumn(width="small", disabled=True),
-    "Question": st.column_config.TextColumn(width="large", disabled=True),
-    "Status": st.column_config.SelectboxColumn(options=STATUSES, width="medium"),
-    "Mode": st.column_config.SelectboxColumn(options=list(MODES), width="medium"),
-    "Justification": st.column_config.TextColumn(
-        width="medium", help="Required when the status is not-applicable."
-    ),
-}
 
 
 def questionnaire_context() -> tuple[dict[str, str], str]:
@@ -251,43 +205,22 @@ def questionnaire_source() -> ui.ProfileSource | None:
         "Questions", [PER_PRACTICE, PER_CRITERION], key="q_granularity", horizontal=True
     )
     per_criterion = granularity == PER_CRITERION
-    dimensions = ui.questionnaire_items()
-    prefill = None
-    if resumed is not None:
-        prefill = resumed.for_criteria() if per_criterion else resumed.answers
     generation = st.session_state[RESUMED][2] if resumed is not None else 0
-    frames = [questionnaire_frame(d, per_criterion, prefill) for d in dimensions]
-    tabs = st.tabs(
-        [f"{d['dimension']} ({len(f)})" for d, f in zip(dimensions, frames, strict=True)]
+    answers, done, _ = cards.render(list(ui.questionnaire_items()), per_criterion, generation)
+    left, middle, right = st.columns([1, 1, 2], vertical_alignment="center")
+    live = left.toggle(
+        "Result updates as you answer",
+        value=True,
+        key="q_live",
+        help="Each change rebuilds the profile and assesses it (once the organisation has "
+        "a name); switch off to assess only with the button.",
     )
-    columns = [c for c in QUESTION_COLUMNS if per_criterion or c != "Criterion"]
-    answers: list[dict] = []
-    for i, (tab, frame) in enumerate(zip(tabs, frames, strict=True)):
-        with tab:
-            edited = st.data_editor(
-                frame,
-                # a resumed file starts new editors (edits are kept per editor key)
-                key=f"q_dim_{i}_{'criteria' if per_criterion else 'practices'}_{generation}",
-                hide_index=True,
-                column_order=columns,
-                column_config=QUESTION_COLUMNS,
-                width="stretch",
-            )
-        for row in edited.to_dict("records"):
-            answers.append(
-                {
-                    row["asks"]: row["key"],
-                    "status": _cell(row["Status"]),
-                    "mode": _cell(row["Mode"]),
-                    "justification": _cell(row["Justification"]),
-                }
-            )
-    answered = sum(1 for a in answers if a["status"])
-    noun = "questions" if per_criterion else "practices"
-    st.caption(f"{answered} of {len(answers)} {noun} answered.")
-    left, right = st.columns([1, 3])
-    if left.button("Build the profile and assess", type="primary", key="q_build"):
+    if middle.button("Build the profile and assess", type="primary", key="q_build") or (
+        live and name.strip() and done
+    ):
         build_questionnaire_profile(name, iri, date, method, answers, context, target)
+    elif live:
+        st.caption("Give the organisation a name and answer a question to see the result.")
     document = answers_document(
         name.strip(),
         answers,
