@@ -18,7 +18,7 @@ import rdflib
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from cmlops_kg import cli
+from cmlops_kg import api, cli
 from cmlops_kg.app import support as app_support
 from cmlops_kg.app.loaded import MAX_UPLOAD_BYTES, analyse, read_upload
 from cmlops_kg.casestudies import case_studies, find_case_study, invalid_examples
@@ -696,9 +696,13 @@ def test_app_reads_a_shared_store_named_by_the_environment(tmp_path, monkeypatch
             load_profile_file(store, case.path)
         monkeypatch.setenv("CMLOPS_KG_ENDPOINT", server.url)
         at = open_app("compare")
-        assert any("Shared store portfolio" in s.value for s in at.subheader)
+        assert any(
+            f"3 organisations from the SPARQL endpoint {server.url}" in c.value for c in at.caption
+        )
         shared = at.dataframe[0].value
-        assert len(shared) == 3
+        assert len(shared) == 3 and set(shared["Organisation"]) == {
+            api.assess(c.path).label for c in CASES[:3]
+        }
         at = open_app("sparql")
         assert at.selectbox(key="sparql_data").value.startswith("The shared store")
         monkeypatch.setenv("CMLOPS_KG_ENDPOINT", "http://127.0.0.1:9")  # nothing listens

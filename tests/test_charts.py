@@ -14,7 +14,6 @@ from cmlops_kg.assessment.result import (
 )
 from cmlops_kg.present.charts import (
     MAX_LEVEL,
-    heatmap_data,
     history_heatmap_data,
     history_series,
     next_level_radar,
@@ -25,6 +24,7 @@ from cmlops_kg.present.charts import (
     wrap_label,
 )
 from cmlops_kg.present.framework import Interface, Pipeline
+from cmlops_kg.present.portfolio_view import heatmap_data, rows_from_results
 
 
 def dim(label: str, notation: str, level: int, score: float = 1.0) -> DimensionLevel:
@@ -119,7 +119,8 @@ def test_scores_and_weakest_link():
 
 
 def test_heatmap_rows_are_organisations_and_columns_dimensions():
-    data = heatmap_data([result("Acme", LEVELS), result("Beta", {"Data": 0, "Ops": 4})])
+    results = [result("Acme", LEVELS), result("Beta", {"Data": 0, "Ops": 4})]
+    data = heatmap_data(rows_from_results(results))
     assert data.rows == ["Acme (2026-01-01)", "Beta (2026-01-01)"]
     assert data.columns == ["Data", "Model", "Delivery", "Ops"]
     assert data.z == [[2, 1, 3, None], [0, None, None, 4]]

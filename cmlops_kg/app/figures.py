@@ -135,3 +135,78 @@ def outcome_scatter_figure(data: OutcomeScatter, metric_label: str) -> go.Figure
         legend={"orientation": "h", "y": -0.2, "yanchor": "top"},
     )
     return fig
+
+
+def distribution_figure(distribution: dict[str, list[int]]) -> go.Figure:
+    """Per dimension, how many organisations stand at each level (stacked, level colours)."""
+    names = list(distribution)
+    fig = go.Figure(
+        [
+            go.Bar(
+                name=f"Level {level}",
+                y=[wrap_label(n, 28) for n in names],
+                x=[distribution[n][level] for n in names],
+                orientation="h",
+                marker_color=LEVEL_COLOURS[level],
+                hovertemplate="%{y}: %{x} at level " + str(level) + "<extra></extra>",
+            )
+            for level in range(MAX_LEVEL + 1)
+        ]
+    )
+    fig.update_layout(
+        barmode="stack",
+        yaxis={"autorange": "reversed"},
+        xaxis={"title": "Organisations"},
+        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        height=60 + 48 * len(names),
+    )
+    return fig
+
+
+def weakest_figure(weak: list) -> go.Figure:
+    """How many organisations each dimension holds back (``WeakDimension`` rows)."""
+    fig = go.Figure(
+        go.Bar(
+            y=[wrap_label(w.dimension, 28) for w in weak],
+            x=[w.limits for w in weak],
+            orientation="h",
+            marker_color="#c2410c",
+            text=[f"{w.limits} · median level {w.median:g}" for w in weak],
+            textposition="auto",
+            hovertemplate="%{y}: holds back %{x} organisations<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        yaxis={"autorange": "reversed"},
+        xaxis={"title": "Organisations held back"},
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        height=60 + 48 * len(weak),
+    )
+    return fig
+
+
+def drilldown_figure(compared: list[tuple[str, int, float]], name: str) -> go.Figure:
+    """One organisation's level per dimension beside the portfolio's median."""
+    labels = [wrap_label(d, 28) for d, _, _ in compared]
+    fig = go.Figure(
+        [
+            go.Bar(name=name, y=labels, x=[lvl for _, lvl, _ in compared], orientation="h"),
+            go.Bar(
+                name="Portfolio median",
+                y=labels,
+                x=[m for _, _, m in compared],
+                orientation="h",
+                marker_color="#94a3b8",
+            ),
+        ]
+    )
+    fig.update_layout(
+        barmode="group",
+        yaxis={"autorange": "reversed"},
+        xaxis={"title": "Level", "range": [0, MAX_LEVEL], "dtick": 1},
+        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        height=80 + 56 * len(compared),
+    )
+    return fig

@@ -95,17 +95,6 @@ class HeatmapData:
     z: list[list[int | None]]
 
 
-def heatmap_data(results: Sequence[AssessmentResult]) -> HeatmapData:
-    """Organisations side by side (each result's own assessment), dimensions in order."""
-    columns = _dimension_order(d.label for r in results for d in r.dimensions)
-    rows = [_row_name(r) for r in results]
-    z = []
-    for r in results:
-        levels = {d.label: d.level for d in r.dimensions}
-        z.append([levels.get(c) for c in columns])
-    return HeatmapData(rows=rows, columns=columns, z=z)
-
-
 def history_heatmap_data(history: Sequence[HistoryPoint]) -> HeatmapData:
     """One organisation's assessments over time, oldest first."""
     columns = _dimension_order(name for p in history for name in p.dimensions)
@@ -116,10 +105,6 @@ def history_heatmap_data(history: Sequence[HistoryPoint]) -> HeatmapData:
 
 def _dimension_order(names: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(names))
-
-
-def _row_name(result: AssessmentResult) -> str:
-    return f"{result.label} ({result.date})" if result.date else result.label
 
 
 # -- history line ----------------------------------------------------------------------------

@@ -1,26 +1,52 @@
-"""Compare / portfolio page: several organisations side by side (a heatmap of dimension levels)
-and one organisation's assessments over time (a history line)."""
+"""Compare / portfolio page: many organisations at once (filters, the spread of levels per
+dimension, the dimensions that hold most back, a sortable table with downloads, one
+organisation in detail), one organisation's assessments over time, practices against
+outcomes."""
 
 from __future__ import annotations
+
+import statistics
 
 import pandas as pd
 import streamlit as st
 
 from cmlops_kg.app import support as ui
-from cmlops_kg.app.figures import heatmap_figure
+from cmlops_kg.app.figures import (
+    distribution_figure,
+    drilldown_figure,
+    heatmap_figure,
+    weakest_figure,
+)
 from cmlops_kg.app.loaded import Analysis
 from cmlops_kg.assessment.result import AssessmentResult
 from cmlops_kg.errors import CmlopsError
-from cmlops_kg.present.charts import heatmap_data, history_heatmap_data, history_series
+from cmlops_kg.present.charts import history_heatmap_data, history_series
+from cmlops_kg.present.portfolio_view import (
+    MAX_LEVEL,
+    PortfolioRow,
+    compared_with_portfolio,
+    csv_download,
+    dimension_names,
+    filter_rows,
+    heatmap_data,
+    json_download,
+    level_distribution,
+    rows_from_results,
+    rows_from_teams,
+    table,
+    weakest_dimensions,
+)
+from cmlops_kg.present.words import counted
 
 
-def gather_analyses() -> list[Analysis]:
-    """The bundled case studies the user keeps, the session's profile and extra uploads."""
+def gather_analyses(default_all: bool = True) -> list[Analysis]:
+    """The bundled case studies the user keeps (all of them unless a shared store is the
+    portfolio), the session's profile and extra uploads."""
     examples = {ex.key: ex for ex in ui.bundled_examples()}
     chosen = st.multiselect(
         "Case studies",
         list(examples),
-        default=list(examples),
+        default=list(examples) if default_all else [],
         format_func=lambda k: examples[k].title,
         key="cmp_cases",
     )
@@ -59,28 +85,121 @@ def latest_results(analyses: list[Analysis]) -> list[AssessmentResult]:
     return results
 
 
-def summary_table(results: list[AssessmentResult]) -> pd.DataFrame:
-    rows = []
-    for r in results:
-        row = {
-            "Organisation": r.label,
-            "Assessed": r.date,
-            "Readiness": r.readiness.level,
-            "Potential": r.readiness.potential,
-            "Lopsided": "yes" if r.readiness.lopsided else "",
-            "Google": r.external_levels["google"].level if "google" in r.external_levels else None,
-            "Azure": r.external_levels["azure"].level if "azure" in r.external_levels else None,
-        }
-        row.update({d.notation or d.label: d.level for d in r.dimensions})
-        rows.append(row)
-    return pd.DataFrame(rows)
+HEATMAP_MAX = 40  # more rows than this make a heatmap a wall of colour: the distribution says it
 
 
-def render_portfolio(results: list[AssessmentResult]) -> None:
-    st.subheader("Organisations side by side")
-    st.caption("Each organisation's latest assessment; colour and number are the level (0–4).")
-    st.plotly_chart(heatmap_figure(heatmap_data(results)), key="cmp_heatmap")
-    st.dataframe(summary_table(results), hide_index=True, width="stretch")
+def render_portfolio(rows: list[PortfolioRow], results: list[AssessmentResult]) -> None:
+    """Filters, the portfolio at a glance, the sortable table with downloads, one
+    organisation in detail."""
+    shown = render_filters(rows)
+    if not shown:
+        st.info("No organisation matches the filters.")
+        return
+    render_overview(shown, len(rows))
+    if len(shown) <= HEATMAP_MAX:
+        with st.expander("Heatmap: organisations × dimensions", expanded=len(shown) <= 15):
+            st.caption("Colour and number are each dimension's proven level (0–4).")
+            st.plotly_chart(heatmap_figure(heatmap_data(shown)), key="cmp_heatmap")
+    selected = render_table(shown)
+    render_drilldown(selected or shown[0], shown, results)
+
+
+def render_filters(rows: list[PortfolioRow]) -> list[PortfolioRow]:
+    cols = st.columns([2, 2, 3])
+    text = cols[0].text_input("Find an organisation", key="cmp_find", placeholder="name or IRI")
+    low, high = cols[1].slider("Readiness level", 0, MAX_LEVEL, (0, MAX_LEVEL), key="cmp_ready")
+    limited = cols[2].multiselect(
+        "Held back by",
+        dimension_names(rows),
+        key="cmp_limited",
+        help="Only organisations whose readiness one of these dimensions holds down.",
+    )
+    return filter_rows(rows, text, (low, high), limited)
+
+
+def render_overview(shown: list[PortfolioRow], total: int) -> None:
+    weak = weakest_dimensions(shown)
+    cols = st.columns(4)
+    cols[0].metric(
+        "Organisations", len(shown) if len(shown) == total else f"{len(shown)} of {total}"
+    )
+    cols[1].metric("Readiness (median)", f"{statistics.median(r.readiness for r in shown):g}")
+    google = [r.google for r in shown if r.google is not None]
+    cols[2].metric("Google level (median)", f"{statistics.median(google):g}" if google else "—")
+    if weak and weak[0].limits:
+        cols[3].metric(
+            "Holds most back",
+            weak[0].dimension,
+            help=f"limits the readiness of {counted(weak[0].limits, 'organisation')}",
+        )
+    left, right = st.columns(2)
+    with left:
+        st.markdown("##### Levels per dimension")
+        st.caption("How many organisations stand at each level of each dimension.")
+        st.plotly_chart(distribution_figure(level_distribution(shown)), key="cmp_distribution")
+    with right:
+        st.markdown("##### Weakest dimensions across the portfolio")
+        st.caption(
+            "How many organisations each dimension holds back (their readiness is that "
+            "dimension's level): where help raises most levels."
+        )
+        st.plotly_chart(weakest_figure(weak), key="cmp_weakest")
+
+
+def render_table(shown: list[PortfolioRow]) -> PortfolioRow | None:
+    """The sortable table (click a column header); choosing a row opens it below."""
+    st.markdown("##### Every organisation")
+    st.caption("Sort by clicking a column header; choose a row to see that organisation below.")
+    frame = pd.DataFrame(table(shown))
+    event = st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        key="cmp_table",
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config={
+            "Organisation": st.column_config.TextColumn(width="medium", pinned=True),
+            "Held back by": st.column_config.TextColumn(width="large"),
+            "IRI": st.column_config.TextColumn(width="medium"),
+        },
+    )
+    cols = st.columns([1, 1, 4])
+    cols[0].download_button(
+        "Download CSV", csv_download(shown), "portfolio.csv", "text/csv", key="cmp_csv"
+    )
+    cols[1].download_button(
+        "Download JSON", json_download(shown), "portfolio.json", "application/json", key="cmp_json"
+    )
+    picked = event.selection.rows if event is not None and event.selection else []
+    return shown[picked[0]] if picked and picked[0] < len(shown) else None
+
+
+def render_drilldown(
+    row: PortfolioRow, shown: list[PortfolioRow], results: list[AssessmentResult]
+) -> None:
+    st.markdown(f"##### {row.organisation}")
+    external = [f"Google level {row.google}" if row.google is not None else ""]
+    external.append(f"Azure level {row.azure}" if row.azure is not None else "")
+    facts = [
+        f"readiness {row.readiness}"
+        + (f" (up to {row.potential})" if row.potential > row.readiness else "")
+    ]
+    facts += [e for e in external if e]
+    if row.limiting:
+        facts.append("held back by " + ", ".join(row.limiting))
+    if row.gaps is not None:
+        facts.append(counted(row.gaps, "practice") + " missing for the next level")
+    st.caption(f"Assessed {row.date or 'on an unknown date'} · " + " · ".join(facts))
+    st.plotly_chart(
+        drilldown_figure(compared_with_portfolio(row, shown), row.organisation),
+        key="cmp_drilldown",
+    )
+    full = next((r for r in results if r.organisation == row.iri), None)
+    if full is not None and full.roadmap:
+        first = full.roadmap[0]
+        items = ", ".join(i.label for i in first.items[:5])
+        st.caption(f"First roadmap phase: {first.title} — {items}.")
 
 
 def render_history(results: list[AssessmentResult]) -> None:
@@ -177,56 +296,56 @@ def _index(options: dict, prefix: str) -> int:
     return next((i for i, k in enumerate(options) if k.startswith(prefix)), 0)
 
 
-def render_shared_store() -> None:
-    """Every organisation in the shared store the app was started with (--endpoint/--store)."""
+def shared_store_rows() -> list[PortfolioRow]:
+    """Every organisation in the shared store the app was started with (--endpoint/--store),
+    latest assessment each, as 'cmlops-kg portfolio' reports them."""
     from cmlops_kg.assessment.portfolio import assess_portfolio
 
     endpoint, location = ui.shared_store_location()
     try:
         store = ui.shared_store()
     except CmlopsError as exc:
-        st.subheader("Shared store portfolio")
         ui.show_error(exc, "The shared store cannot be opened")
-        return
+        return []
     if store is None:
-        return
-    st.subheader("Shared store portfolio")
-    st.caption(
-        f"Every organisation in {'the SPARQL endpoint ' + endpoint if endpoint else location} "
-        "(latest assessment each), as 'cmlops-kg portfolio' reports it."
-    )
+        return []
     try:
-        teams = assess_portfolio(store)
+        with st.spinner("Assessing the shared store's organisations…"):
+            teams = assess_portfolio(store)
     except CmlopsError as exc:
         ui.show_error(exc, "The shared store cannot be read")
-        return
+        return []
+    where = f"the SPARQL endpoint {endpoint}" if endpoint else location
     if not teams:
-        st.info("The shared store holds no assessed organisation yet: 'cmlops-kg load FILE'.")
-        return
-    rows = [team.flat() for team in teams]
-    st.dataframe(pd.DataFrame(rows).drop(columns=["iri"]), hide_index=True, width="stretch")
+        st.info(f"{where} holds no assessed organisation yet: 'cmlops-kg load FILE'.")
+        return []
+    st.caption(f"{counted(len(teams), 'organisation')} from {where}.")
+    labels = {
+        str(r["notation"]): str(r["label"])
+        for r in ui.ontology_store().select("docs/dimensions")
+        if r["notation"] is not None
+    }
+    return rows_from_teams(teams, labels)
 
 
 def main() -> None:
     st.title("Compare organisations")
     st.caption(
-        "A portfolio view: dimension levels of several organisations, and how one "
+        "A portfolio view: every organisation's latest levels, how they spread per dimension, "
+        "which dimensions hold most of them back, one organisation in detail, and how one "
         "organisation's levels changed between assessments."
     )
-    render_shared_store()
+    shared = shared_store_rows()
     with st.expander("What to compare", expanded=False):
-        analyses = gather_analyses()
+        analyses = gather_analyses(default_all=not shared)
     results = latest_results(analyses)
-    if not results:
+    rows = shared + rows_from_results(results)
+    if not rows:
         st.info("Choose at least one case study or add a profile to compare.")
         return
-    cols = st.columns(3)
-    cols[0].metric("Organisations", len(results))
-    cols[1].metric("Assessments", sum(len(r.history) for r in results))
-    levels = [r.readiness.level for r in results]
-    cols[2].metric("Readiness levels", f"{min(levels)} – {max(levels)}")
-    render_portfolio(results)
-    render_history(results)
+    render_portfolio(rows, results)
+    if results:
+        render_history(results)
     render_outcomes()
 
 
