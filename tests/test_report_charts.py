@@ -10,7 +10,9 @@ must survive hostile text, and both reports must carry them (HTML inline, Markdo
 
 from __future__ import annotations
 
+import base64
 import math
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -19,6 +21,7 @@ from test_charts import result as small_result
 
 from cmlops_kg.assessment.engine import Assessor
 from cmlops_kg.assessment.result import Outcome, RoadmapItem, RoadmapPhase, Target
+from cmlops_kg.present.report import html_report, markdown_report
 from cmlops_kg.present.svg import outcomes_svg, radar_svg, roadmap_svg
 from cmlops_kg.rdf.profiles import read_profile
 
@@ -230,3 +233,49 @@ def test_hostile_labels_are_escaped_and_read_back_intact():
 def test_no_chart_without_data():
     r = small_result("Two", {"Data": 1, "Model": 2})  # two axes make no polygon
     assert radar_svg(r) is None and roadmap_svg(r) is None and outcomes_svg(r) is None
+    assert "data:image" not in markdown_report(r) and "<figure" not in html_report(r)
+
+
+# -- the reports carry the charts -------------------------------------------------------------
+DATA_IMAGE = re.compile(r"!\[([^\]]+)\]\(data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)\)")
+
+
+@CASE
+def test_markdown_report_embeds_the_charts_as_data_images_beside_the_tables(case, results):
+    r = results[case]
+    text = markdown_report(r)
+    images = {alt: base64.b64decode(data).decode("utf-8") for alt, data in DATA_IMAGE.findall(text)}
+    assert images.pop("Radar of dimension levels") == radar_svg(r)
+    assert images.pop("Roadmap phases", None) == roadmap_svg(r)
+    assert images.pop("Outcomes against the DORA clusters", None) == outcomes_svg(r)
+    assert images == {}
+    # the numbers stay in text for a viewer that shows no image
+    assert "| Dimension | Proven | Potential |" in text
+    for d in r.dimensions:
+        assert f" | {d.level} | {d.potential} | " in text
+
+
+@CASE
+def test_html_report_has_the_charts_inline_in_their_sections(case, results):
+    r = results[case]
+    html = html_report(r)
+    sections = dict(re.findall(r"<h2>([^<(]+?)(?: \(|</h2>)(.*?)(?=<h2>|$)", html, re.S))
+    assert radar_svg(r) in sections["Profile"]
+    for title, svg in (("Roadmap", roadmap_svg(r)), ("Outcomes", outcomes_svg(r))):
+        if svg:
+            assert svg in sections[title]
+    assert "<script" not in html
+
+
+def test_hostile_reports_escape_the_chart_labels():
+    r = hostile_result()
+    html, text = html_report(r), markdown_report(r)
+    assert "<script" not in html
+    for svg in charts_of(r):
+        assert svg in html and "\x1b" not in svg
+    images = DATA_IMAGE.findall(text)
+    assert [alt for alt, _ in images] == [
+        "Radar of dimension levels",
+        "Roadmap phases",
+        "Outcomes against the DORA clusters",
+    ]
