@@ -91,7 +91,7 @@ def _words(label: str) -> str:
 
 def _level(d, r) -> str:
     # the label's lines are joined without spaces by itertext; compare without spaces
-    up = f"–{d.potential}" if d.potential > d.level else ""
+    up = f",upto{d.potential}" if d.potential > d.level else ""
     target = f",target{d.target}" if r.target and d.target is not None else ""
     return f"level{d.level}{up}{target}"
 

@@ -80,6 +80,18 @@ def wrap(label: str, width: int) -> list[str]:
     return lines or [""]
 
 
+def balanced(label: str, width: int) -> list[str]:
+    """A label in as few lines as ``width`` allows, the lines about equally long (so that
+    "Data management and quality" reads "Data management / and quality", not "… and /
+    quality")."""
+    count = len(wrap(label, width))
+    for narrower in range(-(-len(label) // count), width + 1):
+        lines = wrap(label, narrower)
+        if len(lines) == count:
+            return lines
+    return wrap(label, width)
+
+
 def shorten(label: str, width: int) -> str:
     return label if len(label) <= width else label[: width - 1].rstrip() + "…"
 
@@ -170,7 +182,7 @@ def _axis_label(index: int, count: int, lines: list[str]) -> str:
 
 
 def _level_words(level: int, potential: int, target: int | None) -> str:
-    words = f"level {level}" + (f"–{potential}" if potential > level else "")
+    words = f"level {level}" + (f", up to {potential}" if potential > level else "")
     return words + (f", target {target}" if target is not None else "")
 
 
@@ -226,7 +238,10 @@ def radar_svg(result: AssessmentResult) -> str | None:
         tip = element("title", xml(f"{name}: {_level_words(level, potential[i], None)}"))
         body.append(element("circle", tip, cx=_n(x), cy=_n(y), r=4, fill=PROVEN))
         words = _level_words(level, potential[i], dims[i].target if target else None)
-        body.append(_axis_label(i, count, [*wrap(name, LABEL_WIDTH), words]))
+        # at most three lines, so a long name stays inside the picture (the vertex's tooltip
+        # has it whole)
+        name_lines = balanced(shorten(name, 3 * LABEL_WIDTH), LABEL_WIDTH)
+        body.append(_axis_label(i, count, [*name_lines, words]))
     body += _legend(40, RADAR_HEIGHT - 16, legend)
     return document(RADAR_WIDTH, RADAR_HEIGHT, "Radar of dimension levels", body)
 
