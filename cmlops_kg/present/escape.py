@@ -9,6 +9,7 @@ function for its sink.
 
 from __future__ import annotations
 
+import html
 import re
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
@@ -40,6 +41,13 @@ def terminal_lines(text: object) -> str:
 def md(text: object) -> str:
     """Text for Markdown: every character Markdown or HTML would interpret is escaped."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", terminal(text))
+
+
+def xml(text: object) -> str:
+    """Text for XML (an SVG chart's labels and attributes): the characters XML 1.0 cannot hold
+    (most control characters) removed, ``& < > " '`` escaped, so a label ends no element and
+    no attribute."""
+    return html.escape(terminal(text), quote=True)
 
 
 def csv_cell(text: str) -> str:

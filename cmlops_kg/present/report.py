@@ -23,6 +23,7 @@ from cmlops_kg.assessment.result import (
     Source,
 )
 from cmlops_kg.present.escape import md, safe_url, terminal
+from cmlops_kg.present.svg import data_uri, outcomes_svg, radar_svg, roadmap_svg
 from cmlops_kg.present.tables import text_table
 from cmlops_kg.present.words import counted
 from cmlops_kg.resources import TEMPLATES_DIR
@@ -290,6 +291,13 @@ def text_report(result: AssessmentResult) -> str:
 
 
 # -- Markdown --------------------------------------------------------------------------------------
+def _md_chart(alt: str, svg: str | None) -> list[str]:
+    """A chart as an image inside the file (a ``data:`` URI, so it shows offline and needs no
+    file beside the report); nothing when the chart has no data. The tables beside it carry
+    the same numbers for readers whose viewer does not show it."""
+    return [f"![{md(alt)}]({data_uri(svg)})", ""] if svg else []
+
+
 def _md_sources(sources: list[Source]) -> str:
     return "; ".join(
         f"[{md(s.label)}]({safe_url(s.url)})" if safe_url(s.url) else md(s.label) for s in sources
@@ -327,9 +335,8 @@ def markdown_report(result: AssessmentResult) -> str:
         lines += ["Next actions:", ""]
         lines += [f"1. **{md(i.label)}** — {md(i.why)}" for i in actions]
         lines.append("")
+    lines += ["## Profile", "", *_md_chart("Radar of dimension levels", radar_svg(result))]
     lines += [
-        "## Profile",
-        "",
         "| Dimension | Proven | Potential | Target | Score | Unknown |",
         "|---|---:|---:|---:|---:|---:|",
     ]
@@ -357,7 +364,7 @@ def markdown_report(result: AssessmentResult) -> str:
             + (" — blocks readiness" if q.blocks_readiness else "")
             for q in result.open_questions
         ]
-    lines += ["", "## Roadmap", ""]
+    lines += ["", "## Roadmap", "", *_md_chart("Roadmap phases", roadmap_svg(result))]
     if not result.roadmap:
         lines.append("Nothing to do: every dimension is at the top level.")
     for phase in result.roadmap:
@@ -401,6 +408,7 @@ def markdown_report(result: AssessmentResult) -> str:
         lines += [
             f"## Outcomes (DORA {result.benchmark_year or '—'})",
             "",
+            *_md_chart("Outcomes against the DORA clusters", outcomes_svg(result)),
             "| Metric | Value | Period | Cluster |",
             "|---|---:|---|---|",
         ]
@@ -425,6 +433,12 @@ def markdown_report(result: AssessmentResult) -> str:
 # -- HTML ------------------------------------------------------------------------------------------
 def html_report(result: AssessmentResult) -> str:
     bars = level_bars(result)
+    # markup built from escaped text (svg.py): the template inserts it with `| safe`
+    charts = {
+        "radar": radar_svg(result),
+        "roadmap": roadmap_svg(result),
+        "outcomes": outcomes_svg(result),
+    }
     return (
         _environment()
         .get_template("report.html.j2")
@@ -445,5 +459,6 @@ def html_report(result: AssessmentResult) -> str:
             chart_height=max(1, len(bars)) * 34 + 30,
             sources=all_sources(result),
             needs=needs,
+            charts=charts,
         )
     )
