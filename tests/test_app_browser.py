@@ -184,6 +184,19 @@ def test_graph_page(browser_page, server: str) -> None:
     expect(page.locator(".legendtext", has_text="extends").first).to_be_visible()
     settle(page)
     shot(page, "graph")
+    # hovering a practice names it, its kind and the start of its definition
+    from rdflib import RDFS, SKOS, Graph, URIRef
+
+    from cmlops_kg.resources import ONTOLOGY_DIR
+
+    practice = URIRef("https://w3id.org/cmlops#model-registry")
+    practices = Graph().parse(str(ONTOLOGY_DIR / "practices.ttl"), format="turtle")
+    page.mouse.move(*page.evaluate(POINT_OF_NODE, [0, str(practice)]))
+    hover = page.locator(".hoverlayer .hovertext").first
+    expect(hover).to_contain_text(str(practices.value(practice, RDFS.label)))
+    expect(hover).to_contain_text("MLOps practice")
+    definition = str(practices.value(practice, SKOS.definition))
+    expect(hover).to_contain_text(" ".join(definition.split()[:4]))
     search = page.get_by_role("textbox", name="Search the graph")
     search.fill("kedro")
     search.press("Enter")
