@@ -23,12 +23,18 @@ from cmlops_kg.app import support as app_support
 from cmlops_kg.app.loaded import MAX_UPLOAD_BYTES, analyse, read_upload
 from cmlops_kg.casestudies import case_studies, find_case_study, invalid_examples
 from cmlops_kg.errors import InputError
-from cmlops_kg.present.framework import load_catalogue
+from cmlops_kg.present.framework import (
+    load_catalogue,
+    practice_detail,
+    search_practices,
+    search_texts,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 PAGES = {
     "framework": ("cmlops_kg/app/pages/framework.py", "The Continuous ML Development framework"),
+    "graph": ("cmlops_kg/app/pages/graph.py", "Ontology graph"),
     "assess": ("cmlops_kg/app/pages/assess.py", "Assess an organisation"),
     "compare": ("cmlops_kg/app/pages/compare.py", "Compare organisations"),
     "sparql": ("cmlops_kg/app/pages/sparql.py", "SPARQL"),
@@ -151,6 +157,72 @@ def test_choosing_a_practice_updates_the_link(ontology_store):
     at.selectbox(key="fw_practice").set_value(practice.key).run()
     assert query_param(at, "practice") == practice.key
     assert at.subheader[0].value == practice.label
+
+
+# -- ontology graph ------------------------------------------------------------------------------
+def graph_figure(at: AppTest) -> dict:
+    """The Plotly figure the page sends (AppTest does not render it, but carries its JSON)."""
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1
+    return json.loads(charts[0].proto.spec)
+
+
+def drawn_nodes(figure: dict) -> set[str]:
+    return {i for trace in figure["data"] for i in trace.get("customdata") or []}
+
+
+def test_graph_page_draws_every_node_and_a_search_narrows_it(ontology_store):
+    from cmlops_kg.present.graph import load_graph
+
+    graph = load_graph(ontology_store)
+    at = open_app("graph")
+    assert drawn_nodes(graph_figure(at)) == {n.id for n in graph.nodes}
+    at.text_input(key="graph_search").set_value("kedro").run()
+    assert not at.exception
+    practices = load_catalogue(ontology_store).practices
+    hits = search_practices(practices, "kedro", search_texts(ontology_store))
+    assert f"{len(hits)} of {len(practices)} practices match." in [c.value for c in at.caption]
+    keys = at.selectbox(key="graph_node").options
+    assert len(keys) == len(hits) and all("(" in k for k in keys)
+    at.checkbox(key="graph_only_matches").check().run()
+    assert drawn_nodes(graph_figure(at)) == {p.iri for p in hits}
+
+
+def test_choosing_a_graph_node_shows_its_detail_and_neighbourhood(ontology_store):
+    detail = practice_detail(ontology_store, "data-lineage")
+    at = open_app("graph")
+    at.selectbox(key="graph_node").set_value(detail.iri).run()
+    assert not at.exception
+    assert at.subheader[0].value == detail.label
+    text = "\n".join(m.value for m in at.markdown)
+    assert detail.definition in text
+    extends = next(line for line in text.splitlines() if line.startswith("- **Extends:**"))
+    assert all(r.label in extends for r in detail.related("extends"))
+    assert "Kedro" in text  # a tool of the scanner signals that evidence it
+    table = next(df.value for df in at.dataframe if "Relation" in df.value.columns)
+    assert set(table["Node"]) >= {r.label for r in detail.related("requires")}
+    # the chart focuses the neighbourhood: the chosen node and its neighbours are named
+    named = {
+        i
+        for trace in graph_figure(at)["data"]
+        for i, label in zip(trace.get("customdata") or [], trace.get("text") or [], strict=False)
+        if label
+    }
+    assert detail.iri in named
+    assert {r.iri for r in detail.related("extends")} <= named
+
+
+def test_graph_page_shows_a_pipeline_and_an_interface(ontology_store):
+    cat = load_catalogue(ontology_store)
+    interface = cat.interfaces[0]
+    at = open_app("graph")
+    at.selectbox(key="graph_node").set_value(interface.iri).run()
+    assert at.subheader[0].value == interface.label
+    text = "\n".join(m.value for m in at.markdown)
+    assert interface.source_label in text and interface.target_label in text
+    at.selectbox(key="graph_node").set_value(interface.source).run()
+    assert at.subheader[0].value == interface.source_label
+    assert not at.exception
 
 
 # -- assess --------------------------------------------------------------------------------------

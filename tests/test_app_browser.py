@@ -161,6 +161,60 @@ def test_framework_page(browser_page, server: str) -> None:
     no_exception(page)
 
 
+# The page position of the point of a Plotly trace whose customdata is the given node IRI
+POINT_OF_NODE = """([plotId, node]) => {
+  const gd = document.querySelectorAll('.js-plotly-plot')[plotId];
+  const box = gd.getBoundingClientRect();
+  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+  for (const trace of gd._fullData) {
+    const i = (trace.customdata || []).indexOf(node);
+    if (i >= 0 && trace.visible === true) {
+      const x = box.left + xa._offset + xa.l2p(trace.x[i]);
+      return [x, box.top + ya._offset + ya.l2p(trace.y[i])];
+    }
+  }
+  return null;
+}"""
+
+
+def test_graph_page(browser_page, server: str) -> None:
+    page = browser_page
+    open_page(page, server, "graph", "Ontology graph")
+    page.locator(".js-plotly-plot").first.wait_for()
+    expect(page.locator(".legendtext", has_text="extends").first).to_be_visible()
+    settle(page)
+    shot(page, "graph")
+    # hovering a practice names it, its kind and the start of its definition
+    from rdflib import RDFS, SKOS, Graph, URIRef
+
+    from cmlops_kg.resources import ONTOLOGY_DIR
+
+    practice = URIRef("https://w3id.org/cmlops#model-registry")
+    practices = Graph().parse(str(ONTOLOGY_DIR / "practices.ttl"), format="turtle")
+    page.mouse.move(*page.evaluate(POINT_OF_NODE, [0, str(practice)]))
+    hover = page.locator(".hoverlayer .hovertext").first
+    expect(hover).to_contain_text(str(practices.value(practice, RDFS.label)))
+    expect(hover).to_contain_text("MLOps practice")
+    definition = str(practices.value(practice, SKOS.definition))
+    expect(hover).to_contain_text(" ".join(definition.split()[:4]))
+    search = page.get_by_role("textbox", name="Search the graph")
+    search.fill("kedro")
+    search.press("Enter")
+    page.get_by_text("practices match.").first.wait_for()
+    settle(page)
+    shot(page, "graph-search")
+    # clicking a node in the chart (not the select box) shows its detail
+    node = "https://w3id.org/cmlops#data-lineage"
+    point = page.evaluate(POINT_OF_NODE, [0, node])
+    assert point is not None, "the node is not drawn"
+    page.mouse.click(*point)
+    page.get_by_role("heading", name="Data lineage").first.wait_for()
+    expect(page.get_by_text("Tools the scanner recognises").first).to_be_visible()
+    settle(page)
+    shot(page, "graph-node")
+    no_exception(page)
+
+
 def test_assess_page(browser_page, server: str) -> None:
     page = browser_page
     open_page(page, server, "assess", "Assess an organisation")
@@ -295,7 +349,8 @@ def test_pages_load_nothing_from_outside_this_machine(browser_page, server: str)
             outside.append(request.url)
 
     page.on("request", record)
-    for path, heading in [("", "Framework"), ("assess", "Assess an organisation")]:
+    pages = [("", "Framework"), ("graph", "Ontology graph"), ("assess", "Assess an organisation")]
+    for path, heading in pages:
         page.goto(f"{server}/{path}")
         page.get_by_role("heading", name=heading).first.wait_for()
         settle(page)

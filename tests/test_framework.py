@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from itertools import pairwise
 
 import pytest
@@ -126,18 +127,28 @@ def test_phases_form_one_loop(catalogue):
     assert len(seen) >= len(catalogue.phases) - 1
 
 
-def _oracle_search(word: str) -> set[str]:
-    """The practices whose own texts or whose criteria's texts contain ``word``: plain rdflib."""
-    from rdflib import RDF, RDFS, SKOS, Graph, Namespace
+@functools.cache
+def _ontology_graph():
+    from rdflib import Graph
 
     from cmlops_kg.rdf.ontology import ontology_files
 
-    cm = Namespace("https://w3id.org/cmlops#")
     g = Graph()
     for path in ontology_files():
         g.parse(path, format="turtle")
+    return g
+
+
+def _oracle_search(word: str, signals: bool = True) -> set[str]:
+    """The practices whose own texts, whose criteria's texts or (``signals``) the names and
+    tools of the scanner signals that evidence them contain ``word``: plain rdflib."""
+    from rdflib import RDF, RDFS, SKOS, Namespace
+
+    cm = Namespace("https://w3id.org/cmlops#")
+    g = _ontology_graph()
     own = (RDFS.label, SKOS.altLabel, SKOS.definition, SKOS.example, cm.question)
     of_criterion = (RDFS.label, SKOS.definition, cm.question, cm.evidenceToShow)
+    of_signal = (cm.toolName, RDFS.label) if signals else ()
     practices = set(g.subjects(RDF.type, cm.DevOpsPractice)) | set(
         g.subjects(RDF.type, cm.MLOpsPractice)
     )
@@ -146,6 +157,8 @@ def _oracle_search(word: str) -> set[str]:
         texts = [str(o) for prop in own for o in g.objects(p, prop)]
         for c in g.subjects(cm.criterionOf, p):
             texts += [str(o) for prop in of_criterion for o in g.objects(c, prop)]
+        for s in g.subjects(cm.evidencedPractice, p):
+            texts += [str(o) for prop in of_signal for o in g.objects(s, prop)]
         if any(word in t.lower() for t in texts):
             found.add(str(p))
     return found
@@ -160,6 +173,17 @@ def test_search_finds_practices_by_definition_examples_and_criteria(
     assert {p.iri for p in hits} == _oracle_search(word)
     by_name = [p for p in hits if word in p.label.lower()]
     assert hits[: len(by_name)] == by_name  # names first
+
+
+# tools only the scanner's signals name (grep ontology/: these occur in signals.ttl alone) and
+# one the practices' examples name too
+@pytest.mark.parametrize("tool", ["kedro", "cosign", "mlflow"])
+def test_search_finds_practices_by_the_tools_of_their_signals(catalogue, ontology_store, tool):
+    texts = search_texts(ontology_store)
+    hits = {p.iri for p in search_practices(catalogue.practices, tool, texts)}
+    assert hits == _oracle_search(tool)
+    # the signals add practices the framework's own texts never name the tool in
+    assert hits - _oracle_search(tool, signals=False)
 
 
 def test_every_practice_lists_each_of_its_sources_once(ontology_store):

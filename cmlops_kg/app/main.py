@@ -30,6 +30,12 @@ def pages() -> list[st.Page]:
             default=True,
         ),
         st.Page(
+            PAGES_DIR / "graph.py",
+            title="Ontology graph",
+            icon=":material/hub:",
+            url_path="graph",
+        ),
+        st.Page(
             PAGES_DIR / "assess.py", title="Assess", icon=":material/fact_check:", url_path="assess"
         ),
         st.Page(

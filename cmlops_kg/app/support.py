@@ -32,6 +32,7 @@ from cmlops_kg.present.framework import (
     practice_detail,
     search_texts,
 )
+from cmlops_kg.present.graph import OntologyGraph, layout, load_graph
 from cmlops_kg.present.words import counted
 from cmlops_kg.sparql.library import QueryFile, library
 from cmlops_kg.store.base import ENDPOINT_ENV, STORE_ENV, GraphStore
@@ -73,6 +74,16 @@ def catalogue() -> FrameworkCatalogue:
 @st.cache_resource(show_spinner=False)
 def practice_search_texts() -> dict[str, str]:
     return search_texts(ontology_store())
+
+
+@st.cache_resource(show_spinner=False)
+def ontology_graph() -> OntologyGraph:
+    return load_graph(ontology_store())
+
+
+@st.cache_resource(show_spinner=False)
+def ontology_graph_layout() -> dict[str, tuple[float, float]]:
+    return layout(ontology_graph())
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)

@@ -257,19 +257,30 @@ def load_catalogue(store: GraphStore) -> FrameworkCatalogue:
     return FrameworkCatalogue(phases, practices, pipelines, interfaces)
 
 
+def search_words(text: str) -> list[str]:
+    """The lower-cased words of a search box's text (empty: no search)."""
+    return [w for w in re.split(r"\s+", text.strip().lower()) if w]
+
+
+def has_every_word(body: str, words: list[str]) -> bool:
+    """Whether ``body`` contains every one of ``words`` (lower-cased), anywhere."""
+    lowered = body.lower()
+    return all(w in lowered for w in words)
+
+
 def search_practices(
     practices: list[PracticeSummary], text: str, texts: Mapping[str, str] | None = None
 ) -> list[PracticeSummary]:
     """Practices whose name - or, given ``texts`` (practice IRI -> searchable text, see
-    :func:`search_texts`), whose definition, examples or criteria - contain every word of
-    ``text`` (case-insensitive), best first.
+    :func:`search_texts`), whose definition, examples, criteria or the names and tools of the
+    scanner's signals for them - contain every word of ``text`` (case-insensitive), best first.
 
     Names that start with the text come first, then names that contain every word, then the
     practices found by their other text; the catalogue order is kept otherwise. So typing
     'data' lists 'Data validation' before 'Shared data access', and 'kubernetes' finds the
     practices whose examples name it.
     """
-    words = [w for w in re.split(r"\s+", text.strip().lower()) if w]
+    words = search_words(text)
     if not words:
         return list(practices)
     texts = texts or {}
@@ -277,10 +288,9 @@ def search_practices(
 
     def rank(p: PracticeSummary) -> int | None:
         label = p.label.lower()
-        if all(w in label for w in words):
+        if has_every_word(label, words):
             return 0 if label.startswith(query) else 1
-        body = f"{label}\n{texts.get(p.iri, '')}".lower()
-        return 2 if all(w in body for w in words) else None
+        return 2 if has_every_word(f"{label}\n{texts.get(p.iri, '')}", words) else None
 
     ranked = [(r, p) for p in practices if (r := rank(p)) is not None]
     return [p for _, p in sorted(ranked, key=lambda rp: rp[0])]
