@@ -784,6 +784,77 @@ def test_app_reads_a_shared_store_named_by_the_environment(tmp_path, monkeypatch
         server.stop()
 
 
+def synthetic_teams(n: int, seed: int = 11) -> list:
+    """``n`` brief team results over the real dimensions (what assess_portfolio returns)."""
+    import random
+
+    from cmlops_kg.assessment.portfolio import TeamResult
+
+    dims = [
+        (str(r["notation"]), str(r["label"]))
+        for r in app_support.ontology_store().select("docs/dimensions")
+    ]
+    rnd = random.Random(seed)
+    teams = []
+    for i in range(n):
+        levels = {code: rnd.choice([0, 1, 1, 2, 2, 3, 4]) for code, _ in dims}
+        low = min(levels.values())
+        teams.append(
+            TeamResult(
+                organisation=f"https://example.org/org/team-{i}",
+                label=f"Team {i:03d}",
+                graph=f"https://example.org/graph/team-{i}",
+                assessment=f"https://example.org/org/team-{i}/a",
+                date="2026-06-01",
+                assessments=1,
+                overall_level=low,
+                overall_label=f"Level {low}",
+                potential_level=low,
+                lopsided=False,
+                limiting_dimensions=[label for code, label in dims if levels[code] == low],
+                dimensions=levels,
+                potential_dimensions=dict(levels),
+                external_levels={"google": min(low, 2), "azure": low},
+                external_potential={"google": min(low, 2), "azure": low},
+                gaps=[],
+            )
+        )
+    return teams, dims
+
+
+def test_compare_handles_a_portfolio_of_hundreds(monkeypatch):
+    """300 organisations in the shared store: no heatmap wall, the table holds them all, the
+    filters narrow it, the weakest dimension is the one that holds most of them back."""
+    teams, dims = synthetic_teams(300)
+    monkeypatch.setattr(app_support, "shared_store_location", lambda: (None, "/srv/portfolio"))
+    monkeypatch.setattr(app_support, "shared_store", lambda: object())
+    monkeypatch.setattr(app_support, "shared_portfolio", lambda store: (teams, 0.0))
+    at = open_app("compare")
+    assert not at.exception and not errors(at)
+    assert metric(at, "Organisations") == "300"
+    assert not [e for e in at.expander if e.label.startswith("Heatmap")]
+    table = at.dataframe[0].value
+    assert len(table) == 300 and list(table.columns[:4]) == [
+        "Organisation",
+        "Assessed",
+        "Readiness",
+        "Potential",
+    ]
+    held_back = {label: sum(label in t.limiting_dimensions for t in teams) for _, label in dims}
+    most = max(held_back.values())
+    shown = next(m.value for m in at.markdown if m.value.startswith("Holds most back"))
+    assert any(f"**{d}**" in shown for d, n in held_back.items() if n == most)
+    assert f"limits {most} organisations" in shown
+    at.slider(key="cmp_ready").set_value((2, 4)).run()
+    expected = sum(1 for t in teams if t.overall_level >= 2)
+    assert metric(at, "Organisations") == f"{expected} of 300"
+    assert len(at.dataframe[0].value) == expected
+    at.slider(key="cmp_ready").set_value((0, 4)).run()
+    at.text_input(key="cmp_find").set_value("team 123").run()
+    assert list(at.dataframe[0].value["Organisation"]) == ["Team 123"]
+    assert any(m.value == "##### Team 123" for m in at.markdown)  # the one left, in detail
+
+
 def test_app_reads_an_on_disk_store_without_blocking_loads(tmp_path, monkeypatch, capsys):
     """CMLOPS_KG_STORE: the app reads the store without its lock, so 'cmlops-kg load' adds
     a team while the app runs, and the next page run shows it."""
@@ -800,6 +871,26 @@ def test_app_reads_an_on_disk_store_without_blocking_loads(tmp_path, monkeypatch
     monkeypatch.setenv("CMLOPS_KG_STORE", str(tmp_path / "typo"))
     at = open_app("compare")
     assert not at.exception and "no store here" in errors(at)
+
+
+def test_the_shared_portfolio_is_assessed_again_only_when_the_store_changes(tmp_path, monkeypatch):
+    """Filtering a big portfolio must not re-assess every team on each page run; a load
+    (which writes the store's files) must."""
+    from cmlops_kg.assessment import portfolio
+
+    calls = []
+    real = portfolio.assess_portfolio
+    monkeypatch.setattr(portfolio, "assess_portfolio", lambda s: calls.append(1) or real(s))
+    location = str(tmp_path / "store")
+    assert cli.main(["load", str(CASES[0].path), "--store", location]) == 0
+    monkeypatch.setenv("CMLOPS_KG_STORE", location)
+    at = open_app("compare")
+    at.text_input(key="cmp_find").set_value("zzz").run()
+    at.text_input(key="cmp_find").set_value("").run()
+    assert len(calls) == 1 and len(at.dataframe[0].value) == 1
+    assert cli.main(["load", str(CASES[1].path), "--store", location]) == 0
+    at.run()
+    assert len(calls) == 2 and len(at.dataframe[0].value) == 2
 
 
 def test_a_100_mb_upload_is_refused_in_the_page_and_the_app_keeps_working():

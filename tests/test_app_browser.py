@@ -294,11 +294,28 @@ def test_assess_questionnaire(browser_page, server: str) -> None:
 def test_compare_page(browser_page, server: str) -> None:
     page = browser_page
     open_page(page, server, "compare", "Compare organisations")
-    page.get_by_text("Organisations side by side").wait_for()
+    page.get_by_text("Levels per dimension").wait_for()
     page.locator(".js-plotly-plot").first.wait_for()
     page.get_by_text("One organisation over time").wait_for()
     settle(page)
     shot(page, "compare")
+    # choosing the third row of the table opens that organisation below it
+    h5 = '[data-testid="stHeadingWithActionElements"] h5'  # charts, table, then the organisation
+    first = page.locator(h5).nth(3).inner_text()
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 16, box["y"] + 35 * 3 + 17)  # header + two rows down
+    settle(page)
+    page.wait_for_function(
+        "([sel, before]) => document.querySelectorAll(sel)[3]?.innerText !== before",
+        arg=[h5, first],
+    )
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    assert Path(download.value.path()).read_text(encoding="utf-8").startswith("Organisation,")
+    settle(page)
+    shot(page, "compare-drilldown")
     no_exception(page)
 
 

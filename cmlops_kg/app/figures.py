@@ -167,7 +167,7 @@ def distribution_figure(distribution: dict[str, list[int]]) -> go.Figure:
         barmode="stack",
         yaxis={"autorange": "reversed"},
         xaxis={"title": "Organisations"},
-        legend={"orientation": "h", "y": -0.2},
+        legend={"orientation": "h", "y": -0.2, "traceorder": "normal"},
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         height=60 + 48 * len(names),
     )

@@ -295,3 +295,36 @@ def external_gates() -> dict[str, tuple[str, ...]]:
         for label in req.new_practices:
             gates.setdefault(label, []).append(f"{name} {req.rank}")
     return {label: tuple(names) for label, names in gates.items()}
+
+
+REMOTE_PORTFOLIO_TTL_S = 300  # a shared endpoint gives no change marker: re-read at most this old
+PORTFOLIO_REFRESH = "portfolio_refresh"
+
+
+def shared_portfolio(store: GraphStore) -> tuple[list, float]:
+    """Every organisation of the shared store, assessed (``assess_portfolio``), and when: kept
+    between page runs until the store changes. An on-disk store changes when its files do (a
+    load writes them; reading never does); an endpoint's portfolio is re-read after
+    REMOTE_PORTFOLIO_TTL_S or when the user asks (``PORTFOLIO_REFRESH`` in the session)."""
+    endpoint, location = shared_store_location()
+    asked = st.session_state.get(PORTFOLIO_REFRESH, 0)
+    version = _folder_version(location) if location and not endpoint else asked
+    if endpoint:
+        version = (asked, int(time.time() // REMOTE_PORTFOLIO_TTL_S))
+    return _portfolio(endpoint, location, version, store)
+
+
+def _folder_version(location: str) -> tuple:
+    folder = os.path.abspath(location)
+    with os.scandir(folder) as entries:
+        stats = [(e.name, e.stat()) for e in entries if e.is_file()]
+    return tuple(sorted((name, s.st_size, s.st_mtime_ns) for name, s in stats))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _portfolio(
+    endpoint: str | None, location: str | None, version: object, _store: GraphStore
+) -> tuple[list, float]:
+    from cmlops_kg.assessment.portfolio import assess_portfolio
+
+    return assess_portfolio(_store), time.time()

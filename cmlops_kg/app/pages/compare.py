@@ -6,6 +6,7 @@ outcomes."""
 from __future__ import annotations
 
 import statistics
+import time
 
 import pandas as pd
 import streamlit as st
@@ -21,6 +22,7 @@ from cmlops_kg.app.loaded import Analysis
 from cmlops_kg.assessment.result import AssessmentResult
 from cmlops_kg.errors import CmlopsError
 from cmlops_kg.present.charts import history_heatmap_data, history_series
+from cmlops_kg.present.escape import md
 from cmlops_kg.present.portfolio_view import (
     MAX_LEVEL,
     PortfolioRow,
@@ -126,11 +128,10 @@ def render_overview(shown: list[PortfolioRow], total: int) -> None:
     cols[1].metric("Readiness (median)", f"{statistics.median(r.readiness for r in shown):g}")
     google = [r.google for r in shown if r.google is not None]
     cols[2].metric("Google level (median)", f"{statistics.median(google):g}" if google else "—")
-    if weak and weak[0].limits:
-        cols[3].metric(
-            "Holds most back",
-            weak[0].dimension,
-            help=f"limits the readiness of {counted(weak[0].limits, 'organisation')}",
+    if weak and weak[0].limits:  # a name is too long for a metric's big digits: plain words
+        cols[3].markdown(
+            f"Holds most back  \n**{md(weak[0].dimension)}**  \n"
+            f":gray[limits {counted(weak[0].limits, 'organisation')}]"
         )
     left, right = st.columns(2)
     with left:
@@ -178,7 +179,7 @@ def render_table(shown: list[PortfolioRow]) -> PortfolioRow | None:
 def render_drilldown(
     row: PortfolioRow, shown: list[PortfolioRow], results: list[AssessmentResult]
 ) -> None:
-    st.markdown(f"##### {row.organisation}")
+    st.markdown(f"##### {md(row.organisation)}")  # a name from a profile, not markup
     external = [f"Google level {row.google}" if row.google is not None else ""]
     external.append(f"Azure level {row.azure}" if row.azure is not None else "")
     facts = [
@@ -298,9 +299,8 @@ def _index(options: dict, prefix: str) -> int:
 
 def shared_store_rows() -> list[PortfolioRow]:
     """Every organisation in the shared store the app was started with (--endpoint/--store),
-    latest assessment each, as 'cmlops-kg portfolio' reports them."""
-    from cmlops_kg.assessment.portfolio import assess_portfolio
-
+    latest assessment each, as 'cmlops-kg portfolio' reports them (kept until the store
+    changes: ui.shared_portfolio)."""
     endpoint, location = ui.shared_store_location()
     try:
         store = ui.shared_store()
@@ -311,7 +311,7 @@ def shared_store_rows() -> list[PortfolioRow]:
         return []
     try:
         with st.spinner("Assessing the shared store's organisations…"):
-            teams = assess_portfolio(store)
+            teams, when = ui.shared_portfolio(store)
     except CmlopsError as exc:
         ui.show_error(exc, "The shared store cannot be read")
         return []
@@ -319,7 +319,12 @@ def shared_store_rows() -> list[PortfolioRow]:
     if not teams:
         st.info(f"{where} holds no assessed organisation yet: 'cmlops-kg load FILE'.")
         return []
-    st.caption(f"{counted(len(teams), 'organisation')} from {where}.")
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    stamp = time.strftime("%H:%M:%S", time.localtime(when))
+    left.caption(f"{counted(len(teams), 'organisation')} from {where}, as assessed at {stamp}.")
+    if endpoint and right.button("Read again", key="cmp_refresh"):
+        st.session_state[ui.PORTFOLIO_REFRESH] = st.session_state.get(ui.PORTFOLIO_REFRESH, 0) + 1
+        st.rerun()
     labels = {
         str(r["notation"]): str(r["label"])
         for r in ui.ontology_store().select("docs/dimensions")
