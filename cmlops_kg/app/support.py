@@ -328,3 +328,14 @@ def _portfolio(
     from cmlops_kg.assessment.portfolio import assess_portfolio
 
     return assess_portfolio(_store), time.time()
+
+
+def practice_badges(detail: PracticeDetail, with_phase: bool = False) -> str:
+    """The badges a practice's detail opens with: kind, required level, dimension (phase)."""
+    colour = "blue" if detail.kind == "DevOps" else "violet"
+    badges = (
+        f":{colour}-badge[{detail.kind} practice] "
+        f":orange-badge[Required from level {detail.level}] "
+        f":gray-badge[{detail.dimension_label}]"
+    )
+    return badges + (f" :gray-badge[{detail.phase_label or 'no phase'}]" if with_phase else "")

@@ -103,12 +103,7 @@ def _names(items: list, empty: str = "none") -> str:
 
 def render_detail(detail: PracticeDetail) -> None:
     st.subheader(detail.label)
-    kind_colour = "blue" if detail.kind == "DevOps" else "violet"
-    st.markdown(
-        f":{kind_colour}-badge[{detail.kind} practice] "
-        f":orange-badge[Required from level {detail.level}] "
-        f":gray-badge[{detail.dimension_label}]"
-    )
+    st.markdown(ui.practice_badges(detail))
     if detail.definition:
         st.markdown(detail.definition)
     if detail.question:

@@ -78,12 +78,7 @@ def render_practice(graph: OntologyGraph, node: GraphNode) -> None:
     except CmlopsError as exc:
         ui.show_error(exc, "Cannot show this practice")
         return
-    colour = "blue" if detail.kind == "DevOps" else "violet"
-    st.markdown(
-        f":{colour}-badge[{detail.kind} practice] :orange-badge[Required from level "
-        f"{detail.level}] :gray-badge[{detail.dimension_label}] "
-        f":gray-badge[{detail.phase_label or 'no phase'}]"
-    )
+    st.markdown(ui.practice_badges(detail, with_phase=True))
     if detail.definition:
         st.markdown(detail.definition)
     left, right = st.columns(2)
