@@ -334,8 +334,8 @@ def test_report_files(capsys, tmp_path, suffix):
 
 
 def test_report_refuses_unknown_extension(capsys, tmp_path):
-    code, _, err = run(capsys, "report", LEDGERLY, "-o", tmp_path / "r.pdf")
-    assert code == 2 and ".html or .md" in err
+    code, _, err = run(capsys, "report", LEDGERLY, "-o", tmp_path / "r.docx")
+    assert code == 2 and ".html, .md or .pdf" in err and not (tmp_path / "r.docx").exists()
 
 
 def test_console_script_runs_in_a_subprocess():

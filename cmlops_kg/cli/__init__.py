@@ -109,7 +109,7 @@ COMMANDS: dict[str, Command] = {
     "assess": Command("assess a profile: levels, external levels, gaps, roadmap", _assess),
     "validate": Command("validate profiles against the SHACL shapes", _validate),
     "history": Command("show the level per assessment date of an organisation", _assess),
-    "report": Command("write an HTML or Markdown assessment report", _assess),
+    "report": Command("write an HTML, Markdown or PDF assessment report", _assess),
     "questionnaire": Command("write a self-assessment questionnaire (YAML)", _questionnaire),
     "import": Command("turn filled questionnaire answers into a profile", _questionnaire),
     "merge": Command("combine assessments (e.g. questionnaire + repository scan)", _merge),

@@ -24,7 +24,13 @@ from cmlops_kg.store.inference import inferred_graph
 from cmlops_kg.validation.report import format_validation_report
 
 FORMATS = ["table", "json", "markdown", "sarif"]
-REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
+REPORT_SUFFIXES = {
+    ".html": "html",
+    ".htm": "html",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".pdf": "pdf",  # the [pdf] extra
+}
 
 
 def _selection_arguments(parser: argparse.ArgumentParser, example: bool = False) -> None:
@@ -174,7 +180,13 @@ def _artifact_uri(path: Path | None) -> str | None:
 # -- report ------------------------------------------------------------------------------------
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     _selection_arguments(parser)
-    parser.add_argument("-o", "--out", type=Path, required=True, help="report file: .html or .md")
+    parser.add_argument(
+        "-o",
+        "--out",
+        type=Path,
+        required=True,
+        help="report file: .html, .md or .pdf ([pdf] extra)",
+    )
     parser.add_argument("--no-validate", action="store_true")
     add_input_format(parser)
 
@@ -187,7 +199,7 @@ def run_report(args: argparse.Namespace) -> int:
         raise InputError(
             f"cannot write a report as {suffix or '(no extension)'!r}",
             where=str(args.out),
-            fix="name the output .html or .md",
+            fix="name the output .html, .md or .pdf",
         )
     result = assess_file(
         args.file,
@@ -198,9 +210,15 @@ def run_report(args: argparse.Namespace) -> int:
     )
     if result is None:
         return 1
-    html = REPORT_SUFFIXES[suffix] == "html"
-    text = html_report(result) if html else markdown_report(result)
-    write_output(args.out, text.encode("utf-8"))
+    kind = REPORT_SUFFIXES[suffix]
+    if kind == "pdf":
+        from cmlops_kg.present.pdf import pdf_report
+
+        data = pdf_report(result, where=str(args.out))
+    else:
+        text = html_report(result) if kind == "html" else markdown_report(result)
+        data = text.encode("utf-8")
+    write_output(args.out, data)
     print(f"wrote {args.out}")
     return 0
 
