@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import json
+import sys
 import tomllib
 from pathlib import Path
 
@@ -244,6 +245,23 @@ def test_case_study_shows_its_expected_levels(case):
         "Report (HTML)",
         "Report (Markdown)",
     }
+
+
+def test_the_pdf_report_is_made_when_asked_for(monkeypatch):
+    """Laying a PDF out takes seconds: the page makes it only when the button is pressed,
+    then offers it (and keeps it for the next runs); without WeasyPrint it says what to
+    install."""
+    pytest.importorskip("weasyprint")
+    at = open_app("assess")
+    assert "Download the PDF report" not in {b.label for b in at.get("download_button")}
+    at.button(key="dl_pdf_make").click().run()
+    assert not at.exception and not errors(at)
+    assert "Download the PDF report" in {b.label for b in at.get("download_button")}
+    at.run()  # kept
+    assert "Download the PDF report" in {b.label for b in at.get("download_button")}
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    at = open_app("assess")
+    assert not at.exception and any("cmlops-kg[pdf]" in c.value for c in at.caption)
 
 
 def _levels(proven: int, potential: int) -> str:

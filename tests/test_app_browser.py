@@ -229,6 +229,20 @@ def test_assess_page(browser_page, server: str) -> None:
     no_exception(page)
 
 
+def test_assess_pdf_report_download(browser_page, server: str) -> None:
+    pytest.importorskip("weasyprint")
+    page = browser_page
+    open_page(page, server, "assess", "Assess an organisation")
+    page.get_by_role("button", name="Report (PDF)").click()
+    button = page.get_by_role("button", name="Download the PDF report")
+    button.wait_for()
+    with page.expect_download() as download:
+        button.click()
+    assert download.value.suggested_filename.endswith("-report.pdf")
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
+    no_exception(page)
+
+
 def test_assess_questionnaire(browser_page, server: str) -> None:
     page = browser_page
     open_page(page, server, "assess", "Assess an organisation")

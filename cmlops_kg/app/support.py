@@ -339,3 +339,17 @@ def practice_badges(detail: PracticeDetail, with_phase: bool = False) -> str:
         f":gray-badge[{detail.dimension_label}]"
     )
     return badges + (f" :gray-badge[{detail.phase_label or 'no phase'}]" if with_phase else "")
+
+
+def pdf_available() -> bool:
+    from cmlops_kg.present.pdf import available
+
+    return available()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def pdf_of(html: str) -> bytes:
+    """The HTML report laid out as PDF, kept per report text (it takes seconds)."""
+    from cmlops_kg.present.pdf import pdf_of_html
+
+    return pdf_of_html(html)

@@ -33,13 +33,27 @@ def refusing_fetcher(urls: object) -> object:
 
 def pdf_report(result: AssessmentResult, where: str = "report") -> bytes:
     """The HTML report of ``result`` laid out as PDF pages."""
+    return pdf_of_html(html_report(result), where)
+
+
+def available() -> bool:
+    """Whether WeasyPrint can be imported (the [pdf] extra and its Pango library)."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
+
+
+def pdf_of_html(html: str, where: str = "report") -> bytes:
+    """A self-contained HTML document (the report) laid out as PDF pages."""
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: WeasyPrint present, Pango missing
         raise InputError(f"cannot write a PDF report: {exc}", where=where, fix=INSTALL) from exc
     try:
         fetcher = refusing_fetcher(weasyprint.urls)
-        return weasyprint.HTML(string=html_report(result), url_fetcher=fetcher).write_pdf()
+        return weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
     except CmlopsError:
         raise
     except Exception as exc:  # a layout failure must not end in a traceback

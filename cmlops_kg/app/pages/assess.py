@@ -366,6 +366,36 @@ def render_downloads(analysis: Analysis, result: AssessmentResult) -> None:
         icon=":material/article:",
         key="dl_md",
     )
+    render_pdf_download(row, result, stem)
+
+
+PDF_READY = "pdf_ready"  # the assessment whose PDF report the user asked for
+
+
+def render_pdf_download(row, result: AssessmentResult, stem: str) -> None:
+    """A PDF takes seconds to lay out: made when asked for (then kept), not on every run."""
+    if not ui.pdf_available():
+        row.caption("PDF: install cmlops-kg[pdf]")
+        return
+    asked = row.button("Report (PDF)", key="dl_pdf_make", icon=":material/picture_as_pdf:")
+    if not asked and st.session_state.get(PDF_READY) != result.assessment:
+        return
+    st.session_state[PDF_READY] = result.assessment
+    try:
+        with st.spinner("Laying the report out as PDF…"):
+            data = ui.pdf_of(html_report(result))
+    except CmlopsError as exc:
+        ui.show_error(exc, "The PDF report cannot be made")
+        return
+    row.download_button(
+        "Download the PDF report",
+        data,
+        file_name=f"{stem}-report.pdf",
+        mime="application/pdf",
+        on_click="ignore",
+        icon=":material/download:",
+        key="dl_pdf",
+    )
 
 
 def render_scores(result: AssessmentResult) -> None:
