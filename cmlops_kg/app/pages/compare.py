@@ -161,9 +161,18 @@ def render_table(shown: list[PortfolioRow]) -> PortfolioRow | None:
         selection_mode="single-row",
         column_config={
             "Organisation": st.column_config.TextColumn(width="medium", pinned=True),
+            **{
+                name: st.column_config.NumberColumn(width="small")
+                for name in ("Readiness", "Potential", "Google", "Azure", "Gaps")
+            },
             "Held back by": st.column_config.TextColumn(width="large"),
             "IRI": st.column_config.TextColumn(width="medium"),
+            **dimension_columns(dimension_names(shown)),
         },
+    )
+    st.caption(
+        "Dimension columns by their code: "
+        + " · ".join(f"{code} {name}" for name, code in dimension_codes().items())
     )
     cols = st.columns([1, 1, 4])
     cols[0].download_button(
@@ -174,6 +183,25 @@ def render_table(shown: list[PortfolioRow]) -> PortfolioRow | None:
     )
     picked = event.selection.rows if event is not None and event.selection else []
     return shown[picked[0]] if picked and picked[0] < len(shown) else None
+
+
+def dimension_codes() -> dict[str, str]:
+    """Dimension label -> its short code (the ontology's skos:notation)."""
+    return {
+        str(r["label"]): str(r["notation"])
+        for r in ui.ontology_store().select("docs/dimensions")
+        if r["notation"] is not None
+    }
+
+
+def dimension_columns(names: list[str]) -> dict[str, object]:
+    """Dimension columns headed by their code (the full names would be cut off), the name on
+    hover; the downloads keep the full names."""
+    codes = dimension_codes()
+    return {
+        name: st.column_config.NumberColumn(codes.get(name, name), help=name, width="small")
+        for name in names
+    }
 
 
 def render_drilldown(
@@ -325,12 +353,7 @@ def shared_store_rows() -> list[PortfolioRow]:
     if endpoint and right.button("Read again", key="cmp_refresh"):
         st.session_state[ui.PORTFOLIO_REFRESH] = st.session_state.get(ui.PORTFOLIO_REFRESH, 0) + 1
         st.rerun()
-    labels = {
-        str(r["notation"]): str(r["label"])
-        for r in ui.ontology_store().select("docs/dimensions")
-        if r["notation"] is not None
-    }
-    return rows_from_teams(teams, labels)
+    return rows_from_teams(teams, {code: name for name, code in dimension_codes().items()})
 
 
 def main() -> None:
