@@ -213,3 +213,24 @@ def test_a_selected_node_focuses_its_neighbourhood(graph, positions):
     assert view.focus <= view.labelled
     assert not graph_view(graph, positions).focused
     assert graph_view(graph, positions, selected="urn:no:such:node").selected is None
+
+
+def test_the_framework_names_only_practices_as_securing_an_interface(ontology_store):
+    """pipeline_interfaces.rq: a practice secures an interface when it or one of its criteria
+    prevents, detects or recovers from one of the interface's failure modes; a criterion is
+    never named as if it were a practice."""
+    g = turtle()
+    practices = oracle_practices(g)
+    owner = {str(c): str(p) for c, p in g.subject_objects(CM.criterionOf)}
+    expected: dict[str, set[str]] = {}
+    for mode, interface in g.subject_objects(CM.atInterface):
+        for prop in (CM.prevents, CM.detects, CM.recovers):
+            for guard in g.subjects(prop, mode):
+                practice = owner.get(str(guard), str(guard))
+                if practice in practices:
+                    label = str(g.value(CM[practice.rsplit("#", 1)[1]], RDFS.label))
+                    expected.setdefault(str(interface), set()).add(label)
+    interfaces = load_catalogue(ontology_store).interfaces
+    assert interfaces
+    for i in interfaces:
+        assert set(i.secured_by) == expected.get(i.iri, set()), i.label
