@@ -99,11 +99,36 @@ def test_an_unknown_preset_is_refused_with_the_choices(monkeypatch, capsys):
             "start with {base}",
         ),
         ("[x", "not valid TOML"),
+        (
+            '[x]\ndescription = "d"\nquery = "{base}"\nupdate = "{base}"\ngraph_store = "{base}"'
+            '\nsystem_graphs = ["(unclosed"]',
+            "is not a regular expression",
+        ),
+        (
+            '[x]\ndescription = "d"\nquery = "{base}"\nupdate = "{base}"\ngraph_store = "{base}"'
+            '\nsystem_graphs = "^urn:"',
+            "must be a list",
+        ),
     ],
 )
 def test_a_broken_preset_file_says_what_is_wrong(text, problem):
     with pytest.raises(StoreError, match=re.escape(problem)):
         parse_presets(text)
+
+
+def test_the_virtuoso_preset_knows_its_own_graphs():
+    virtuoso = presets()["virtuoso"]
+    for graph in (
+        "http://www.openlinksw.com/schemas/virtrdf#",
+        "http://localhost:8890/DAV/",
+        "http://db.example:8890/sparql",
+        "http://www.w3.org/2002/07/owl#",
+        "http://www.w3.org/ns/ldp#",
+    ):
+        assert virtuoso.is_system_graph(graph), graph
+    for graph in ("https://w3id.org/cmlops/graph/ontology", "urn:cmlops:team:abc", "urn:x:sparql"):
+        assert not virtuoso.is_system_graph(graph), graph
+    assert not presets()["oxigraph"].system_graphs
 
 
 # -- Digest (RFC 7616) against a server that checks the answer independently -------------------

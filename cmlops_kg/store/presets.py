@@ -8,6 +8,7 @@ the Oxigraph layout is guessed from the URL (see :class:`cmlops_kg.store.remote.
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -17,7 +18,7 @@ from cmlops_kg.errors import InputError, StoreError
 PRESET_ENV = "CMLOPS_KG_ENDPOINT_PRESET"
 AUTH_SCHEMES = ("basic", "digest")
 _REQUIRED = {"description", "query", "update", "graph_store"}
-_KNOWN = _REQUIRED | {"auth", "credentials"}
+_KNOWN = _REQUIRED | {"auth", "credentials", "system_graphs"}
 _URLS = ("query", "update", "graph_store")
 
 
@@ -30,6 +31,12 @@ class Preset:
     graph_store: str
     auth: str = "basic"
     credentials: tuple[str, str, str] | None = None  # (query, update, graph_store) with login
+    # graphs the server keeps for itself (regular expressions over graph IRIs): a query over the
+    # whole store then names its own graphs instead of reading the server's default graph
+    system_graphs: tuple[str, ...] = ()
+
+    def is_system_graph(self, graph: str) -> bool:
+        return any(re.search(pattern, graph) for pattern in self.system_graphs)
 
     def urls(self, base: str, with_credentials: bool = False) -> tuple[str, str, str]:
         """(query, update, graph store) URLs for a server at ``base``."""
@@ -75,6 +82,7 @@ def parse_presets(text: str, where: str = "cmlops_kg/store/endpoints.toml") -> d
             graph_store=table["graph_store"],
             auth=table.get("auth", "basic"),
             credentials=tuple(login[k] for k in _URLS) if login else None,  # type: ignore[arg-type]
+            system_graphs=tuple(table.get("system_graphs", ())),
         )
     return out
 
@@ -91,6 +99,14 @@ def _problem(table: object) -> str | None:
     login = table.get("credentials")
     if login is not None and (not isinstance(login, dict) or set(login) != set(_URLS)):
         return f"credentials must give exactly {', '.join(_URLS)}"
+    system = table.get("system_graphs", [])
+    if not isinstance(system, list) or not all(isinstance(p, str) for p in system):
+        return "system_graphs must be a list of regular expressions (strings)"
+    for pattern in system:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            return f"system_graphs: {pattern!r} is not a regular expression ({exc})"
     urls = [table[k] for k in _URLS] + ([login[k] for k in _URLS] if login else [])
     if not all(isinstance(u, str) and u.startswith("{base}") for u in urls):
         return "every URL must start with {base}"

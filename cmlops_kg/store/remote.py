@@ -215,6 +215,7 @@ class RemoteStore(GraphStore):
         if auth is not None and chosen is not None:
             auth = auth.with_default_scheme(chosen.auth)
         self.preset = chosen.name if chosen else None
+        self._system_graph = chosen.is_system_graph if chosen and chosen.system_graphs else None
         self.urls = EndpointUrls.from_endpoint(
             endpoint, update_endpoint, gsp_endpoint, chosen, with_credentials=auth is not None
         )
@@ -419,7 +420,8 @@ class RemoteStore(GraphStore):
         if not names:  # Virtuoso answers an empty pattern with one unbound ?g: ask for triples
             rows = _rows(self._query(_GRAPHS_WITH_TRIPLES, JSON, [], "list the graphs"))
             names = [r["g"] for r in rows if isinstance(r["g"], IRI)]
-        return sorted(str(name) for name in names)
+        system = self._system_graph or (lambda graph: False)
+        return sorted(str(name) for name in names if not system(str(name)))
 
     def export(self, graph: str) -> bytes:
         response = self._gsp("GET", graph, Accept="text/turtle")
@@ -458,10 +460,12 @@ class RemoteStore(GraphStore):
     # -- which graphs a query sees ----------------------------------------------------------------
     def _dataset(self, dataset: Dataset) -> Dataset:
         """The explicit dataset to send: as asked, or -- for a query over the whole store on a
-        server whose default graph is not the union of its graphs -- every profile graph."""
+        server whose default graph is not the union of its graphs, or also holds the server's
+        own graphs (the preset's system_graphs, which graphs() leaves out) -- every graph of
+        the store."""
         if dataset is not None:
             return list(dataset)
-        if self.union_default_graph():
+        if self._system_graph is None and self.union_default_graph():
             return None
         return [g for g in self.graphs() if not is_staging(g)]
 
