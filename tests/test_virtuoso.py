@@ -6,14 +6,16 @@ empty GROUP_CONCATs read alike, see as_read), and Virtuoso's own graphs kept out
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
-from test_remote import _normalised_rows
+from test_remote import _normalised_rows, _profile, _status_of_version_control
 from virtuoso_server import DBA_PASSWORD, VirtuosoServer, virtuoso_binary
 
 from cmlops_kg.sparql.library import library
+from cmlops_kg.store.base import is_staging
 from cmlops_kg.store.embedded import EmbeddedStore
 from cmlops_kg.store.remote import EndpointAuth, EndpointError, RemoteStore
 from cmlops_kg.vocab import ONTOLOGY_GRAPH
@@ -28,6 +30,7 @@ WHOLE_STORE = sorted(
     if q.form == "SELECT" and not [p for p in q.parameters if p.required]
 )
 GRAPH = "urn:test:virtuoso"
+CRASH_AFTER_S = 2.0  # into a commit that takes 10-20 s on Virtuoso
 
 
 @pytest.fixture(scope="module")
@@ -115,3 +118,52 @@ def test_the_servers_own_graphs_stay_out_of_the_store(stores):
     assert remote.graphs() == [ONTOLOGY_GRAPH]
     modules = {str(r["module"]) for r in remote.select("docs/ontology_modules")}
     assert not [m for m in modules if "openlinksw" in m or m.endswith("rdf-schema")]
+
+
+# -- loads: a team's profile replaced with its results, and what a crash leaves ---------------
+def test_loading_a_team_again_replaces_it_and_its_results(stores):
+    _, remote = stores
+    for status in ("planned", "implemented"):
+        profile = _profile(status)
+        remote.load_profile("urn:test:virtuoso:replace", profile.triples, profile.assessment_iris())
+        assert _status_of_version_control(remote, "urn:test:virtuoso:replace") == status
+    assert not [g for g in remote.graphs() if is_staging(g)]
+
+
+def test_a_server_killed_during_the_commit_leaves_the_previous_team_intact(tmp_path, monkeypatch):
+    """The commit is one update request (strata, drop, move); Virtuoso runs a request as one
+    transaction, so a crash in the middle of it leaves the previous profile and its results,
+    and the restarted server replays nothing of the interrupted commit."""
+    location = tmp_path / "virtuoso"
+    srv = VirtuosoServer(location).start()
+    try:
+        remote = RemoteStore(srv.url, preset="virtuoso", timeout=120)
+        remote.load_ontology()
+        srv.sql("checkpoint;")  # the ontology and the first load survive the crash for sure
+        old = _profile("planned")
+        remote.load_profile("urn:test:virtuoso:kill", old.triples, old.assessment_iris())
+        srv.sql("checkpoint;")
+
+        def killed_while_committing(stage: str, graph: str, assessments) -> None:
+            timer = threading.Timer(CRASH_AFTER_S, srv.kill)  # the commit takes longer
+            timer.start()
+            try:
+                RemoteStore._commit(remote, stage, graph, assessments)
+            finally:
+                timer.cancel()
+
+        monkeypatch.setattr(remote, "_commit", killed_while_committing)
+        new = _profile("implemented")
+        with pytest.raises(EndpointError):
+            remote.load_profile("urn:test:virtuoso:kill", new.triples, new.assessment_iris())
+    finally:
+        srv.stop()
+    restarted = VirtuosoServer(location).start()
+    try:
+        remote = RemoteStore(restarted.url, preset="virtuoso", timeout=120)
+        assert _status_of_version_control(remote, "urn:test:virtuoso:kill") == "planned"
+        remote.discard_staging(older_than=-1)  # the dead load's upload, if it was kept
+        assert not [g for g in remote.graphs() if is_staging(g)]
+        assert _status_of_version_control(remote, "urn:test:virtuoso:kill") == "planned"
+    finally:
+        restarted.stop()

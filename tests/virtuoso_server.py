@@ -96,3 +96,9 @@ class VirtuosoServer:
 
     def stop(self) -> None:
         stop_process(self.process, grace=30)  # a checkpoint on shutdown can take a while
+
+    def kill(self) -> None:
+        """Stop at once, as a crash would (no checkpoint: a restart replays the log)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
