@@ -911,6 +911,30 @@ def test_the_shared_portfolio_is_assessed_again_only_when_the_store_changes(tmp_
     assert len(calls) == 2 and len(at.dataframe[0].value) == 2
 
 
+def test_the_assess_page_assesses_an_organisation_of_the_shared_store(tmp_path, monkeypatch):
+    """Started on a shared store, the Assess page offers its organisations: each is assessed
+    from the profile the store holds, with the levels its case study expects."""
+    location = str(tmp_path / "store")
+    chosen = CASES[:2]
+    assert cli.main(["load", *(str(c.path) for c in chosen), "--store", location]) == 0
+    at = open_app("assess")
+    assert "An organisation in the shared store" not in at.radio(key="assess_mode").options
+    monkeypatch.setenv("CMLOPS_KG_STORE", location)
+    at = open_app("assess")
+    at.radio(key="assess_mode").set_value("An organisation in the shared store").run()
+    assert not at.exception and not errors(at)
+    from cmlops_kg.store.embedded import EmbeddedStore
+
+    held = EmbeddedStore(location, read_only=True).organisations()
+    expected = {api.assess(c.path).label: c for c in chosen}
+    assert sorted(at.selectbox(key="assess_shared").options) == sorted(expected)
+    for entry in held:
+        at.selectbox(key="assess_shared").set_value(entry.graph).run()
+        assert not at.exception and not errors(at)
+        want = expected[entry.label].expected_latest["readiness"]
+        assert metric(at, "Readiness") == _levels(want["level"], want["potential"]), entry.label
+
+
 def test_a_100_mb_upload_is_refused_in_the_page_and_the_app_keeps_working():
     at = open_app("assess")
     at.radio(key="assess_mode").set_value("Upload a profile").run()

@@ -8,6 +8,9 @@ is skipped when /usr/bin/chromium is missing (``.ci/run`` installs it).
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import io
 import os
 import socket
 import subprocess
@@ -58,12 +61,10 @@ def wait_until_healthy(url: str, process: subprocess.Popen, seconds: float = 45)
     raise TimeoutError(f"streamlit did not answer on {url} within {seconds} s")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is not installed (apt-get install chromium; .ci/run does)")
+@contextlib.contextmanager
+def streamlit_app(log: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """``streamlit run app.py`` on a free port (``env`` added to this environment)."""
     port = free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
     command = [
         sys.executable,
         "-m",
@@ -81,7 +82,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     ]
     with log.open("wb") as output:
         process = subprocess.Popen(
-            command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, env={**os.environ}
+            command,
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -94,6 +99,40 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is not installed (apt-get install chromium; .ci/run does)")
+    with streamlit_app(tmp_path_factory.mktemp("streamlit") / "server.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def remote_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, list]]:
+    """The app started on a shared SPARQL server (a real ``oxigraph serve`` holding three
+    case studies): (app URL, endpoint URL, the case studies)."""
+    from oxigraph_server import OxigraphServer, oxigraph_binary
+
+    from cmlops_kg.assessment.portfolio import ensure_ontology, load_profile_file
+    from cmlops_kg.casestudies import case_studies
+    from cmlops_kg.store import open_store
+
+    if oxigraph_binary() is None or not CHROMIUM.exists():
+        pytest.skip("needs the oxigraph server and chromium")
+    cases = case_studies()[:3]
+    endpoint = OxigraphServer(tmp_path_factory.mktemp("oxigraph")).start()
+    try:
+        store = open_store(endpoint.url)
+        ensure_ontology(store)
+        for case in cases:
+            load_profile_file(store, case.path)
+        log = tmp_path_factory.mktemp("streamlit-remote") / "server.log"
+        with streamlit_app(log, {"CMLOPS_KG_ENDPOINT": endpoint.url}) as url:
+            yield url, endpoint.url, cases
+    finally:
+        endpoint.stop()
 
 
 @pytest.fixture(scope="module")
@@ -387,3 +426,42 @@ def test_pages_load_nothing_from_outside_this_machine(browser_page, server: str)
         settle(page)
     page.remove_listener("request", record)
     assert outside == []
+
+
+def test_compare_sparql_and_assess_pages_on_a_shared_sparql_server(
+    browser_page, remote_app
+) -> None:
+    """Started with CMLOPS_KG_ENDPOINT, the Compare page is the server's portfolio, the
+    SPARQL page queries the server and the Assess page assesses its organisations."""
+    from cmlops_kg import api
+
+    page = browser_page
+    url, endpoint, cases = remote_app
+    open_page(page, url, "compare", "Compare organisations")
+    page.get_by_text(f"3 organisations from the SPARQL endpoint {endpoint}").wait_for()
+    settle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
+    assert {r["Organisation"] for r in rows} == {api.assess(c.path).label for c in cases}
+    shot(page, "compare-remote")
+    no_exception(page)
+    open_page(page, url, "sparql", "SPARQL")
+    expect(page.get_by_role("combobox", name="Data to query")).to_have_value(
+        "The shared store the app was started with"
+    )
+    page.get_by_role("button", name="Run query").click()
+    page.get_by_text("rows in").first.wait_for()
+    settle(page)
+    shot(page, "sparql-remote")
+    no_exception(page)
+    # ... and the Assess page assesses an organisation of the server
+    open_page(page, url, "assess", "Assess an organisation")
+    page.get_by_text("An organisation in the shared store", exact=True).click()
+    page.get_by_role("combobox", name="Organisation").wait_for()
+    page.locator('[data-testid="stMetric"]', has_text="Readiness").first.wait_for()
+    page.get_by_text("Level per dimension").wait_for()
+    page.locator(".js-plotly-plot").first.wait_for()
+    settle(page)
+    shot(page, "assess-remote")
+    no_exception(page)

@@ -36,6 +36,7 @@ from cmlops_kg.present.report import html_report, markdown_report
 from cmlops_kg.present.words import counted
 
 SOURCES = ["Bundled case study", "Upload a profile", "Questionnaire"]
+SHARED = "An organisation in the shared store"  # offered when the app was started with one
 QUESTIONNAIRE_SOURCE = "questionnaire_source"
 
 
@@ -55,6 +56,34 @@ def case_study_source() -> ui.ProfileSource | None:
     if example.narrative:
         st.caption(example.narrative)
     return ui.example_source(example)
+
+
+def shared_source(store) -> ui.ProfileSource | None:
+    """The profile of an organisation held by the shared store (as 'cmlops-kg load' put it
+    there), assessed here exactly as a bundled case study is."""
+    try:
+        entries = store.organisations()
+    except CmlopsError as exc:
+        ui.show_error(exc, "The shared store cannot be read")
+        return None
+    if not entries:
+        st.info("The shared store holds no organisation yet: 'cmlops-kg load FILE'.")
+        return None
+    by_graph = {e.graph: e for e in entries}
+    graph = st.selectbox(
+        "Organisation",
+        list(by_graph),
+        format_func=lambda g: by_graph[g].label or by_graph[g].organisation,
+        key="assess_shared",
+    )
+    entry = by_graph[graph]
+    try:
+        data = store.export(graph)
+    except CmlopsError as exc:
+        ui.show_error(exc, "The organisation's profile cannot be read from the shared store")
+        return None
+    name = f"{(entry.label or 'profile').lower().replace(' ', '-')}.ttl"
+    return ui.ProfileSource(name, data, "turtle", "shared store")
 
 
 def upload_source() -> ui.ProfileSource | None:
@@ -646,8 +675,15 @@ def main() -> None:
         "dimension), the equivalent Google and Azure levels, open questions and a roadmap in "
         "phases, computed by the same engine as `cmlops-kg assess`."
     )
-    mode = st.radio("Profile", SOURCES, horizontal=True, key="assess_mode")
-    if mode == SOURCES[0]:
+    try:
+        shared = ui.shared_store()
+    except CmlopsError:
+        shared = None  # the Compare page says why; the other sources still work
+    sources = SOURCES + ([SHARED] if shared is not None else [])
+    mode = st.radio("Profile", sources, horizontal=True, key="assess_mode")
+    if mode == SHARED and shared is not None:
+        source = shared_source(shared)
+    elif mode == SOURCES[0]:
         source = case_study_source()
     elif mode == SOURCES[1]:
         source = upload_source()
