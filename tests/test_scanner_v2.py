@@ -749,3 +749,27 @@ def test_a_ci_job_around_a_practice_is_presence_not_a_known_partial(tmp_path, ca
     if "secrets-management" in by_key and by_key["secrets-management"].status == "partial":
         assert by_key["secrets-management"].evidence_status == "unknown"
     assert by_key["automated-testing"].evidence_status == by_key["automated-testing"].status
+
+
+def test_requests_to_any_server_are_not_prediction_service_tests(tmp_path, catalogue):
+    """A test that calls a database's or a SPARQL server's endpoint tests no prediction
+    service; one that posts a sample to a scoring endpoint does."""
+    other = {
+        "tests/test_store.py": (
+            "import urllib.request\n"
+            "def test_store(endpoint):\n"
+            "    urllib.request.urlopen(f'{endpoint.url}/query?query=ASK{}')\n"
+        )
+    }
+    scoring = {
+        "tests/test_service.py": (
+            "import requests\n"
+            "def test_service(online_endpoint):\n"
+            "    url = online_endpoint.uri\n"
+            "    assert requests.post(url, json={'data': [[1, 2]]}).ok\n"
+        )
+    }
+    for files, expected in ((other, None), (scoring, "partial")):
+        result = scan_repository(repo(tmp_path / str(len(files) + id(files)), files), catalogue)
+        by_key = {v.key: v.status for v in result.verdicts}
+        assert by_key.get("prediction-service-tests") == expected, files
