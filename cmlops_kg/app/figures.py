@@ -201,13 +201,25 @@ def drilldown_figure(compared: list[tuple[str, int, float]], name: str) -> go.Fi
     labels = [wrap_label(d, 28) for d, _, _ in compared]
     fig = go.Figure(
         [
-            go.Bar(name=name, y=labels, x=[lvl for _, lvl, _ in compared], orientation="h"),
+            # the numbers beside the bars: a dimension at level 0 draws no bar at all
+            go.Bar(
+                name=name,
+                y=labels,
+                x=[lvl for _, lvl, _ in compared],
+                orientation="h",
+                text=[f"{lvl}" for _, lvl, _ in compared],
+                textposition="outside",
+                cliponaxis=False,
+            ),
             go.Bar(
                 name="Portfolio median",
                 y=labels,
                 x=[m for _, _, m in compared],
                 orientation="h",
                 marker_color="#94a3b8",
+                text=[f"{m:g}" for _, _, m in compared],
+                textposition="outside",
+                cliponaxis=False,
             ),
         ]
     )
