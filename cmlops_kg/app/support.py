@@ -67,6 +67,15 @@ def ontology_store() -> EmbeddedStore:
 
 
 @st.cache_resource(show_spinner=False)
+def dimension_rows() -> tuple[dict[str, str | None], ...]:
+    """docs/dimensions once per server: the Compare page needs it up to three times a run."""
+    return tuple(
+        {k: (None if v is None else str(v)) for k, v in row.items()}
+        for row in ontology_store().select("docs/dimensions")
+    )
+
+
+@st.cache_resource(show_spinner=False)
 def catalogue() -> FrameworkCatalogue:
     return load_catalogue(ontology_store())
 

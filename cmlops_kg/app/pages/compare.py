@@ -189,7 +189,7 @@ def dimension_codes() -> dict[str, str]:
     """Dimension label -> its short code (the ontology's skos:notation)."""
     return {
         str(r["label"]): str(r["notation"])
-        for r in ui.ontology_store().select("docs/dimensions")
+        for r in ui.dimension_rows()
         if r["notation"] is not None
     }
 
@@ -283,9 +283,7 @@ def render_outcomes() -> None:
         "Check it on data: each bundled case study's latest assessment, one dimension's level "
         "against one outcome metric (queries/practice_vs_outcome.rq)."
     )
-    dimensions = {
-        str(r["label"]): str(r["dimension"]) for r in ui.ontology_store().select("docs/dimensions")
-    }
+    dimensions = {str(r["label"]): str(r["dimension"]) for r in ui.dimension_rows()}
     cols = st.columns(3)
     dimension = cols[0].selectbox(
         "Dimension", list(dimensions), index=_index(dimensions, "Delivery"), key="cmp_dim"
