@@ -41,6 +41,8 @@ def _triggered(sig: Signal, job: CiJob) -> bool:
     with the triggers its file declares, e.g. a project template's CI)."""
     if sig.triggers and not (job.triggers & sig.triggers):
         return False
+    if job.triggers and job.triggers <= sig.excluded_triggers:
+        return False  # e.g. a scheduled retraining run is no CI of the pipeline code
     return not sig.trigger_pattern or bool(
         sig.trigger_pattern.search(f"{job.trigger_detail} {job.name}")
     )

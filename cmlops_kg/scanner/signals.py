@@ -29,6 +29,7 @@ from cmlops_kg.vocab import CMLOPS
 T = TypeVar("T")
 STRENGTH_RANK = {"strength-present": 1, "strength-configured": 2, "strength-executed": 3}
 TRIGGERS = {"ci-trigger-change", "ci-trigger-schedule", "ci-trigger-manual", "ci-trigger-event"}
+TRIGGER_KINDS = {t.removeprefix("ci-trigger-") for t in TRIGGERS}
 WHERE = "ontology/signals.ttl"
 # the ontology modules the catalogue needs (signals, their strengths, the practices): loading
 # only these keeps a scan's start quick
@@ -66,6 +67,7 @@ class Signal:
     patterns: list[ContentPattern] = field(default_factory=list)
     ci_patterns: list[re.Pattern[str]] = field(default_factory=list)
     triggers: set[str] = field(default_factory=set)  # change | schedule | manual | event
+    excluded_triggers: set[str] = field(default_factory=set)  # alone, these do not match
     trigger_pattern: re.Pattern[str] | None = None
     executed_by: list[str] = field(default_factory=list)
     penalty: float = 0.0
@@ -212,6 +214,11 @@ def load_catalogue(store: GraphStore | None = None) -> SignalCatalogue:
     for subject, targets in links.get("requiresSignal", {}).items():
         if subject in signals:
             signals[subject].requires = sorted(targets)
+    for subject, targets in links.get("ciTriggerExcluded", {}).items():
+        if subject in signals:
+            signals[subject].excluded_triggers = {
+                local(t).removeprefix("ci-trigger-") for t in targets
+            }
     for iri, sig in signals.items():
         flag = facts.get(iri, {}).get("wholeRepository", ["false"])[0]
         sig.whole_repository = flag.lower() == "true"
@@ -331,8 +338,9 @@ def _check(catalogue: SignalCatalogue) -> None:
         for iri in sig.requires:
             if iri not in known or iri == sig.iri:
                 problems.append(f"{sig.name}: requiresSignal {local(iri)} is not another signal")
-        if sig.triggers - {t.removeprefix("ci-trigger-") for t in TRIGGERS}:
-            problems.append(f"{sig.name}: unknown CI trigger in {sorted(sig.triggers)}")
+        if (sig.triggers | sig.excluded_triggers) - TRIGGER_KINDS:
+            kinds = sorted(sig.triggers | sig.excluded_triggers)
+            problems.append(f"{sig.name}: unknown CI trigger in {kinds}")
     for scope in catalogue.scopes:
         for iri in sorted(scope.practices - set(catalogue.practice_labels)):
             problems.append(f"{scope.name}: {local(iri)} is not a practice")
