@@ -167,3 +167,25 @@ def test_a_server_killed_during_the_commit_leaves_the_previous_team_intact(tmp_p
         assert _status_of_version_control(remote, "urn:test:virtuoso:kill") == "planned"
     finally:
         restarted.stop()
+
+
+# -- the portfolio: a real case study loaded into both stores, every team assessed ------------
+def test_the_portfolio_on_virtuoso_matches_the_embedded_store(stores):
+    """A bundled case study loaded (validated, inferred, moved into place) into the embedded
+    store and into Virtuoso; the portfolio of each (every organisation, assessed over its own
+    graphs) gives the same levels, potentials, gaps and crosswalked levels."""
+    from dataclasses import asdict
+
+    from cmlops_kg.assessment.portfolio import assess_portfolio, load_profile_file
+    from cmlops_kg.resources import EXAMPLES_DIR
+
+    path = EXAMPLES_DIR / "profiles" / "basketful-retail.ttl"
+    results = []
+    for store in stores:
+        outcome = load_profile_file(store, path)
+        assert outcome.status == "loaded", outcome.error
+        team = [asdict(r) for r in assess_portfolio(store) if r.graph == outcome.graph]
+        assert team, "the loaded team is in the portfolio"
+        results.append(team)
+    embedded, remote = results
+    assert remote == embedded
