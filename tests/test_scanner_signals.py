@@ -14,7 +14,7 @@ from cmlops_kg.errors import InputError
 from cmlops_kg.rdf.ontology import ontology_files
 from cmlops_kg.resources import ROOT
 from cmlops_kg.scanner import load_catalogue, scan_repository
-from cmlops_kg.scanner.globs import GlobIndex, expand_braces
+from cmlops_kg.scanner.globs import GlobIndex, expand_braces, glob_regex
 from cmlops_kg.scanner.patterns import ContentPattern, redact, required_literals
 from cmlops_kg.store.embedded import EmbeddedStore
 from cmlops_kg.vocab import CMLOPS
@@ -152,6 +152,29 @@ def test_glob_semantics(glob, path, matches):
     index = GlobIndex()
     index.add("k", [glob])
     assert bool(index.match(path.lower())) is matches
+
+
+# globs and paths from few pieces, so that they match often and share names and folders
+_DIR_PIECES = ["**", "*", "a", "b", "a*", "?", "[ab]"]
+_NAME_PIECES = ["*", "a", "b", "test_*", "*_test", "*.py", "x.*", "?", "[ab]", "a*b*a", "*.y.py"]
+_PATH_PIECES = ["a", "b", "ab", "aba", "test_a", "a_test", "x.py", "x.y.py", "a.py", "ba"]
+# ("**" names folders: a glob ending in it is not a file glob)
+_glob = st.tuples(
+    st.lists(st.sampled_from(_DIR_PIECES), max_size=2), st.sampled_from(_NAME_PIECES)
+).map(lambda t: "/".join([*t[0], t[1]]))
+_path = st.lists(st.sampled_from(_PATH_PIECES), min_size=1, max_size=4).map("/".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_glob, min_size=1, max_size=8), st.lists(_path, min_size=1, max_size=20))
+def test_the_glob_index_agrees_with_each_glob_regex(globs, paths):
+    """However the index buckets and caches, it answers what trying every glob would."""
+    index = GlobIndex()
+    for n, glob in enumerate(globs):
+        index.add(n, [glob])
+    for path in paths:  # the same index answers many paths, as in a scan
+        expected = [n for n, g in enumerate(globs) if re.match(glob_regex(g), path.lower())]
+        assert sorted(index.match(path.lower())) == expected, (globs, path)
 
 
 def test_brace_expansion():
