@@ -79,7 +79,7 @@ class _Plan:
     words: frozenset[bytes]
     ungated: list[tuple[int, tuple[tuple[bytes, ...], ...]]]  # signal, its literal sets
     literals: tuple[bytes, ...] = ()  # every literal of the ungated signals, once
-    finder: LiteralFinder | None = None  # which of them a file holds, in one regex pass
+    finder: LiteralFinder | None = None  # which of them a file holds, found through its words
     # an ungated signal is looked at only when a literal of its first set is present
     by_literal: dict[bytes, list[int]] = field(default_factory=dict)
     always: list[int] = field(default_factory=list)  # ungated signals with no literal at all
@@ -117,15 +117,14 @@ class _Plan:
         """Signals whose gate words or literals the file contains (never one it could match
         that is left out)."""
         found: list[int] = []
-        if self.words:
-            tokens = words_of(data)
-            if not self.words.isdisjoint(tokens):  # disjoint: the usual, and cheap, answer
-                for word in self.words.intersection(tokens):
-                    found += self.by_word[word]
+        tokens = words_of(data)  # lower-cased: the words of ``data.lower()`` too
+        if self.words and not self.words.isdisjoint(tokens):  # disjoint: usual, and cheap
+            for word in self.words.intersection(tokens):
+                found += self.by_word[word]
         if self.ungated:
             lowered = data.lower()  # ASCII lower-casing, like the literals
             # all literals at once, whichever signals need them (scanner/literals.py)
-            present = self.finder.present(lowered) if self.finder else set()
+            present = self.finder.present(lowered, tokens) if self.finder else set()
             looked = set(self.always)
             for lit in present:
                 looked.update(self.by_literal.get(lit, ()))
