@@ -56,7 +56,8 @@ class LiteralFinder:
         for key in sorted(keys):
             if len(key) > 1:
                 self._by_pair[key[:2]].append(key)
-        self._memo: dict[bytes, frozenset[bytes]] = {}
+        self._memo: dict[bytes, frozenset[bytes]] = {}  # words holding keys -> the keys
+        self._none: set[bytes] = set()  # words known to hold no key (most of them)
 
     def _keys_in(self, word: bytes) -> frozenset[bytes]:
         """The keys (word literals and longest runs) occurring inside one word."""
@@ -69,8 +70,11 @@ class LiteralFinder:
                     if word.startswith(key, i):
                         hits.append(key)
             found = frozenset(hits)
-            if len(self._memo) < MEMO_WORDS:
-                self._memo[word] = found
+            if len(self._memo) + len(self._none) < MEMO_WORDS:
+                if found:
+                    self._memo[word] = found
+                else:
+                    self._none.add(word)
         return found
 
     def present(self, text: bytes, text_words: Iterable[bytes] | None = None) -> set[bytes]:
@@ -79,7 +83,8 @@ class LiteralFinder:
         if not self.literals:
             return set()
         keys: set[bytes] = set()
-        for word in set(words(text) if text_words is None else text_words):
+        # the words known to hold nothing are dropped in C, the rest looked at one by one
+        for word in set(words(text) if text_words is None else text_words) - self._none:
             hits = self._keys_in(word)
             if hits:
                 keys |= hits
