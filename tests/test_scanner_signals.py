@@ -210,6 +210,36 @@ def test_prefilter_is_sound(catalogue, data):
             )
 
 
+def _ci_regexes(catalogue) -> list:
+    out = [p for s in catalogue.signals for p in s.ci_patterns]
+    out += [s.trigger_pattern for s in catalogue.signals if s.trigger_pattern]
+    return (
+        out
+        + [m.step for m in catalogue.mappings]
+        + [p for m in catalogue.mappings for p in m.inputs]
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_ci_regex_prefilter_is_sound(catalogue, data):
+    """CI, trigger and step patterns skip ASCII text without their literals uncompiled; they
+    answer as the compiled regex does (ASCII or not, whatever the case)."""
+    regexes = _ci_regexes(catalogue)
+    assert sum(r.ascii_literals is not None for r in regexes) > len(regexes) // 2
+    words: set[str] = set()
+    for r in regexes:
+        words.update(re.findall(r"[A-Za-z_][A-Za-z0-9_.-]{1,}", r.pattern))
+    vocab = [*sorted(words), " ", "-", "/", "@", ":", "=", "ſ", "K", "İ", "\n"]
+    text = "".join(data.draw(st.lists(st.sampled_from(vocab), max_size=30)))
+    for variant in (text, text.upper(), text.swapcase()):
+        for r in regexes:
+            assert bool(r.search(variant)) == bool(re.search(r.pattern, variant)), (
+                r.pattern,
+                variant,
+            )
+
+
 def test_prefilter_on_the_catalogue_samples(catalogue):
     samples = {
         "mlflow-tracking": "with mlflow.start_run():\n    mlflow.log_metric('auc', 1)\n",

@@ -310,6 +310,18 @@ class _Matcher:
         if rel not in self.run_by_ci:  # enough examples of these signals already
             candidates = [i for i in candidates if len(self.hits[i]) < MAX_HITS_PER_SIGNAL]
         candidates = [i for i in candidates if self.allowed(i, rel)]
+        if candidates and raw[0].isascii():
+            # an ASCII file lowers the same as bytes and as text: a pattern whose literals it
+            # lacks cannot match (ContentPattern.search would say so after decoding it)
+            lowered = raw[0].lower()
+            candidates = [
+                i
+                for i in candidates
+                if all(
+                    p.ascii_literals is None or any(lit in lowered for lit in p.ascii_literals)
+                    for p in self.signals[i].patterns
+                )
+            ]
         if not candidates:
             return
         text = raw[0].decode("utf-8", errors="replace")

@@ -9,6 +9,7 @@ import functools
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cmlops_kg.scanner.gates import analyse
@@ -97,13 +98,21 @@ def quote_line(line: str, start: int = 0, width: int = QUOTE_WIDTH) -> str:
 class LazyRegex:
     """A regular expression compiled on its first use. The catalogue holds some 400 of them
     and a scan uses few, so compiling them all when it is loaded would cost more than the
-    scan; the catalogue checks that they compile (signals.py), once per ontology."""
+    scan; the catalogue checks that they compile (signals.py), once per ontology.
 
-    __slots__ = ("_compiled", "pattern")
+    ``literals`` (gates.py: lower-cased, one of them in every match) let ``search`` answer
+    "no match" for ASCII text lacking them all without compiling or running the regex. Only
+    for ASCII text and ASCII literals: there lower-casing and case-insensitive matching agree
+    (``(?i)s`` also matches U+017F, which lower-cases to itself).
+    """
 
-    def __init__(self, pattern: str) -> None:
+    __slots__ = ("_compiled", "ascii_literals", "pattern")
+
+    def __init__(self, pattern: str, literals: Iterable[str] | None = None) -> None:
         self.pattern = pattern
         self._compiled: re.Pattern[str] | None = None
+        lits = None if literals is None else tuple(literals)
+        self.ascii_literals = lits if lits and all(lit.isascii() for lit in lits) else None
 
     @property
     def compiled(self) -> re.Pattern[str]:
@@ -112,6 +121,10 @@ class LazyRegex:
         return self._compiled
 
     def search(self, string: str, *args: int) -> re.Match[str] | None:
+        if self.ascii_literals is not None and not args and string.isascii():
+            lowered = string.lower()
+            if not any(lit in lowered for lit in self.ascii_literals):
+                return None
         return self.compiled.search(string, *args)
 
     def match(self, string: str, *args: int) -> re.Match[str] | None:
@@ -146,6 +159,13 @@ class ContentPattern:
     @functools.cached_property
     def regex(self) -> re.Pattern[str]:
         return re.compile(self.source)
+
+    @functools.cached_property
+    def ascii_literals(self) -> tuple[bytes, ...] | None:
+        """The literals as bytes, when they are all ASCII (else None: no bytes check)."""
+        if self.literals is None or not all(lit.isascii() for lit in self.literals):
+            return None
+        return tuple(lit.encode("ascii") for lit in self.literals)
 
     def search(self, text: str, lowered: str) -> re.Match[str] | None:
         if self.literals is not None and not any(lit in lowered for lit in self.literals):

@@ -198,35 +198,39 @@ Analysis = dict[str, tuple[frozenset[str] | None, tuple[str, ...] | None]]
 
 def _checked_regexes(rows: Rows) -> dict[str, list[list[str] | None]]:
     """Every regular expression of the catalogue compiled once, in the order loading reads
-    them (the first invalid one raises InputError), and the gate analysis (gates.py) of each
-    content pattern: (gate words, literals), as JSON."""
+    them (the first invalid one raises InputError), and the analysis (gates.py) of each:
+    (gate words, literals), as JSON."""
     analysed: dict[str, list[list[str] | None]] = {}
+
+    def check(text: str, where: str, what: str) -> None:
+        _compile(text, where, what)
+        if text not in analysed:
+            words, literals = analyse(text)
+            analysed[text] = [
+                None if words is None else sorted(words),
+                None if literals is None else list(literals),
+            ]
+
     for row in rows["signals"]:
         key = str(row["key"])
         if key in REGEX_KEYS:
-            text = str(row["value"])
-            _compile(text, str(row["signal"]), REGEX_KEYS[key])
-            if key == "pattern" and text not in analysed:
-                words, literals = analyse(text)
-                analysed[text] = [
-                    None if words is None else sorted(words),
-                    None if literals is None else list(literals),
-                ]
+            check(str(row["value"]), str(row["signal"]), REGEX_KEYS[key])
     facts, _links = _facts(rows)
     for term, values in sorted(facts.items()):
         if "ciStepPattern" in values:
-            _compile(values["ciStepPattern"][0], term, "CI step pattern")
+            check(values["ciStepPattern"][0], term, "CI step pattern")
             for p in sorted(values.get("ciStepInputPattern", [])):
-                _compile(p, term, "CI step input pattern")
+                check(p, term, "CI step input pattern")
     return analysed
 
 
 def _analysis(rows: Rows, cached: bool) -> Analysis:
     """The checked regexes' analysis: from the user cache for the bundled ontology (under a
-    hash of what the rows are read from, of gates.py, which analyses, and of the Python
-    version, whose regex parser checks), so that a scan compiles only the regexes it uses."""
+    hash of what the rows are read from, of gates.py, which analyses, of this module, which
+    writes it, and of the Python version, whose regex parser checks), so that a scan compiles
+    only the regexes it uses."""
     if cached:
-        files = [*_catalogue_files(), Path(gates.__file__)]
+        files = [*_catalogue_files(), Path(gates.__file__), Path(__file__)]
         version = f"py{sys.version_info[0]}.{sys.version_info[1]}"
         name = f"signal-regexes-{source_key(files)}-{version}.json"
         try:
@@ -286,7 +290,7 @@ def load_catalogue(store: GraphStore | None = None) -> SignalCatalogue:
         labels,
         uncovered,
         weights,
-        mappings=_mappings(facts),
+        mappings=_mappings(facts, analysis),
         scopes=_scopes(facts, links),
     )
     _check(catalogue)
@@ -308,7 +312,13 @@ def _facts(rows: Rows) -> tuple[Facts, dict[str, dict[str, list[str]]]]:
     return facts, links
 
 
-def _mappings(facts: Facts) -> tuple[StepMapping, ...]:
+def _lazy(text: str, analysis: Analysis) -> LazyRegex:
+    """A catalogue regex, compiled when first used and skipped (without compiling it) for
+    ASCII text that lacks all of its literals."""
+    return LazyRegex(text, analysis[text][1])
+
+
+def _mappings(facts: Facts, analysis: Analysis) -> tuple[StepMapping, ...]:
     """The CI step mappings (their patterns were checked with the others: _checked_regexes)."""
     out = []
     for term, values in sorted(facts.items()):
@@ -317,8 +327,10 @@ def _mappings(facts: Facts) -> tuple[StepMapping, ...]:
         out.append(
             StepMapping(
                 name=local(term),
-                step=LazyRegex(values["ciStepPattern"][0]),
-                inputs=tuple(LazyRegex(p) for p in sorted(values.get("ciStepInputPattern", []))),
+                step=_lazy(values["ciStepPattern"][0], analysis),
+                inputs=tuple(
+                    _lazy(p, analysis) for p in sorted(values.get("ciStepInputPattern", []))
+                ),
                 stands_for=tuple(sorted(values.get("standsForCommand", []))),
                 script_inputs=tuple(sorted(values.get("ciScriptInput", []))),
             )
@@ -356,11 +368,11 @@ def _add(sig: Signal, key: str, value: object, analysis: Analysis) -> None:
         words, literals = analysis[text]
         sig.patterns.append(ContentPattern(text, words, literals))
     elif key == "ciPattern":
-        sig.ci_patterns.append(LazyRegex(text))
+        sig.ci_patterns.append(_lazy(text, analysis))
     elif key == "trigger":
         sig.triggers.add(local(text).removeprefix("ci-trigger-"))
     elif key == "triggerPattern":
-        sig.trigger_pattern = LazyRegex(text)
+        sig.trigger_pattern = _lazy(text, analysis)
     elif key == "executedBy":
         sig.executed_by.append(text)
     elif key == "penalty":
