@@ -52,10 +52,11 @@ class LiteralFinder:
                 self._pieced[max(runs, key=len)].append(lit)
         keys = self._word_literals | set(self._pieced)
         self._singles = tuple(k for k in keys if len(k) == 1)
-        self._by_pair: dict[bytes, list[bytes]] = defaultdict(list)
+        by_pair: dict[bytes, list[bytes]] = defaultdict(list)
         for key in sorted(keys):
             if len(key) > 1:
-                self._by_pair[key[:2]].append(key)
+                by_pair[key[:2]].append(key)
+        self._by_pair = dict(by_pair)
         self._memo: dict[bytes, frozenset[bytes]] = {}  # words holding keys -> the keys
         self._none: set[bytes] = set()  # words known to hold no key (most of them)
 
@@ -63,12 +64,14 @@ class LiteralFinder:
         """The keys (word literals and longest runs) occurring inside one word."""
         found = self._memo.get(word)
         if found is None:
-            hits = [k for k in self._singles if k in word]
-            by_pair = self._by_pair
+            hits = [k for k in self._singles if k in word] if self._singles else []
+            pair = self._by_pair.get  # a plain dict: a miss creates nothing
             for i in range(len(word) - 1):
-                for key in by_pair.get(word[i : i + 2], ()):
-                    if word.startswith(key, i):
-                        hits.append(key)
+                keys = pair(word[i : i + 2])
+                if keys is not None:
+                    for key in keys:
+                        if word.startswith(key, i):
+                            hits.append(key)
             found = frozenset(hits)
             if len(self._memo) + len(self._none) < MEMO_WORDS:
                 if found:
