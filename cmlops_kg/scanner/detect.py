@@ -23,7 +23,7 @@ from cmlops_kg.scanner.findings import MAX_HITS_PER_SIGNAL, Detection, Hit
 from cmlops_kg.scanner.gates import words_of
 from cmlops_kg.scanner.gitindex import tracked_paths
 from cmlops_kg.scanner.globs import GlobIndex
-from cmlops_kg.scanner.literals import LiteralFinder, finder
+from cmlops_kg.scanner.literals import LiteralFinder
 from cmlops_kg.scanner.paths import PathRoles, logical_path
 from cmlops_kg.scanner.patterns import ContentPattern, quote_line
 from cmlops_kg.scanner.signals import Signal, SignalCatalogue
@@ -108,7 +108,7 @@ class _Plan:
             frozenset(by_word),
             ungated,
             literals,
-            finder(literals),
+            LiteralFinder(literals),  # per scan: what it remembers of words goes with it
             dict(by_literal),
             always,
         )

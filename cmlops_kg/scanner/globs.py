@@ -173,7 +173,8 @@ class GlobIndex:
             if cached is None:
                 found = [gid for ext in exts[1:] for gid in self._by_suffix.get(ext, ())]
                 cached = tuple(sorted(set(found + self._every)))
-                self._name_cache[ext_key] = cached
+                if len(self._name_cache) < 200_000:
+                    self._name_cache[ext_key] = cached
             return cached
         found_names = self._every + self._by_name.get(name, []) + matched
         for ext in exts[1:]:
