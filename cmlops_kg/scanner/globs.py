@@ -156,10 +156,14 @@ class GlobIndex:
             dot = name.find(".", dot + 1)
         special = name in self._by_name
         matched: list[int] = []
+        gates = self._tail_gate
         for ext in exts:
-            gate = self._gate(ext)
+            gate = gates.get(ext)
             if gate is None:
-                continue
+                if ext not in self._by_tail:
+                    continue
+                gate = self._gate(ext)
+                assert gate is not None
             m = gate.match(name)
             if m is not None and m.lastindex is not None:  # some name glob matched
                 special = True

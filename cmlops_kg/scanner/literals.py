@@ -52,11 +52,13 @@ class LiteralFinder:
                 self._pieced[max(runs, key=len)].append(lit)
         keys = self._word_literals | set(self._pieced)
         self._singles = tuple(k for k in keys if len(k) == 1)
-        by_pair: dict[bytes, list[bytes]] = defaultdict(list)
+        self._pairs = frozenset(k for k in keys if len(k) == 2)
+        # longer keys by their first three bytes (two collide too often: "lo" starts 8 keys)
+        by_three: dict[bytes, list[bytes]] = defaultdict(list)
         for key in sorted(keys):
-            if len(key) > 1:
-                by_pair[key[:2]].append(key)
-        self._by_pair = dict(by_pair)
+            if len(key) > 2:
+                by_three[key[:3]].append(key)
+        self._by_three = dict(by_three)
         self._memo: dict[bytes, frozenset[bytes]] = {}  # words holding keys -> the keys
         self._none: set[bytes] = set()  # words known to hold no key (most of them)
 
@@ -65,9 +67,12 @@ class LiteralFinder:
         found = self._memo.get(word)
         if found is None:
             hits = [k for k in self._singles if k in word] if self._singles else []
-            pair = self._by_pair.get  # a plain dict: a miss creates nothing
-            for i in range(len(word) - 1):
-                keys = pair(word[i : i + 2])
+            if self._pairs:
+                hits += [word[i : i + 2] for i in range(len(word) - 1)]
+                hits = [k for k in hits if len(k) == 1 or k in self._pairs]
+            three = self._by_three.get  # a plain dict: a miss creates nothing
+            for i in range(len(word) - 2):
+                keys = three(word[i : i + 3])
                 if keys is not None:
                     for key in keys:
                         if word.startswith(key, i):
