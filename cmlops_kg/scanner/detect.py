@@ -117,7 +117,7 @@ class _Plan:
         """Signals whose gate words or literals the file contains (never one it could match
         that is left out)."""
         found: list[int] = []
-        tokens = words_of(data)  # lower-cased: the words of ``data.lower()`` too
+        tokens = set(words_of(data))  # lower-cased: the words of ``data.lower()`` too
         if self.words and not self.words.isdisjoint(tokens):  # disjoint: usual, and cheap
             for word in self.words.intersection(tokens):
                 found += self.by_word[word]

@@ -91,9 +91,16 @@ class LiteralFinder:
         if not self.literals:
             return set()
         keys: set[bytes] = set()
+        if text_words is None:
+            text_words = set(words(text))
+        elif not isinstance(text_words, (set, frozenset)):
+            text_words = set(text_words)
+        memo = self._memo
         # the words known to hold nothing are dropped in C, the rest looked at one by one
-        for word in set(words(text) if text_words is None else text_words) - self._none:
-            hits = self._keys_in(word)
+        for word in text_words - self._none:
+            hits = memo.get(word)
+            if hits is None:
+                hits = self._keys_in(word)
             if hits:
                 keys |= hits
         found = keys & self._word_literals
