@@ -14,7 +14,7 @@ from cmlops_kg.errors import InputError
 from cmlops_kg.rdf.ontology import ontology_files
 from cmlops_kg.resources import ROOT
 from cmlops_kg.scanner import load_catalogue, scan_repository
-from cmlops_kg.scanner.globs import GlobIndex, expand_braces
+from cmlops_kg.scanner.globs import GlobIndex, expand_braces, glob_regex
 from cmlops_kg.scanner.patterns import ContentPattern, redact, required_literals
 from cmlops_kg.store.embedded import EmbeddedStore
 from cmlops_kg.vocab import CMLOPS
@@ -154,6 +154,29 @@ def test_glob_semantics(glob, path, matches):
     assert bool(index.match(path.lower())) is matches
 
 
+# globs and paths from few pieces, so that they match often and share names and folders
+_DIR_PIECES = ["**", "*", "a", "b", "a*", "?", "[ab]"]
+_NAME_PIECES = ["*", "a", "b", "test_*", "*_test", "*.py", "x.*", "?", "[ab]", "a*b*a", "*.y.py"]
+_PATH_PIECES = ["a", "b", "ab", "aba", "test_a", "a_test", "x.py", "x.y.py", "a.py", "ba"]
+# ("**" names folders: a glob ending in it is not a file glob)
+_glob = st.tuples(
+    st.lists(st.sampled_from(_DIR_PIECES), max_size=2), st.sampled_from(_NAME_PIECES)
+).map(lambda t: "/".join([*t[0], t[1]]))
+_path = st.lists(st.sampled_from(_PATH_PIECES), min_size=1, max_size=4).map("/".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_glob, min_size=1, max_size=8), st.lists(_path, min_size=1, max_size=20))
+def test_the_glob_index_agrees_with_each_glob_regex(globs, paths):
+    """However the index buckets and caches, it answers what trying every glob would."""
+    index = GlobIndex()
+    for n, glob in enumerate(globs):
+        index.add(n, [glob])
+    for path in paths:  # the same index answers many paths, as in a scan
+        expected = [n for n, g in enumerate(globs) if re.match(glob_regex(g), path.lower())]
+        assert sorted(index.match(path.lower())) == expected, (globs, path)
+
+
 def test_brace_expansion():
     assert expand_braces("a.{x,y}.{1,2}") == ["a.x.1", "a.x.2", "a.y.1", "a.y.2"]
 
@@ -184,6 +207,36 @@ def test_prefilter_is_sound(catalogue, data):
                 sig.name,
                 pattern.source,
                 text,
+            )
+
+
+def _ci_regexes(catalogue) -> list:
+    out = [p for s in catalogue.signals for p in s.ci_patterns]
+    out += [s.trigger_pattern for s in catalogue.signals if s.trigger_pattern]
+    return (
+        out
+        + [m.step for m in catalogue.mappings]
+        + [p for m in catalogue.mappings for p in m.inputs]
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_ci_regex_prefilter_is_sound(catalogue, data):
+    """CI, trigger and step patterns skip ASCII text without their literals uncompiled; they
+    answer as the compiled regex does (ASCII or not, whatever the case)."""
+    regexes = _ci_regexes(catalogue)
+    assert sum(r.ascii_literals is not None for r in regexes) > len(regexes) // 2
+    words: set[str] = set()
+    for r in regexes:
+        words.update(re.findall(r"[A-Za-z_][A-Za-z0-9_.-]{1,}", r.pattern))
+    vocab = [*sorted(words), " ", "-", "/", "@", ":", "=", "ſ", "K", "İ", "\n"]
+    text = "".join(data.draw(st.lists(st.sampled_from(vocab), max_size=30)))
+    for variant in (text, text.upper(), text.swapcase()):
+        for r in regexes:
+            assert bool(r.search(variant)) == bool(re.search(r.pattern, variant)), (
+                r.pattern,
+                variant,
             )
 
 

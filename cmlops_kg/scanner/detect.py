@@ -23,7 +23,7 @@ from cmlops_kg.scanner.findings import MAX_HITS_PER_SIGNAL, Detection, Hit
 from cmlops_kg.scanner.gates import words_of
 from cmlops_kg.scanner.gitindex import tracked_paths
 from cmlops_kg.scanner.globs import GlobIndex
-from cmlops_kg.scanner.literals import LiteralFinder, finder
+from cmlops_kg.scanner.literals import LiteralFinder
 from cmlops_kg.scanner.paths import PathRoles, logical_path
 from cmlops_kg.scanner.patterns import ContentPattern, quote_line
 from cmlops_kg.scanner.signals import Signal, SignalCatalogue
@@ -79,7 +79,7 @@ class _Plan:
     words: frozenset[bytes]
     ungated: list[tuple[int, tuple[tuple[bytes, ...], ...]]]  # signal, its literal sets
     literals: tuple[bytes, ...] = ()  # every literal of the ungated signals, once
-    finder: LiteralFinder | None = None  # which of them a file holds, in one regex pass
+    finder: LiteralFinder | None = None  # which of them a file holds, found through its words
     # an ungated signal is looked at only when a literal of its first set is present
     by_literal: dict[bytes, list[int]] = field(default_factory=dict)
     always: list[int] = field(default_factory=list)  # ungated signals with no literal at all
@@ -108,7 +108,7 @@ class _Plan:
             frozenset(by_word),
             ungated,
             literals,
-            finder(literals),
+            LiteralFinder(literals),  # per scan: what it remembers of words goes with it
             dict(by_literal),
             always,
         )
@@ -117,15 +117,14 @@ class _Plan:
         """Signals whose gate words or literals the file contains (never one it could match
         that is left out)."""
         found: list[int] = []
-        if self.words:
-            tokens = words_of(data)
-            if not self.words.isdisjoint(tokens):  # disjoint: the usual, and cheap, answer
-                for word in self.words.intersection(tokens):
-                    found += self.by_word[word]
+        tokens = set(words_of(data))  # lower-cased: the words of ``data.lower()`` too
+        if self.words and not self.words.isdisjoint(tokens):  # disjoint: usual, and cheap
+            for word in self.words.intersection(tokens):
+                found += self.by_word[word]
         if self.ungated:
             lowered = data.lower()  # ASCII lower-casing, like the literals
             # all literals at once, whichever signals need them (scanner/literals.py)
-            present = self.finder.present(lowered) if self.finder else set()
+            present = self.finder.present(lowered, tokens) if self.finder else set()
             looked = set(self.always)
             for lit in present:
                 looked.update(self.by_literal.get(lit, ()))
@@ -311,6 +310,18 @@ class _Matcher:
         if rel not in self.run_by_ci:  # enough examples of these signals already
             candidates = [i for i in candidates if len(self.hits[i]) < MAX_HITS_PER_SIGNAL]
         candidates = [i for i in candidates if self.allowed(i, rel)]
+        if candidates and raw[0].isascii():
+            # an ASCII file lowers the same as bytes and as text: a pattern whose literals it
+            # lacks cannot match (ContentPattern.search would say so after decoding it)
+            lowered = raw[0].lower()
+            candidates = [
+                i
+                for i in candidates
+                if all(
+                    p.ascii_literals is None or any(lit in lowered for lit in p.ascii_literals)
+                    for p in self.signals[i].patterns
+                )
+            ]
         if not candidates:
             return
         text = raw[0].decode("utf-8", errors="replace")

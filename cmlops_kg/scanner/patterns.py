@@ -5,9 +5,11 @@ The prefilters may only say "maybe": they never reject a text the regex would ma
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cmlops_kg.scanner.gates import analyse
@@ -93,19 +95,77 @@ def quote_line(line: str, start: int = 0, width: int = QUOTE_WIDTH) -> str:
     return shorten(line, width)
 
 
+class LazyRegex:
+    """A regular expression compiled on its first use. The catalogue holds some 400 of them
+    and a scan uses few, so compiling them all when it is loaded would cost more than the
+    scan; the catalogue checks that they compile (signals.py), once per ontology.
+
+    ``literals`` (gates.py: lower-cased, one of them in every match) let ``search`` answer
+    "no match" for ASCII text lacking them all without compiling or running the regex. Only
+    for ASCII text and ASCII literals: there lower-casing and case-insensitive matching agree
+    (``(?i)s`` also matches U+017F, which lower-cases to itself).
+    """
+
+    __slots__ = ("_compiled", "ascii_literals", "pattern")
+
+    def __init__(self, pattern: str, literals: Iterable[str] | None = None) -> None:
+        self.pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+        lits = None if literals is None else tuple(literals)
+        self.ascii_literals = lits if lits and all(lit.isascii() for lit in lits) else None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled
+
+    def search(self, string: str, *args: int) -> re.Match[str] | None:
+        if self.ascii_literals is not None and not args and string.isascii():
+            lowered = string.lower()
+            if not any(lit in lowered for lit in self.ascii_literals):
+                return None
+        return self.compiled.search(string, *args)
+
+    def match(self, string: str, *args: int) -> re.Match[str] | None:
+        return self.compiled.match(string, *args)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyRegex):
+            return self.pattern == other.pattern
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.pattern)
+
+    def __repr__(self) -> str:
+        return f"LazyRegex({self.pattern!r})"
+
+
 @dataclass(frozen=True)
 class ContentPattern:
-    """A compiled content pattern with what every match must contain (see gates.py)."""
+    """A content pattern with what every match must contain (see gates.py); its regex is
+    compiled when it is first searched."""
 
     source: str
-    regex: re.Pattern[str]
     words: frozenset[str] | None  # whole words, one of which every match contains
     literals: tuple[str, ...] | None  # substrings, one of which every match contains
 
     @classmethod
     def compile(cls, source: str) -> ContentPattern:
         words, literals = analyse(source)
-        return cls(source, re.compile(source), words, literals)
+        return cls(source, words, literals)
+
+    @functools.cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.source)
+
+    @functools.cached_property
+    def ascii_literals(self) -> tuple[bytes, ...] | None:
+        """The literals as bytes, when they are all ASCII (else None: no bytes check)."""
+        if self.literals is None or not all(lit.isascii() for lit in self.literals):
+            return None
+        return tuple(lit.encode("ascii") for lit in self.literals)
 
     def search(self, text: str, lowered: str) -> re.Match[str] | None:
         if self.literals is not None and not any(lit in lowered for lit in self.literals):

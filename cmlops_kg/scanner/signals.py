@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TypeVar
 
 from cmlops_kg.errors import InputError
 from cmlops_kg.present.words import counted
 from cmlops_kg.rdf.ontology import ontology_files
+from cmlops_kg.scanner import gates
 from cmlops_kg.scanner.ci.steps import StepMapping
-from cmlops_kg.scanner.gates import COMMON
+from cmlops_kg.scanner.gates import COMMON, analyse
 from cmlops_kg.scanner.paths import EvidenceScope
-from cmlops_kg.scanner.patterns import ContentPattern
+from cmlops_kg.scanner.patterns import ContentPattern, LazyRegex
 from cmlops_kg.sparql.library import get_query
 from cmlops_kg.store.base import GraphStore
 from cmlops_kg.store.cache import cached_bytes, source_key
@@ -65,10 +68,10 @@ class Signal:
     globs: list[str] = field(default_factory=list)
     absent_globs: list[str] = field(default_factory=list)
     patterns: list[ContentPattern] = field(default_factory=list)
-    ci_patterns: list[re.Pattern[str]] = field(default_factory=list)
+    ci_patterns: list[LazyRegex] = field(default_factory=list)
     triggers: set[str] = field(default_factory=set)  # change | schedule | manual | event
     excluded_triggers: set[str] = field(default_factory=set)  # alone, these do not match
-    trigger_pattern: re.Pattern[str] | None = None
+    trigger_pattern: LazyRegex | None = None
     executed_by: list[str] = field(default_factory=list)
     penalty: float = 0.0
     tracked_only: bool = False
@@ -165,13 +168,16 @@ def catalogue_rows(store: GraphStore) -> Rows:
     return {name: store.select(name) for name in CATALOGUE_QUERIES}
 
 
+def _catalogue_files() -> list[Path]:
+    files = [f for f in ontology_files() if f.name in SCANNER_MODULES]
+    return files + [get_query(name).path for name in CATALOGUE_QUERIES]
+
+
 def _cached_rows() -> Rows:
     """The catalogue queries' rows over the scanner's modules, kept as JSON in the user cache
     under a hash of those modules, the queries and the code (see cmlops_kg.store.cache): a scan
     then starts without loading the ontology into a store at all."""
-    files = [f for f in ontology_files() if f.name in SCANNER_MODULES]
-    files += [get_query(name).path for name in CATALOGUE_QUERIES]
-    name = f"signals-{source_key(files)}.json"
+    name = f"signals-{source_key(_catalogue_files())}.json"
 
     def build() -> bytes:
         return json.dumps(catalogue_rows(scanner_store()), default=str).encode("utf-8")
@@ -183,10 +189,74 @@ def _cached_rows() -> Rows:
     return rows
 
 
+# the rows whose values are regular expressions, and what the error message calls them
+REGEX_KEYS = {
+    "pattern": "content pattern",
+    "ciPattern": "CI command pattern",
+    "triggerPattern": "CI trigger pattern",
+}
+Analysis = dict[str, tuple[frozenset[str] | None, tuple[str, ...] | None]]
+
+
+def _checked_regexes(rows: Rows) -> dict[str, list[list[str] | None]]:
+    """Every regular expression of the catalogue compiled once, in the order loading reads
+    them (the first invalid one raises InputError), and the analysis (gates.py) of each:
+    (gate words, literals), as JSON."""
+    analysed: dict[str, list[list[str] | None]] = {}
+
+    def check(text: str, where: str, what: str) -> None:
+        _compile(text, where, what)
+        if text not in analysed:
+            words, literals = analyse(text)
+            analysed[text] = [
+                None if words is None else sorted(words),
+                None if literals is None else list(literals),
+            ]
+
+    for row in rows["signals"]:
+        key = str(row["key"])
+        if key in REGEX_KEYS:
+            check(str(row["value"]), str(row["signal"]), REGEX_KEYS[key])
+    facts, _links = _facts(rows)
+    for term, values in sorted(facts.items()):
+        if "ciStepPattern" in values:
+            check(values["ciStepPattern"][0], term, "CI step pattern")
+            for p in sorted(values.get("ciStepInputPattern", [])):
+                check(p, term, "CI step input pattern")
+    return analysed
+
+
+def _analysis(rows: Rows, cached: bool) -> Analysis:
+    """The checked regexes' analysis: from the user cache for the bundled ontology (under a
+    hash of what the rows are read from, of gates.py, which analyses, of this module, which
+    writes it, and of the Python version, whose regex parser checks), so that a scan compiles
+    only the regexes it uses."""
+    if cached:
+        files = [*_catalogue_files(), Path(gates.__file__), Path(__file__)]
+        version = f"py{sys.version_info[0]}.{sys.version_info[1]}"
+        name = f"signal-regexes-{source_key(files)}-{version}.json"
+        try:
+            data = json.loads(
+                cached_bytes(name, lambda: json.dumps(_checked_regexes(rows)).encode("utf-8"))
+            )
+        except ValueError:  # cannot happen for a file that passed its checksum
+            data = _checked_regexes(rows)
+    else:
+        data = _checked_regexes(rows)
+    return {
+        text: (
+            None if words is None else frozenset(words),
+            None if literals is None else tuple(literals),
+        )
+        for text, (words, literals) in data.items()
+    }
+
+
 def load_catalogue(store: GraphStore | None = None) -> SignalCatalogue:
     """Build the detectors from the ontology's signal data (from ``store``, or by default
     from the bundled ontology, whose query rows are cached)."""
     rows = _cached_rows() if store is None else catalogue_rows(store)
+    analysis = _analysis(rows, cached=store is None)  # every regex checked; none compiled
     signals: dict[str, Signal] = {}
     for row in rows["signals"]:
         iri = str(row["signal"])
@@ -201,7 +271,7 @@ def load_catalogue(store: GraphStore | None = None) -> SignalCatalogue:
                 weight=float(row["weight"]),  # type: ignore[arg-type]
                 negative=bool(row["negative"]),
             )
-        _add(sig, str(row["key"]), row["value"])
+        _add(sig, str(row["key"]), row["value"], analysis)
     coverage = rows["signal_coverage"]
     labels = {str(r["practice"]): str(r["label"]) for r in coverage}
     uncovered = [str(r["label"]) for r in coverage if int(r["signals"]) == 0]  # type: ignore[arg-type]
@@ -227,7 +297,7 @@ def load_catalogue(store: GraphStore | None = None) -> SignalCatalogue:
         labels,
         uncovered,
         weights,
-        mappings=_mappings(facts),
+        mappings=_mappings(facts, analysis),
         scopes=_scopes(facts, links),
     )
     _check(catalogue)
@@ -249,7 +319,14 @@ def _facts(rows: Rows) -> tuple[Facts, dict[str, dict[str, list[str]]]]:
     return facts, links
 
 
-def _mappings(facts: Facts) -> tuple[StepMapping, ...]:
+def _lazy(text: str, analysis: Analysis) -> LazyRegex:
+    """A catalogue regex, compiled when first used and skipped (without compiling it) for
+    ASCII text that lacks all of its literals."""
+    return LazyRegex(text, analysis[text][1])
+
+
+def _mappings(facts: Facts, analysis: Analysis) -> tuple[StepMapping, ...]:
+    """The CI step mappings (their patterns were checked with the others: _checked_regexes)."""
     out = []
     for term, values in sorted(facts.items()):
         if "ciStepPattern" not in values:
@@ -257,10 +334,9 @@ def _mappings(facts: Facts) -> tuple[StepMapping, ...]:
         out.append(
             StepMapping(
                 name=local(term),
-                step=_compile(values["ciStepPattern"][0], term, "CI step pattern"),
+                step=_lazy(values["ciStepPattern"][0], analysis),
                 inputs=tuple(
-                    _compile(p, term, "CI step input pattern")
-                    for p in sorted(values.get("ciStepInputPattern", []))
+                    _lazy(p, analysis) for p in sorted(values.get("ciStepInputPattern", []))
                 ),
                 stands_for=tuple(sorted(values.get("standsForCommand", []))),
                 script_inputs=tuple(sorted(values.get("ciScriptInput", []))),
@@ -285,7 +361,7 @@ def _specificity(pattern: ContentPattern) -> tuple[int, int, str]:
     return (words, literals, pattern.source)
 
 
-def _add(sig: Signal, key: str, value: object) -> None:
+def _add(sig: Signal, key: str, value: object, analysis: Analysis) -> None:
     text = str(value)
     if key == "practice":
         sig.practices.append(text)
@@ -296,14 +372,14 @@ def _add(sig: Signal, key: str, value: object) -> None:
     elif key == "absentGlob":
         sig.absent_globs.append(text)
     elif key == "pattern":
-        _compile(text, sig.iri, "content pattern")
-        sig.patterns.append(ContentPattern.compile(text))
+        words, literals = analysis[text]
+        sig.patterns.append(ContentPattern(text, words, literals))
     elif key == "ciPattern":
-        sig.ci_patterns.append(_compile(text, sig.iri, "CI command pattern"))
+        sig.ci_patterns.append(_lazy(text, analysis))
     elif key == "trigger":
         sig.triggers.add(local(text).removeprefix("ci-trigger-"))
     elif key == "triggerPattern":
-        sig.trigger_pattern = _compile(text, sig.iri, "CI trigger pattern")
+        sig.trigger_pattern = _lazy(text, analysis)
     elif key == "executedBy":
         sig.executed_by.append(text)
     elif key == "penalty":

@@ -163,7 +163,9 @@ def parse_ci(
     result = CiParse()
     found = ci_files(paths, templated)
     if raw is not None:
-        candidates = [p for p in paths if not (ignored and ignored(p))]
+        # only YAML files are recognised by content: ask which are ignored of those alone
+        yaml_files = [p for p in paths if p.lower().endswith((".yml", ".yaml"))]
+        candidates = [p for p in yaml_files if not (ignored and ignored(p))]
         found += _by_content(candidates, {rel for _, rel in found}, raw, ctx)
     _parse_all(found, ctx, result, templated)
     unique = {(j.provider, j.file, j.name): j for j in result.jobs}  # GitLab includes

@@ -13,9 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from cmlops_kg.scanner.ci.model import CiCommand
 from cmlops_kg.scanner.ci.shell import script_commands
+
+if TYPE_CHECKING:
+    from cmlops_kg.scanner.patterns import LazyRegex
+
+    Regex = re.Pattern[str] | LazyRegex
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -23,8 +29,8 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 @dataclass(frozen=True)
 class StepMapping:
     name: str
-    step: re.Pattern[str]
-    inputs: tuple[re.Pattern[str], ...] = ()
+    step: Regex
+    inputs: tuple[Regex, ...] = ()
     stands_for: tuple[str, ...] = ()
     script_inputs: tuple[str, ...] = ()
 
