@@ -773,3 +773,21 @@ def test_requests_to_any_server_are_not_prediction_service_tests(tmp_path, catal
         result = scan_repository(repo(tmp_path / str(len(files) + id(files)), files), catalogue)
         by_key = {v.key: v.status for v in result.verdicts}
         assert by_key.get("prediction-service-tests") == expected, files
+
+
+def test_a_building_block_library_s_workflow_files_are_payload_too(tmp_path, catalogue):
+    # .github/workflows/... is not the library's own git data (.git/...): a reusable workflow
+    # that provisions compute or registers data offers that to callers, it is not practised
+    block = """\
+        on:
+          workflow_call:
+            inputs: {name: {type: string}}
+        jobs:
+          compute:
+            steps:
+              - run: az ml compute create --name cpu --type AmlCompute --min-instances 0
+        """
+    files = {".github/workflows/create-compute.yml": block}
+    library = verdicts(scan_repository(repo(tmp_path / "library", files), catalogue))
+    assert library["managed-training-compute"] == ("partial", None)
+    assert library["version-control"] == ("implemented", "manual")

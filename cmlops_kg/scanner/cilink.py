@@ -193,8 +193,9 @@ def _file_findings(
         return
     result.fired.add(sig.iri)
     for hit in found:
-        # in a library of building blocks, what its files configure is there for callers
-        payload = library and not hit.path.startswith(".git")
+        # in a library of building blocks, what its files configure is there for callers (its
+        # own git data, .git/..., is its own; .github/... files are blocks like any other)
+        payload = library and hit.path != ".git" and not hit.path.startswith(".git/")
         rank = min(sig.rank, PRESENT) if payload else sig.rank
         result.findings.append(SignalFinding(sig, rank, hit.path, hit.line, hit.quote))
         run = _run_of(result, hit.path) if _upgradable(sig) else None
