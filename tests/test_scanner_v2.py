@@ -791,3 +791,33 @@ def test_a_building_block_library_s_workflow_files_are_payload_too(tmp_path, cat
     library = verdicts(scan_repository(repo(tmp_path / "library", files), catalogue))
     assert library["managed-training-compute"] == ("partial", None)
     assert library["version-control"] == ("implemented", "manual")
+
+
+def _notebook(code: str) -> str:
+    return json.dumps(
+        {"cells": [{"cell_type": "code", "source": code.splitlines(True)}], "nbformat": 4}
+    )
+
+
+def test_a_notebook_collection_shows_no_product_practices(tmp_path, catalogue):
+    # a book's companion: only notebooks (and a Jupyter config), a Dockerfile for readers
+    files = {
+        "01_search.ipynb": _notebook(
+            "from sklearn.model_selection import GridSearchCV\n"
+            "grid_search = GridSearchCV(clf, param_grid, cv=5)\ngrid_search.fit(X, y)\n"
+        ),
+        "02_deploy.ipynb": _notebook("import tensorflow as tf\ntf.saved_model.save(model, p)\n"),
+        "docker/Dockerfile": "FROM python:3.11\nCOPY requirements.txt .\n",
+        "docker/jupyter_notebook_config.py": "c.NotebookApp.ip = '0.0.0.0'\n",
+        "requirements.txt": "scikit-learn~=1.3\n",
+    }
+    book = verdicts(scan_repository(repo(tmp_path / "book", files), catalogue))
+    assert "hyperparameter-tuning" not in book and "model-packaging" not in book
+    assert "build-automation" not in book
+    assert book["version-control"] == ("implemented", "manual")
+    assert "dependency-management" in book
+    # the same notebooks next to code modules of a project are that project's procedure
+    files["src/train.py"] = "import pandas as pd\n"
+    project = verdicts(scan_repository(repo(tmp_path / "project", files), catalogue))
+    assert project["hyperparameter-tuning"][0] == "implemented"
+    assert "model-packaging" in project

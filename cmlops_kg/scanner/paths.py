@@ -1,6 +1,12 @@
 """What a path counts as: project-template files (read as the file they generate) and paths whose
 evidence is restricted (test fixtures, vendored code, docs and examples show only testing and
 documentation practices; the restrictions are cmlops:EvidenceScope data in signals.ttl).
+
+A scope with conditions (cmlops:scopeRequiresFile, cmlops:scopeUnlessFile) restricts its paths
+only in a scanned folder where some file matches a required glob and no file matches an
+unless-glob - files in other evidence scopes and files matching cmlops:scopeIgnoresFile do not
+count. A notebook collection (a book's or course's notebooks, no code modules of their own) is
+such a scope: its notebook cells teach techniques, they are not a product's practices.
 """
 
 from __future__ import annotations
@@ -45,10 +51,32 @@ class EvidenceScope:
     label: str
     globs: tuple[str, ...]
     practices: frozenset[str]
+    requires_file: tuple[str, ...] = ()  # conditions: a file must match one of these ...
+    unless_file: tuple[str, ...] = ()  # ... and no file (outside other scopes) one of these,
+    ignores_file: tuple[str, ...] = ()  # files matching these not counted
+
+    @property
+    def conditional(self) -> bool:
+        return bool(self.requires_file or self.unless_file)
+
+    def holds(self, files: list[str], plain: PathRoles) -> bool:
+        """Whether a conditional scope applies to a scanned folder with these files."""
+        need = _regex(self.requires_file) if self.requires_file else None
+        unless = _regex(self.unless_file) if self.unless_file else None
+        ignored = _regex(self.ignores_file) if self.ignores_file else None
+        found = need is None
+        for rel in files:
+            low = rel.lower()
+            if not found and need is not None and need.match(low):
+                found = True
+            code = unless is not None and unless.match(low) is not None
+            kept = ignored is None or not ignored.match(low)
+            if code and kept and plain.restriction(rel) is None:
+                return False
+        return found
 
     def regex(self) -> re.Pattern[str]:
-        parts = [glob_regex(g) for raw in self.globs for g in expand_braces(raw)]
-        return re.compile("|".join(f"(?:{p})" for p in parts) or r"(?!)")
+        return _regex(self.globs)
 
     def literals(self) -> tuple[str, ...]:
         """Substrings one of which every matching path contains (a quick reject)."""
@@ -60,6 +88,11 @@ class EvidenceScope:
                 ]
                 out.append(max(pieces, key=len) if pieces else "")
         return tuple(out)
+
+
+def _regex(globs: tuple[str, ...]) -> re.Pattern[str]:
+    parts = [glob_regex(g) for raw in globs for g in expand_braces(raw)]
+    return re.compile("|".join(f"(?:{p})" for p in parts) or r"(?!)")
 
 
 class PathRoles:

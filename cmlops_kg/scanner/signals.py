@@ -268,7 +268,17 @@ def _scopes(facts: Facts, links: dict) -> list[EvidenceScope]:
     for term, values in sorted(facts.items()):
         if "scopeGlob" in values:
             practices = frozenset(allowed.get(term, []))
-            out.append(EvidenceScope(local(term), term, tuple(values["scopeGlob"]), practices))
+            out.append(
+                EvidenceScope(
+                    local(term),
+                    term,
+                    tuple(values["scopeGlob"]),
+                    practices,
+                    tuple(values.get("scopeRequiresFile", [])),
+                    tuple(values.get("scopeUnlessFile", [])),
+                    tuple(values.get("scopeIgnoresFile", [])),
+                )
+            )
     return out
 
 
