@@ -821,3 +821,16 @@ def test_a_notebook_collection_shows_no_product_practices(tmp_path, catalogue):
     project = verdicts(scan_repository(repo(tmp_path / "project", files), catalogue))
     assert project["hyperparameter-tuning"][0] == "implemented"
     assert "model-packaging" in project
+
+
+def test_syncing_a_data_folder_to_a_bucket_publishes_no_artefacts(tmp_path, catalogue):
+    # copying data/ to or from object storage shares data sets; it publishes no build outputs
+    makefile = (
+        "sync_data_down:\n\taws s3 sync s3://bucket/data/ data/\n"
+        "sync_data_up:\n\tgsutil -m rsync -r data/ gs://bucket/data/\n"
+    )
+    data = verdicts(scan_repository(repo(tmp_path / "data", {"Makefile": makefile}), catalogue))
+    assert "artifact-repository" not in data
+    makefile += "publish:\n\taws s3 cp dist/model.tar.gz s3://bucket/models/\n"
+    models = verdicts(scan_repository(repo(tmp_path / "models", {"Makefile": makefile}), catalogue))
+    assert models["artifact-repository"] == ("partial", None)
