@@ -834,3 +834,26 @@ def test_syncing_a_data_folder_to_a_bucket_publishes_no_artefacts(tmp_path, cata
     makefile += "publish:\n\taws s3 cp dist/model.tar.gz s3://bucket/models/\n"
     models = verdicts(scan_repository(repo(tmp_path / "models", {"Makefile": makefile}), catalogue))
     assert models["artifact-repository"] == ("partial", None)
+
+
+def test_a_pickle_round_trip_in_a_test_is_no_model_integration_test(tmp_path, catalogue):
+    round_trip = """\
+        import joblib
+        def test_pickling(tmp_path):
+            pipe = make_pipeline().fit(X, y)
+            joblib.dump(pipe, tmp_path / "p.pkl")
+            assert joblib.load(tmp_path / "p.pkl").predict(X) is not None
+        """
+    delivered = """\
+        import joblib
+        def test_model():
+            model = joblib.load("models/model.pkl")
+            assert model.predict(X).shape == (3,)
+        """
+    ci = "on: [push]\njobs:\n  t:\n    steps:\n      - run: pytest\n"
+    files = {".github/workflows/ci.yml": ci, "tests/test_pickling.py": round_trip}
+    lib = verdicts(scan_repository(repo(tmp_path / "lib", files), catalogue))
+    assert "model-integration-tests" not in lib
+    files["tests/test_model.py"] = delivered
+    app = verdicts(scan_repository(repo(tmp_path / "app", files), catalogue))
+    assert app["model-integration-tests"] == ("implemented", "automatic")
