@@ -857,3 +857,18 @@ def test_a_pickle_round_trip_in_a_test_is_no_model_integration_test(tmp_path, ca
     files["tests/test_model.py"] = delivered
     app = verdicts(scan_repository(repo(tmp_path / "app", files), catalogue))
     assert app["model-integration-tests"] == ("implemented", "automatic")
+
+
+def test_a_tracker_behind_a_flag_off_by_default_is_optional_tracking(tmp_path, catalogue):
+    train = """\
+        wandb_log = False  # disabled by default
+        wandb_project = "owt"
+        if wandb_log:
+            import wandb
+            wandb.init(project=wandb_project)
+        """
+    optional = verdicts(scan_repository(repo(tmp_path / "opt", {"train.py": train}), catalogue))
+    assert optional["experiment-tracking"] == ("partial", None)
+    always = train.replace("wandb_log = False", "wandb_log = True")
+    tracked = verdicts(scan_repository(repo(tmp_path / "on", {"train.py": always}), catalogue))
+    assert tracked["experiment-tracking"] == ("implemented", "manual")
