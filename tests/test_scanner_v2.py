@@ -872,3 +872,15 @@ def test_a_tracker_behind_a_flag_off_by_default_is_optional_tracking(tmp_path, c
     always = train.replace("wandb_log = False", "wandb_log = True")
     tracked = verdicts(scan_repository(repo(tmp_path / "on", {"train.py": always}), catalogue))
     assert tracked["experiment-tracking"] == ("implemented", "manual")
+
+
+def test_getting_an_azure_ml_run_context_without_logging_tracks_nothing(tmp_path, catalogue):
+    register = "from azureml.core import Run\nrun = Run.get_context()\nws = run.experiment\n"
+    files = {"src/register_model.py": register}
+    handle = verdicts(scan_repository(repo(tmp_path / "handle", files), catalogue))
+    assert "experiment-tracking" not in handle
+    files["src/train.py"] = (
+        "run = Run.get_context()\nfor k, v in metrics.items():\n    run.log(k, v)\n"
+    )
+    logged = verdicts(scan_repository(repo(tmp_path / "logged", files), catalogue))
+    assert logged["experiment-tracking"] == ("implemented", "manual")
