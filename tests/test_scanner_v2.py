@@ -884,3 +884,12 @@ def test_getting_an_azure_ml_run_context_without_logging_tracks_nothing(tmp_path
     )
     logged = verdicts(scan_repository(repo(tmp_path / "logged", files), catalogue))
     assert logged["experiment-tracking"] == ("implemented", "manual")
+
+
+def test_a_bucket_uri_naming_a_model_file_is_no_shared_data(tmp_path, catalogue):
+    models = "artifacts:\n  seg:\n    type: model\n    path: s3://corp/ml/segm-model-2022.pt\n"
+    only = verdicts(scan_repository(repo(tmp_path / "m", {"dvc.yaml": models}), catalogue))
+    assert "shared-data-access" not in only
+    data = models + "  train:\n    type: dataset\n    path: s3://corp/ml/train/\n"
+    both = verdicts(scan_repository(repo(tmp_path / "d", {"dvc.yaml": data}), catalogue))
+    assert both["shared-data-access"] == ("partial", None)
