@@ -836,7 +836,7 @@ def test_syncing_a_data_folder_to_a_bucket_publishes_no_artefacts(tmp_path, cata
     assert models["artifact-repository"] == ("partial", None)
 
 
-def test_a_pickle_round_trip_in_a_test_is_no_model_integration_test(tmp_path, catalogue):
+def test_a_pickle_round_trip_in_a_test_loads_no_delivered_model(tmp_path, catalogue):
     round_trip = """\
         import joblib
         def test_pickling(tmp_path):
@@ -893,3 +893,15 @@ def test_a_bucket_uri_naming_a_model_file_is_no_shared_data(tmp_path, catalogue)
     data = models + "  train:\n    type: dataset\n    path: s3://corp/ml/train/\n"
     both = verdicts(scan_repository(repo(tmp_path / "d", {"dvc.yaml": data}), catalogue))
     assert both["shared-data-access"] == ("partial", None)
+
+
+def test_data_validation_in_test_code_shows_the_practice_only_in_part(tmp_path, catalogue):
+    # expectations in tests check a sample in a test run, not the data entering training
+    check = "import great_expectations as ge\ndf = ge.from_pandas(frame)\n"
+    ci = "on: [push]\njobs:\n  t:\n    steps:\n      - run: pytest tests\n"
+    files = {".github/workflows/ci.yml": ci, "tests/data/test_dataset.py": check}
+    tests = verdicts(scan_repository(repo(tmp_path / "tests", files), catalogue))
+    assert tests["data-validation"] == ("partial", None)
+    files["src/pipeline/validate.py"] = check
+    pipeline = verdicts(scan_repository(repo(tmp_path / "pipeline", files), catalogue))
+    assert pipeline["data-validation"][0] == "implemented"

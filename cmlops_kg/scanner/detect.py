@@ -220,7 +220,15 @@ def detect(
     if tick is not None:
         tick(total, total)
     result.content_skipped = contents.skipped
-    link(result, signals, matcher.hits, matcher.absent_seen, tracked is not None, options.scope)
+    link(
+        result,
+        signals,
+        matcher.hits,
+        matcher.absent_seen,
+        tracked is not None,
+        options.scope,
+        evidence.limited,
+    )
     return result
 
 

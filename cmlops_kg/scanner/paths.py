@@ -54,6 +54,7 @@ class EvidenceScope:
     requires_file: tuple[str, ...] = ()  # conditions: a file must match one of these ...
     unless_file: tuple[str, ...] = ()  # ... and no file (outside other scopes) one of these,
     ignores_file: tuple[str, ...] = ()  # files matching these not counted
+    present_only: frozenset[str] = frozenset()  # practices its findings show only as present
 
     @property
     def conditional(self) -> bool:
@@ -119,6 +120,11 @@ class PathRoles:
         if len(self._cache) < 100_000:
             self._cache[rel] = found
         return found
+
+    def limited(self, rel: str, practices: list[str]) -> bool:
+        """Whether a finding in ``rel`` shows these practices only as present (partial)."""
+        scope = self.restriction(rel)
+        return scope is not None and bool(practices) and set(practices) <= scope.present_only
 
     def allows(self, rel: str, practices: list[str]) -> bool:
         """Whether a finding in ``rel`` may evidence (or argue against) all these practices."""

@@ -264,6 +264,7 @@ def _mappings(facts: Facts) -> tuple[StepMapping, ...]:
 
 def _scopes(facts: Facts, links: dict) -> list[EvidenceScope]:
     allowed = links.get("scopeAllowsPractice", {})
+    limited = links.get("scopeLimitsPractice", {})
     out = []
     for term, values in sorted(facts.items()):
         if "scopeGlob" in values:
@@ -277,6 +278,7 @@ def _scopes(facts: Facts, links: dict) -> list[EvidenceScope]:
                     tuple(values.get("scopeRequiresFile", [])),
                     tuple(values.get("scopeUnlessFile", [])),
                     tuple(values.get("scopeIgnoresFile", [])),
+                    frozenset(limited.get(term, [])),
                 )
             )
     return out
@@ -344,7 +346,7 @@ def _check(catalogue: SignalCatalogue) -> None:
         if sig.triggers - {t.removeprefix("ci-trigger-") for t in TRIGGERS}:
             problems.append(f"{sig.name}: unknown CI trigger in {sorted(sig.triggers)}")
     for scope in catalogue.scopes:
-        for iri in sorted(scope.practices - set(catalogue.practice_labels)):
+        for iri in sorted((scope.practices | scope.present_only) - set(catalogue.practice_labels)):
             problems.append(f"{scope.name}: {local(iri)} is not a practice")
     for mapping in catalogue.mappings:
         if not mapping.stands_for and not mapping.script_inputs:
