@@ -905,3 +905,16 @@ def test_data_validation_in_test_code_shows_the_practice_only_in_part(tmp_path, 
     files["src/pipeline/validate.py"] = check
     pipeline = verdicts(scan_repository(repo(tmp_path / "pipeline", files), catalogue))
     assert pipeline["data-validation"][0] == "implemented"
+
+
+def test_mlflow_s_model_version_class_is_not_the_zenml_control_plane(tmp_path, catalogue):
+    mlflow_code = (
+        "import mlflow\nVersion = mlflow.entities.model_registry.ModelVersion\n"
+        "def register(name, uri):\n    return mlflow.register_model(name=name, model_uri=uri)\n"
+    )
+    files = {"src/registries.py": mlflow_code}
+    mlflow_only = verdicts(scan_repository(repo(tmp_path / "mlflow", files), catalogue))
+    assert mlflow_only["model-registry"] == ("partial", None)
+    files["steps/promote.py"] = "from zenml import Model\nfrom zenml.enums import ModelStages\n"
+    zenml = verdicts(scan_repository(repo(tmp_path / "zenml", files), catalogue))
+    assert zenml["model-registry"] == ("implemented", "manual")
