@@ -918,3 +918,16 @@ def test_mlflow_s_model_version_class_is_not_the_zenml_control_plane(tmp_path, c
     files["steps/promote.py"] = "from zenml import Model\nfrom zenml.enums import ModelStages\n"
     zenml = verdicts(scan_repository(repo(tmp_path / "zenml", files), catalogue))
     assert zenml["model-registry"] == ("implemented", "manual")
+
+
+def test_a_baseline_scored_on_the_same_data_is_a_baseline_comparison(tmp_path, catalogue):
+    metrics = "from sklearn.metrics import accuracy_score\nacc = accuracy_score(y_val, preds)\n"
+    files = {"flows/evaluate.py": metrics}
+    alone = verdicts(scan_repository(repo(tmp_path / "alone", files), catalogue))
+    assert alone["model-evaluation-baseline"] == ("partial", None)
+    files["flows/evaluate.py"] = metrics + (
+        "baseline_predictions = [1] * len(y_val)\n"
+        "base_acc = accuracy_score(\n    y_val, baseline_predictions)\n"
+    )
+    both = verdicts(scan_repository(repo(tmp_path / "both", files), catalogue))
+    assert both["model-evaluation-baseline"] == ("implemented", "manual")
