@@ -931,3 +931,26 @@ def test_a_baseline_scored_on_the_same_data_is_a_baseline_comparison(tmp_path, c
     )
     both = verdicts(scan_repository(repo(tmp_path / "both", files), catalogue))
     assert both["model-evaluation-baseline"] == ("implemented", "manual")
+
+
+def test_a_test_deployment_step_template_invokes_the_endpoint(tmp_path, catalogue):
+    pipeline = """\
+        trigger: none
+        resources:
+          repositories:
+            - repository: mlops-templates
+              type: github
+              name: org/mlops-templates
+        stages:
+          - stage: Deploy
+            jobs:
+              - job: DeployOnlineEndpoint
+                steps:
+                  - template: templates/${{ variables.v }}/create-deployment.yml@mlops-templates
+                  - template: templates/${{ variables.v }}/test-deployment.yml@mlops-templates
+                    parameters:
+                      sample_request: data/request.json
+        """
+    files = {"mlops/devops-pipelines/deploy-online-endpoint-pipeline.yml": pipeline}
+    found = verdicts(scan_repository(repo(tmp_path / "p", files), catalogue))
+    assert found["model-integration-tests"] == ("partial", None)
