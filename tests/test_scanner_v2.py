@@ -954,3 +954,15 @@ def test_a_test_deployment_step_template_invokes_the_endpoint(tmp_path, catalogu
     files = {"mlops/devops-pipelines/deploy-online-endpoint-pipeline.yml": pipeline}
     found = verdicts(scan_repository(repo(tmp_path / "p", files), catalogue))
     assert found["model-integration-tests"] == ("partial", None)
+
+
+def test_a_docs_site_config_next_to_code_is_documentation_tooling(tmp_path, catalogue):
+    site = {
+        "mkdocs.yaml": "site_name: Guide\nnav:\n  - Home: index.md\n",
+        "docs/index.md": "# Hi\n",
+    }
+    only_site = verdicts(scan_repository(repo(tmp_path / "site", site), catalogue))
+    assert only_site["configuration-management"] == ("partial", None)
+    library = {**site, "pkg/estimators.py": "def fit(X, y):\n    return X\n"}
+    lib = verdicts(scan_repository(repo(tmp_path / "lib", library), catalogue))
+    assert "configuration-management" not in lib

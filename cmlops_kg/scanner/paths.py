@@ -4,8 +4,8 @@ documentation practices; the restrictions are cmlops:EvidenceScope data in signa
 
 A scope with conditions (cmlops:scopeRequiresFile, cmlops:scopeUnlessFile) restricts its paths
 only in a scanned folder where some file matches a required glob and no file matches an
-unless-glob - files in other evidence scopes and files matching cmlops:scopeIgnoresFile do not
-count. A notebook collection (a book's or course's notebooks, no code modules of their own) is
+unless-glob - files in other evidence scopes and files matching cmlops:scopeIgnoresFile count
+for neither. A notebook collection (a book's or course's notebooks, no code modules of their own) is
 such a scope: its notebook cells teach techniques, they are not a product's practices.
 """
 
@@ -68,12 +68,15 @@ class EvidenceScope:
         found = need is None
         for rel in files:
             low = rel.lower()
-            if not found and need is not None and need.match(low):
-                found = True
-            code = unless is not None and unless.match(low) is not None
-            kept = ignored is None or not ignored.match(low)
-            if code and kept and plain.restriction(rel) is None:
+            is_need = need is not None and need.match(low) is not None
+            is_unless = unless is not None and unless.match(low) is not None
+            if not (is_need or is_unless) or (ignored is not None and ignored.match(low)):
+                continue
+            if plain.restriction(rel) is not None:
+                continue  # tests, docs, examples and vendored code count for neither
+            if is_unless:
                 return False
+            found = True
         return found
 
     def regex(self) -> re.Pattern[str]:
