@@ -966,3 +966,18 @@ def test_a_docs_site_config_next_to_code_is_documentation_tooling(tmp_path, cata
     library = {**site, "pkg/estimators.py": "def fit(X, y):\n    return X\n"}
     lib = verdicts(scan_repository(repo(tmp_path / "lib", library), catalogue))
     assert "configuration-management" not in lib
+
+
+def test_a_dockerfile_of_a_repository_without_code_is_no_training_environment(tmp_path, catalogue):
+    files = {
+        "Dockerfile": "FROM python:3.13\nCOPY requirements-freeze.txt .\n"
+        "RUN pip install -r requirements-freeze.txt\n",
+        "requirements-freeze.txt": "mkdocs==1.6.1\n",
+        "docs/index.md": "# Guide\n",
+    }
+    site = verdicts(scan_repository(repo(tmp_path / "site", files), catalogue))
+    assert "reproducible-training" not in site
+    assert "containerisation" in site
+    files["src/train.py"] = "model.fit(X, y)\n"
+    project = verdicts(scan_repository(repo(tmp_path / "project", files), catalogue))
+    assert project["reproducible-training"] == ("partial", None)
