@@ -981,3 +981,15 @@ def test_a_dockerfile_of_a_repository_without_code_is_no_training_environment(tm
     files["src/train.py"] = "model.fit(X, y)\n"
     project = verdicts(scan_repository(repo(tmp_path / "project", files), catalogue))
     assert project["reproducible-training"] == ("partial", None)
+
+
+def test_seeding_from_a_caller_s_optional_parameter_is_no_fixed_seed(tmp_path, catalogue):
+    offered = (
+        "import numpy as np\ndef make_series(n, seed=None):\n"
+        "    if seed:\n        np.random.seed(seed)\n"
+    )
+    lib = verdicts(scan_repository(repo(tmp_path / "lib", {"pkg/data.py": offered}), catalogue))
+    assert "reproducible-training" not in lib
+    fixed = "import numpy as np\ndef set_seeds(seed: int = 42):\n    np.random.seed(seed)\n"
+    run = verdicts(scan_repository(repo(tmp_path / "run", {"src/utils.py": fixed}), catalogue))
+    assert run["reproducible-training"] == ("partial", None)
