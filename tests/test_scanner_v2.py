@@ -993,3 +993,16 @@ def test_seeding_from_a_caller_s_optional_parameter_is_no_fixed_seed(tmp_path, c
     fixed = "import numpy as np\ndef set_seeds(seed: int = 42):\n    np.random.seed(seed)\n"
     run = verdicts(scan_repository(repo(tmp_path / "run", {"src/utils.py": fixed}), catalogue))
     assert run["reproducible-training"] == ("partial", None)
+
+
+def test_loaders_of_data_bundled_with_a_package_are_no_data_preparation(tmp_path, catalogue):
+    loader = (
+        "import importlib.resources as importlib_resources\nimport pandas as pd\n"
+        "def load_penguins():\n"
+        "    return pd.read_csv(importlib_resources.files('pkg') / 'data' / 'penguins.zip')\n"
+    )
+    lib = verdicts(scan_repository(repo(tmp_path / "lib", {"pkg/datasets.py": loader}), catalogue))
+    assert "automated-data-pipeline" not in lib
+    prepare = "import pandas as pd\ndf = pd.read_csv('data/raw.csv').dropna()\n"
+    own = verdicts(scan_repository(repo(tmp_path / "own", {"src/prepare.py": prepare}), catalogue))
+    assert own["automated-data-pipeline"] == ("partial", None)
