@@ -1006,3 +1006,30 @@ def test_loaders_of_data_bundled_with_a_package_are_no_data_preparation(tmp_path
     prepare = "import pandas as pd\ndf = pd.read_csv('data/raw.csv').dropna()\n"
     own = verdicts(scan_repository(repo(tmp_path / "own", {"src/prepare.py": prepare}), catalogue))
     assert own["automated-data-pipeline"] == ("partial", None)
+
+
+def _cloudbuild_repo(root: Path, submitted: bool, catalogue):
+    build = """\
+        steps:
+          - name: gcr.io/cloud-builders/docker
+            args: [build, -t, $_IMAGE, .]
+          - name: gcr.io/cloud-builders/docker
+            args: [push, $_IMAGE]
+        """
+    files = {"build/pipeline-deployment.yaml": build, "Dockerfile": "FROM python:3.11\n"}
+    if submitted:
+        files["01-run.ipynb"] = _notebook(
+            "!gcloud builds submit --config build/pipeline-deployment.yaml --substitutions x=y\n"
+        )
+    return verdicts(scan_repository(repo(root, files), catalogue))
+
+
+def test_a_cloud_build_config_the_repository_submits_by_hand_is_a_manual_build(tmp_path, catalogue):
+    # without a submit command the config runs on a trigger of the cloud project
+    triggered = _cloudbuild_repo(tmp_path / "triggered", False, catalogue)
+    assert triggered["build-automation"] == ("implemented", "manual")
+    assert triggered["artifact-repository"] == ("implemented", "manual")
+    # a notebook submitting it with gcloud builds submit --config: a build started by hand
+    by_hand = _cloudbuild_repo(tmp_path / "by-hand", True, catalogue)
+    assert by_hand["build-automation"] == ("partial", None)
+    assert by_hand["artifact-repository"] == ("partial", None)
