@@ -1033,3 +1033,10 @@ def test_a_cloud_build_config_the_repository_submits_by_hand_is_a_manual_build(t
     by_hand = _cloudbuild_repo(tmp_path / "by-hand", True, catalogue)
     assert by_hand["build-automation"] == ("partial", None)
     assert by_hand["artifact-repository"] == ("partial", None)
+
+
+def test_a_dvc_remote_keeps_outputs_out_of_git(tmp_path, catalogue):
+    config = "[core]\n    remote = store\n['remote \"store\"']\n    url = s3://bucket/dvc\n"
+    found = verdicts(scan_repository(repo(tmp_path / "r", {".dvc/config": config}), catalogue))
+    assert found["artifact-repository"] == ("partial", None)
+    assert found["shared-data-access"] == ("implemented", "manual")
