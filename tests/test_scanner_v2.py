@@ -1040,3 +1040,11 @@ def test_a_dvc_remote_keeps_outputs_out_of_git(tmp_path, catalogue):
     found = verdicts(scan_repository(repo(tmp_path / "r", {".dvc/config": config}), catalogue))
     assert found["artifact-repository"] == ("partial", None)
     assert found["shared-data-access"] == ("implemented", "manual")
+
+
+def test_dvc_stages_with_outputs_are_a_scripted_build_of_them(tmp_path, catalogue):
+    dvc = (
+        "stages:\n  train:\n    cmd: python train.py\n    deps: [train.py]\n    outs: [model.pkl]\n"
+    )
+    found = verdicts(scan_repository(repo(tmp_path / "r", {"dvc.yaml": dvc}), catalogue))
+    assert found["build-automation"] == ("partial", None)
