@@ -773,3 +773,278 @@ def test_requests_to_any_server_are_not_prediction_service_tests(tmp_path, catal
         result = scan_repository(repo(tmp_path / str(len(files) + id(files)), files), catalogue)
         by_key = {v.key: v.status for v in result.verdicts}
         assert by_key.get("prediction-service-tests") == expected, files
+
+
+def test_a_building_block_library_s_workflow_files_are_payload_too(tmp_path, catalogue):
+    # .github/workflows/... is not the library's own git data (.git/...): a reusable workflow
+    # that provisions compute or registers data offers that to callers, it is not practised
+    block = """\
+        on:
+          workflow_call:
+            inputs: {name: {type: string}}
+        jobs:
+          compute:
+            steps:
+              - run: az ml compute create --name cpu --type AmlCompute --min-instances 0
+        """
+    files = {".github/workflows/create-compute.yml": block}
+    library = verdicts(scan_repository(repo(tmp_path / "library", files), catalogue))
+    assert library["managed-training-compute"] == ("partial", None)
+    assert library["version-control"] == ("implemented", "manual")
+
+
+def _notebook(code: str) -> str:
+    return json.dumps(
+        {"cells": [{"cell_type": "code", "source": code.splitlines(True)}], "nbformat": 4}
+    )
+
+
+def test_a_notebook_collection_shows_no_product_practices(tmp_path, catalogue):
+    # a book's companion: only notebooks (and a Jupyter config), a Dockerfile for readers
+    files = {
+        "01_search.ipynb": _notebook(
+            "from sklearn.model_selection import GridSearchCV\n"
+            "grid_search = GridSearchCV(clf, param_grid, cv=5)\ngrid_search.fit(X, y)\n"
+        ),
+        "02_deploy.ipynb": _notebook("import tensorflow as tf\ntf.saved_model.save(model, p)\n"),
+        "docker/Dockerfile": "FROM python:3.11\nCOPY requirements.txt .\n",
+        "docker/jupyter_notebook_config.py": "c.NotebookApp.ip = '0.0.0.0'\n",
+        "requirements.txt": "scikit-learn~=1.3\n",
+    }
+    book = verdicts(scan_repository(repo(tmp_path / "book", files), catalogue))
+    assert "hyperparameter-tuning" not in book and "model-packaging" not in book
+    assert "build-automation" not in book
+    assert book["version-control"] == ("implemented", "manual")
+    assert "dependency-management" in book
+    # the same notebooks next to code modules of a project are that project's procedure
+    files["src/train.py"] = "import pandas as pd\n"
+    project = verdicts(scan_repository(repo(tmp_path / "project", files), catalogue))
+    assert project["hyperparameter-tuning"][0] == "implemented"
+    assert "model-packaging" in project
+
+
+def test_syncing_a_data_folder_to_a_bucket_publishes_no_artefacts(tmp_path, catalogue):
+    # copying data/ to or from object storage shares data sets; it publishes no build outputs
+    makefile = (
+        "sync_data_down:\n\taws s3 sync s3://bucket/data/ data/\n"
+        "sync_data_up:\n\tgsutil -m rsync -r data/ gs://bucket/data/\n"
+    )
+    data = verdicts(scan_repository(repo(tmp_path / "data", {"Makefile": makefile}), catalogue))
+    assert "artifact-repository" not in data
+    makefile += "publish:\n\taws s3 cp dist/model.tar.gz s3://bucket/models/\n"
+    models = verdicts(scan_repository(repo(tmp_path / "models", {"Makefile": makefile}), catalogue))
+    assert models["artifact-repository"] == ("partial", None)
+
+
+def test_a_pickle_round_trip_in_a_test_loads_no_delivered_model(tmp_path, catalogue):
+    round_trip = """\
+        import joblib
+        def test_pickling(tmp_path):
+            pipe = make_pipeline().fit(X, y)
+            joblib.dump(pipe, tmp_path / "p.pkl")
+            assert joblib.load(tmp_path / "p.pkl").predict(X) is not None
+        """
+    delivered = """\
+        import joblib
+        def test_model():
+            model = joblib.load("models/model.pkl")
+            assert model.predict(X).shape == (3,)
+        """
+    ci = "on: [push]\njobs:\n  t:\n    steps:\n      - run: pytest\n"
+    files = {".github/workflows/ci.yml": ci, "tests/test_pickling.py": round_trip}
+    lib = verdicts(scan_repository(repo(tmp_path / "lib", files), catalogue))
+    assert "model-integration-tests" not in lib
+    files["tests/test_model.py"] = delivered
+    app = verdicts(scan_repository(repo(tmp_path / "app", files), catalogue))
+    assert app["model-integration-tests"] == ("implemented", "automatic")
+
+
+def test_a_tracker_behind_a_flag_off_by_default_is_optional_tracking(tmp_path, catalogue):
+    train = """\
+        wandb_log = False  # disabled by default
+        wandb_project = "owt"
+        if wandb_log:
+            import wandb
+            wandb.init(project=wandb_project)
+        """
+    optional = verdicts(scan_repository(repo(tmp_path / "opt", {"train.py": train}), catalogue))
+    assert optional["experiment-tracking"] == ("partial", None)
+    always = train.replace("wandb_log = False", "wandb_log = True")
+    tracked = verdicts(scan_repository(repo(tmp_path / "on", {"train.py": always}), catalogue))
+    assert tracked["experiment-tracking"] == ("implemented", "manual")
+
+
+def test_getting_an_azure_ml_run_context_without_logging_tracks_nothing(tmp_path, catalogue):
+    register = "from azureml.core import Run\nrun = Run.get_context()\nws = run.experiment\n"
+    files = {"src/register_model.py": register}
+    handle = verdicts(scan_repository(repo(tmp_path / "handle", files), catalogue))
+    assert "experiment-tracking" not in handle
+    files["src/train.py"] = (
+        "run = Run.get_context()\nfor k, v in metrics.items():\n    run.log(k, v)\n"
+    )
+    logged = verdicts(scan_repository(repo(tmp_path / "logged", files), catalogue))
+    assert logged["experiment-tracking"] == ("implemented", "manual")
+
+
+def test_a_bucket_uri_naming_a_model_file_is_no_shared_data(tmp_path, catalogue):
+    models = "artifacts:\n  seg:\n    type: model\n    path: s3://corp/ml/segm-model-2022.pt\n"
+    only = verdicts(scan_repository(repo(tmp_path / "m", {"dvc.yaml": models}), catalogue))
+    assert "shared-data-access" not in only
+    data = models + "  train:\n    type: dataset\n    path: s3://corp/ml/train/\n"
+    both = verdicts(scan_repository(repo(tmp_path / "d", {"dvc.yaml": data}), catalogue))
+    assert both["shared-data-access"] == ("partial", None)
+
+
+def test_data_validation_in_test_code_shows_the_practice_only_in_part(tmp_path, catalogue):
+    # expectations in tests check a sample in a test run, not the data entering training
+    check = "import great_expectations as ge\ndf = ge.from_pandas(frame)\n"
+    ci = "on: [push]\njobs:\n  t:\n    steps:\n      - run: pytest tests\n"
+    files = {".github/workflows/ci.yml": ci, "tests/data/test_dataset.py": check}
+    tests = verdicts(scan_repository(repo(tmp_path / "tests", files), catalogue))
+    assert tests["data-validation"] == ("partial", None)
+    files["src/pipeline/validate.py"] = check
+    pipeline = verdicts(scan_repository(repo(tmp_path / "pipeline", files), catalogue))
+    assert pipeline["data-validation"][0] == "implemented"
+
+
+def test_mlflow_s_model_version_class_is_not_the_zenml_control_plane(tmp_path, catalogue):
+    mlflow_code = (
+        "import mlflow\nVersion = mlflow.entities.model_registry.ModelVersion\n"
+        "def register(name, uri):\n    return mlflow.register_model(name=name, model_uri=uri)\n"
+    )
+    files = {"src/registries.py": mlflow_code}
+    mlflow_only = verdicts(scan_repository(repo(tmp_path / "mlflow", files), catalogue))
+    assert mlflow_only["model-registry"] == ("partial", None)
+    files["steps/promote.py"] = "from zenml import Model\nfrom zenml.enums import ModelStages\n"
+    zenml = verdicts(scan_repository(repo(tmp_path / "zenml", files), catalogue))
+    assert zenml["model-registry"] == ("implemented", "manual")
+
+
+def test_a_baseline_scored_on_the_same_data_is_a_baseline_comparison(tmp_path, catalogue):
+    metrics = "from sklearn.metrics import accuracy_score\nacc = accuracy_score(y_val, preds)\n"
+    files = {"flows/evaluate.py": metrics}
+    alone = verdicts(scan_repository(repo(tmp_path / "alone", files), catalogue))
+    assert alone["model-evaluation-baseline"] == ("partial", None)
+    files["flows/evaluate.py"] = metrics + (
+        "baseline_predictions = [1] * len(y_val)\n"
+        "base_acc = accuracy_score(\n    y_val, baseline_predictions)\n"
+    )
+    both = verdicts(scan_repository(repo(tmp_path / "both", files), catalogue))
+    assert both["model-evaluation-baseline"] == ("implemented", "manual")
+
+
+def test_a_test_deployment_step_template_invokes_the_endpoint(tmp_path, catalogue):
+    pipeline = """\
+        trigger: none
+        resources:
+          repositories:
+            - repository: mlops-templates
+              type: github
+              name: org/mlops-templates
+        stages:
+          - stage: Deploy
+            jobs:
+              - job: DeployOnlineEndpoint
+                steps:
+                  - template: templates/${{ variables.v }}/create-deployment.yml@mlops-templates
+                  - template: templates/${{ variables.v }}/test-deployment.yml@mlops-templates
+                    parameters:
+                      sample_request: data/request.json
+        """
+    files = {"mlops/devops-pipelines/deploy-online-endpoint-pipeline.yml": pipeline}
+    found = verdicts(scan_repository(repo(tmp_path / "p", files), catalogue))
+    assert found["model-integration-tests"] == ("partial", None)
+
+
+def test_a_docs_site_config_next_to_code_is_documentation_tooling(tmp_path, catalogue):
+    site = {
+        "mkdocs.yaml": "site_name: Guide\nnav:\n  - Home: index.md\n",
+        "docs/index.md": "# Hi\n",
+    }
+    only_site = verdicts(scan_repository(repo(tmp_path / "site", site), catalogue))
+    assert only_site["configuration-management"] == ("partial", None)
+    library = {**site, "pkg/estimators.py": "def fit(X, y):\n    return X\n"}
+    lib = verdicts(scan_repository(repo(tmp_path / "lib", library), catalogue))
+    assert "configuration-management" not in lib
+
+
+def test_a_dockerfile_of_a_repository_without_code_is_no_training_environment(tmp_path, catalogue):
+    files = {
+        "Dockerfile": "FROM python:3.13\nCOPY requirements-freeze.txt .\n"
+        "RUN pip install -r requirements-freeze.txt\n",
+        "requirements-freeze.txt": "mkdocs==1.6.1\n",
+        "docs/index.md": "# Guide\n",
+    }
+    site = verdicts(scan_repository(repo(tmp_path / "site", files), catalogue))
+    assert "reproducible-training" not in site
+    assert "containerisation" in site
+    files["src/train.py"] = "model.fit(X, y)\n"
+    project = verdicts(scan_repository(repo(tmp_path / "project", files), catalogue))
+    assert project["reproducible-training"] == ("partial", None)
+
+
+def test_seeding_from_a_caller_s_optional_parameter_is_no_fixed_seed(tmp_path, catalogue):
+    offered = (
+        "import numpy as np\ndef make_series(n, seed=None):\n"
+        "    if seed:\n        np.random.seed(seed)\n"
+    )
+    lib = verdicts(scan_repository(repo(tmp_path / "lib", {"pkg/data.py": offered}), catalogue))
+    assert "reproducible-training" not in lib
+    fixed = "import numpy as np\ndef set_seeds(seed: int = 42):\n    np.random.seed(seed)\n"
+    run = verdicts(scan_repository(repo(tmp_path / "run", {"src/utils.py": fixed}), catalogue))
+    assert run["reproducible-training"] == ("partial", None)
+
+
+def test_loaders_of_data_bundled_with_a_package_are_no_data_preparation(tmp_path, catalogue):
+    loader = (
+        "import importlib.resources as importlib_resources\nimport pandas as pd\n"
+        "def load_penguins():\n"
+        "    return pd.read_csv(importlib_resources.files('pkg') / 'data' / 'penguins.zip')\n"
+    )
+    lib = verdicts(scan_repository(repo(tmp_path / "lib", {"pkg/datasets.py": loader}), catalogue))
+    assert "automated-data-pipeline" not in lib
+    prepare = "import pandas as pd\ndf = pd.read_csv('data/raw.csv').dropna()\n"
+    own = verdicts(scan_repository(repo(tmp_path / "own", {"src/prepare.py": prepare}), catalogue))
+    assert own["automated-data-pipeline"] == ("partial", None)
+
+
+def _cloudbuild_repo(root: Path, submitted: bool, catalogue):
+    build = """\
+        steps:
+          - name: gcr.io/cloud-builders/docker
+            args: [build, -t, $_IMAGE, .]
+          - name: gcr.io/cloud-builders/docker
+            args: [push, $_IMAGE]
+        """
+    files = {"build/pipeline-deployment.yaml": build, "Dockerfile": "FROM python:3.11\n"}
+    if submitted:
+        files["01-run.ipynb"] = _notebook(
+            "!gcloud builds submit --config build/pipeline-deployment.yaml --substitutions x=y\n"
+        )
+    return verdicts(scan_repository(repo(root, files), catalogue))
+
+
+def test_a_cloud_build_config_the_repository_submits_by_hand_is_a_manual_build(tmp_path, catalogue):
+    # without a submit command the config runs on a trigger of the cloud project
+    triggered = _cloudbuild_repo(tmp_path / "triggered", False, catalogue)
+    assert triggered["build-automation"] == ("implemented", "manual")
+    assert triggered["artifact-repository"] == ("implemented", "manual")
+    # a notebook submitting it with gcloud builds submit --config: a build started by hand
+    by_hand = _cloudbuild_repo(tmp_path / "by-hand", True, catalogue)
+    assert by_hand["build-automation"] == ("partial", None)
+    assert by_hand["artifact-repository"] == ("partial", None)
+
+
+def test_a_dvc_remote_keeps_outputs_out_of_git(tmp_path, catalogue):
+    config = "[core]\n    remote = store\n['remote \"store\"']\n    url = s3://bucket/dvc\n"
+    found = verdicts(scan_repository(repo(tmp_path / "r", {".dvc/config": config}), catalogue))
+    assert found["artifact-repository"] == ("partial", None)
+    assert found["shared-data-access"] == ("implemented", "manual")
+
+
+def test_dvc_stages_with_outputs_are_a_scripted_build_of_them(tmp_path, catalogue):
+    dvc = (
+        "stages:\n  train:\n    cmd: python train.py\n    deps: [train.py]\n    outs: [model.pkl]\n"
+    )
+    found = verdicts(scan_repository(repo(tmp_path / "r", {"dvc.yaml": dvc}), catalogue))
+    assert found["build-automation"] == ("partial", None)

@@ -6,12 +6,15 @@ a script without ``set -e``, ``|| true``, ``--exit-zero``) it counts as present;
 job that never runs here (a project template's CI, a CI template, a build whose trigger lives
 elsewhere) it counts as configured. A configured file counts as run by CI when a running job
 executes it (by path, or a directory containing it); a file signal with ``executedBy`` does when
-its CI signal matched in a job that covers the file (path filters, working directory).
+its CI signal matched in a job that covers the file (path filters, working directory). A hit in
+a path whose evidence scope limits the practice (cmlops:scopeLimitsPractice) counts as present
+and is never upgraded.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from cmlops_kg.scanner.ci import CiCommand, CiJob, job_covers
 from cmlops_kg.scanner.ci.parse import TEMPLATE_NOT_RUN
@@ -136,6 +139,7 @@ def link(
     absent_seen: set[int],
     git_index: bool,
     scope: str = "",
+    limited: Callable[[str, list[str]], bool] | None = None,
 ) -> None:
     library = building_block_library(result.ci.jobs)
     ci_hits = match_ci(signals, result.ci.jobs, scope, library)
@@ -159,7 +163,7 @@ def link(
     for i, found in hits.items():
         if found:
             _file_findings(
-                result, signals[i], found, fired_ci, i in absent_seen, git_index, library
+                result, signals[i], found, fired_ci, i in absent_seen, git_index, library, limited
             )
 
 
@@ -180,6 +184,7 @@ def _file_findings(
     absent: bool,
     git_index: bool,
     library: bool = False,
+    limited: Callable[[str, list[str]], bool] | None = None,
 ) -> None:
     if sig.negative:
         if absent:
@@ -194,15 +199,22 @@ def _file_findings(
         result.fired.add(sig.iri)
         return
     result.fired.add(sig.iri)
+    full = []  # hits that may show the signal's own strength, and be upgraded by CI runs
     for hit in found:
-        # in a library of building blocks, what its files configure is there for callers
-        payload = library and not hit.path.startswith(".git")
-        rank = min(sig.rank, PRESENT) if payload else sig.rank
+        # in a library of building blocks, what its files configure is there for callers (its
+        # own git data, .git/..., is its own; .github/... files are blocks like any other)
+        payload = library and hit.path != ".git" and not hit.path.startswith(".git/")
+        # a scope may show a practice only as present (data validation in test code)
+        capped = limited is not None and limited(hit.path, sig.practices)
+        rank = min(sig.rank, PRESENT) if payload or capped else sig.rank
         result.findings.append(SignalFinding(sig, rank, hit.path, hit.line, hit.quote))
+        if capped:
+            continue
+        full.append(hit)
         run = _run_of(result, hit.path) if _upgradable(sig) else None
         if run is not None and pair_rank(run[0], run[1].blocking) == RUN_BY_CI:
             result.findings.append(_upgraded(sig, hit, run[0], run[1], RUN_BY_CI))
-    upgrade = _executed_by(sig, found, fired_ci)
+    upgrade = _executed_by(sig, full, fired_ci)
     if upgrade is not None:
         result.findings.append(upgrade)
 

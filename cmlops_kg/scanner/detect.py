@@ -4,9 +4,11 @@ Every file in the scanned folder is looked up once in a glob index (by the path 
 generated project, for project-template files); its content is read at most once, and only
 when a signal with content patterns names it. Git refs (tags, branches) are matched by name as
 paths under .git/refs/. Findings in restricted paths (fixtures, vendored code, docs, examples)
-count only for the practices their evidence scope allows; a signal that requires others counts
-only when they matched too. CI jobs and what they run are linked in cilink.py. A finding is one
-signal seen in one place, with the strength it shows (present, configured, run by CI).
+count only for the practices their evidence scope allows (a scope with conditions, such as a
+notebook collection, only where the scanned folder meets them, and never against negative
+signals); a signal that requires others counts only when they matched too. CI jobs and what
+they run are linked in cilink.py. A finding is one signal seen in one place, with the strength
+it shows (present, configured, run by CI).
 """
 
 from __future__ import annotations
@@ -182,7 +184,8 @@ def detect(
     contents = Contents(tree, limit)
     templated = {rel: lp for rel in tree.files if (lp := logical_path(rel)) is not None}
     result = Detection(git_index=tracked is not None, refs=len(options.refs))
-    roles = PathRoles(catalogue.scopes, options.exempt)
+    plain = [s for s in catalogue.scopes if not s.conditional]
+    roles = PathRoles(plain, options.exempt)
     # CI first: the files CI runs are always checked, even for signals with enough hits
     result.ci = parse_ci(
         list(tree.files),
@@ -194,7 +197,12 @@ def detect(
     )
     if options.scope:
         _scope_ci(result.ci, options)
-    matcher = _Matcher(signals, roles, result, set(result.ci.runs))
+    files = [r for r in tree.files if options.in_scope(r) or r == ".git"]
+    # scopes whose conditions the scanned folder meets (a notebook collection) restrict the
+    # evidence of files outside the plain scopes; CI files are still found and parsed
+    active = [s for s in catalogue.scopes if s.conditional and s.holds(files, roles)]
+    evidence = PathRoles(plain + active, options.exempt) if active else roles
+    matcher = _Matcher(signals, evidence, result, set(result.ci.runs))
     for rel in tree.dirs:
         if options.in_scope(rel) or rel == ".git":
             for i, _role in dir_index.match(rel.lower()):  # type: ignore[misc]
@@ -203,7 +211,6 @@ def detect(
         for i in file_index.keys(file_index.match_ids(".git/" + ref.lower())):
             if isinstance(i, tuple) and i[1] == "match" and not signals[i[0]].patterns:
                 matcher.record(i[0], Hit(".git/" + ref, None, _ref_quote(ref)))
-    files = [r for r in tree.files if options.in_scope(r) or r == ".git"]
     total = len(files)
     for n, rel in enumerate(files):
         if tick is not None and n % 256 == 0:
@@ -212,7 +219,15 @@ def detect(
     if tick is not None:
         tick(total, total)
     result.content_skipped = contents.skipped
-    link(result, signals, matcher.hits, matcher.absent_seen, tracked is not None, options.scope)
+    link(
+        result,
+        signals,
+        matcher.hits,
+        matcher.absent_seen,
+        tracked is not None,
+        options.scope,
+        evidence.limited,
+    )
     return result
 
 
@@ -254,6 +269,8 @@ class _Matcher:
         if self.roles.allows(rel, sig.practices + sig.contradicts):
             return True
         scope = self.roles.restriction(rel)
+        if sig.negative and scope is not None and scope.conditional:
+            return True  # a notebook collection's committed model still argues against practices
         name = scope.name if scope else "restricted"
         self.result.restricted[name] = self.result.restricted.get(name, 0) + 1
         return False

@@ -1,6 +1,12 @@
 """What a path counts as: project-template files (read as the file they generate) and paths whose
 evidence is restricted (test fixtures, vendored code, docs and examples show only testing and
 documentation practices; the restrictions are cmlops:EvidenceScope data in signals.ttl).
+
+A scope with conditions (cmlops:scopeRequiresFile, cmlops:scopeUnlessFile) restricts its paths
+only in a scanned folder where some file matches a required glob and no file matches an
+unless-glob - files in other evidence scopes and files matching cmlops:scopeIgnoresFile count
+for neither. A notebook collection (a book's or course's notebooks, no code modules of their own) is
+such a scope: its notebook cells teach techniques, they are not a product's practices.
 """
 
 from __future__ import annotations
@@ -45,10 +51,36 @@ class EvidenceScope:
     label: str
     globs: tuple[str, ...]
     practices: frozenset[str]
+    requires_file: tuple[str, ...] = ()  # conditions: a file must match one of these ...
+    unless_file: tuple[str, ...] = ()  # ... and no file (outside other scopes) one of these,
+    ignores_file: tuple[str, ...] = ()  # files matching these not counted
+    present_only: frozenset[str] = frozenset()  # practices its findings show only as present
+
+    @property
+    def conditional(self) -> bool:
+        return bool(self.requires_file or self.unless_file)
+
+    def holds(self, files: list[str], plain: PathRoles) -> bool:
+        """Whether a conditional scope applies to a scanned folder with these files."""
+        need = _regex(self.requires_file) if self.requires_file else None
+        unless = _regex(self.unless_file) if self.unless_file else None
+        ignored = _regex(self.ignores_file) if self.ignores_file else None
+        found = need is None
+        for rel in files:
+            low = rel.lower()
+            is_need = need is not None and need.match(low) is not None
+            is_unless = unless is not None and unless.match(low) is not None
+            if not (is_need or is_unless) or (ignored is not None and ignored.match(low)):
+                continue
+            if plain.restriction(rel) is not None:
+                continue  # tests, docs, examples and vendored code count for neither
+            if is_unless:
+                return False
+            found = True
+        return found
 
     def regex(self) -> re.Pattern[str]:
-        parts = [glob_regex(g) for raw in self.globs for g in expand_braces(raw)]
-        return re.compile("|".join(f"(?:{p})" for p in parts) or r"(?!)")
+        return _regex(self.globs)
 
     def literals(self) -> tuple[str, ...]:
         """Substrings one of which every matching path contains (a quick reject)."""
@@ -60,6 +92,11 @@ class EvidenceScope:
                 ]
                 out.append(max(pieces, key=len) if pieces else "")
         return tuple(out)
+
+
+def _regex(globs: tuple[str, ...]) -> re.Pattern[str]:
+    parts = [glob_regex(g) for raw in globs for g in expand_braces(raw)]
+    return re.compile("|".join(f"(?:{p})" for p in parts) or r"(?!)")
 
 
 class PathRoles:
@@ -86,6 +123,11 @@ class PathRoles:
         if len(self._cache) < 100_000:
             self._cache[rel] = found
         return found
+
+    def limited(self, rel: str, practices: list[str]) -> bool:
+        """Whether a finding in ``rel`` shows these practices only as present (partial)."""
+        scope = self.restriction(rel)
+        return scope is not None and bool(practices) and set(practices) <= scope.present_only
 
     def allows(self, rel: str, practices: list[str]) -> bool:
         """Whether a finding in ``rel`` may evidence (or argue against) all these practices."""

@@ -347,11 +347,23 @@ def _mappings(facts: Facts, analysis: Analysis) -> tuple[StepMapping, ...]:
 
 def _scopes(facts: Facts, links: dict) -> list[EvidenceScope]:
     allowed = links.get("scopeAllowsPractice", {})
+    limited = links.get("scopeLimitsPractice", {})
     out = []
     for term, values in sorted(facts.items()):
         if "scopeGlob" in values:
             practices = frozenset(allowed.get(term, []))
-            out.append(EvidenceScope(local(term), term, tuple(values["scopeGlob"]), practices))
+            out.append(
+                EvidenceScope(
+                    local(term),
+                    term,
+                    tuple(values["scopeGlob"]),
+                    practices,
+                    tuple(values.get("scopeRequiresFile", [])),
+                    tuple(values.get("scopeUnlessFile", [])),
+                    tuple(values.get("scopeIgnoresFile", [])),
+                    frozenset(limited.get(term, [])),
+                )
+            )
     return out
 
 
@@ -418,7 +430,7 @@ def _check(catalogue: SignalCatalogue) -> None:
             kinds = sorted(sig.triggers | sig.excluded_triggers)
             problems.append(f"{sig.name}: unknown CI trigger in {kinds}")
     for scope in catalogue.scopes:
-        for iri in sorted(scope.practices - set(catalogue.practice_labels)):
+        for iri in sorted((scope.practices | scope.present_only) - set(catalogue.practice_labels)):
             problems.append(f"{scope.name}: {local(iri)} is not a practice")
     for mapping in catalogue.mappings:
         if not mapping.stands_for and not mapping.script_inputs:

@@ -3,10 +3,16 @@
 Neither file says when it runs: a Cloud Build trigger lives in the cloud project, a buildspec
 runs when a CodePipeline or CodeBuild project uses it. A buildspec counts as run on change when
 the repository itself declares a CodePipeline (CloudFormation ``AWS::CodePipeline::Pipeline``);
-otherwise, and for Cloud Build, its jobs are configured but not seen running.
+otherwise, and for Cloud Build, its jobs are configured but not seen running. A Cloud Build
+config runs on a trigger of the cloud project (an external event) unless the repository itself
+submits it by hand (``gcloud builds submit --config <file>`` in a notebook, script or Makefile):
+then it is a manual job.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Callable
 
 from cmlops_kg.scanner.ci import yaml as ci_yaml
 from cmlops_kg.scanner.ci.model import CiCommand, CiJob
@@ -30,7 +36,10 @@ CLOUDBUILD_KEYS = frozenset(
     ]
 )
 CLOUDBUILD_NOT_RUN = "Cloud Build config: its trigger is configured outside the repository"
+CLOUDBUILD_BY_HAND = "Cloud Build config: the repository submits it by hand (gcloud builds submit)"
 CODEBUILD_NOT_RUN = "CodeBuild buildspec: no pipeline in the repository runs it"
+_SUBMIT = re.compile(rb"gcloud\s+builds\s+submit\b[^\n\"]*?--config[= ]\s*['\"]?([\w./-]+)")
+_SUBMITTERS = (".ipynb", ".sh", ".py", "makefile", ".mk")
 
 
 def is_cloudbuild(doc: object) -> bool:
@@ -76,7 +85,41 @@ def parse_cloudbuild(rel: str, text: str, ctx) -> list[CiJob]:
             commands += _step_commands(step, rel)
     for image in doc.get("images") or []:
         commands.append(CiCommand(f"docker push {image}", rel, line_of(image)))
-    return [CiJob("cloud-build", rel, rel, None, set(), "", commands, not_run=CLOUDBUILD_NOT_RUN)]
+    return [
+        CiJob(
+            "cloud-build",
+            rel,
+            rel,
+            None,
+            {"event"},
+            "Cloud Build trigger",
+            commands,
+            not_run=CLOUDBUILD_NOT_RUN,
+        )
+    ]
+
+
+def submitted_by_hand(
+    jobs: list[CiJob], paths: list[str], raw: Callable[[str], bytes | None]
+) -> None:
+    """Cloud Build configs that a notebook, script or Makefile of the repository submits with
+    ``gcloud builds submit --config``: started by hand, not by a trigger."""
+    builds = {j.file.lower(): j for j in jobs if j.provider == "cloud-build"}
+    if not builds:
+        return
+    for rel in paths:
+        if not rel.lower().endswith(_SUBMITTERS):
+            continue
+        data = raw(rel)
+        if not data or b"builds submit" not in data:
+            continue
+        for match in _SUBMIT.finditer(data):
+            name = match.group(1).decode("utf-8", "replace").lower().removeprefix("./")
+            for file, job in builds.items():
+                if file == name or file.endswith("/" + name):
+                    job.triggers = {"manual"}
+                    job.trigger_detail = "gcloud builds submit"
+                    job.not_run = CLOUDBUILD_BY_HAND
 
 
 def parse_buildspec(rel: str, text: str, ctx) -> list[CiJob]:

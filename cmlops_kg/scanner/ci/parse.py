@@ -168,6 +168,8 @@ def parse_ci(
         candidates = [p for p in yaml_files if not (ignored and ignored(p))]
         found += _by_content(candidates, {rel for _, rel in found}, raw, ctx)
     _parse_all(found, ctx, result, templated)
+    if raw is not None:
+        cloud.submitted_by_hand(result.jobs, paths, raw)
     unique = {(j.provider, j.file, j.name): j for j in result.jobs}  # GitLab includes
     result.jobs = list(unique.values())
     result.jobs += _called_workflows(result.jobs, ctx)
