@@ -32,8 +32,9 @@ def available() -> bool:
     return importlib.util.find_spec("shacl") is not None
 
 
-@lru_cache(maxsize=1)
-def _compiled(shapes_text: str) -> Any:
+@lru_cache(maxsize=4)
+def compiled_shapes(shapes_text: str) -> Any:
+    """The shapes compiled once per process (profile shapes, ontology shapes)."""
     import shacl  # optional dependency
 
     return shacl.Shapes.from_turtle(shapes_text)
@@ -49,7 +50,7 @@ def validate(
     """Validate ``triples`` plus ``context`` (N-Triples) against the shapes; the SHACL
     report graph."""
     data = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) + b"\n" + context
-    report = _compiled(shapes_text).validate_text(
+    report = compiled_shapes(shapes_text).validate_text(
         data.decode("utf-8"), format="ntriples", allow_warnings=True
     )
     results = rdflib.Graph()
