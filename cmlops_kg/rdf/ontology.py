@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
 
 from cmlops_kg import vocab
 from cmlops_kg.resources import ONTOLOGY_DIR
+
+if TYPE_CHECKING:  # imported where an rdflib graph is built (assessing does not need one)
+    import rdflib
 
 
 def ontology_files(directory: Path = ONTOLOGY_DIR) -> list[Path]:
@@ -21,6 +24,8 @@ def ontology_files(directory: Path = ONTOLOGY_DIR) -> list[Path]:
 
 def parse_ontology(files: list[Path] | None = None) -> rdflib.Graph:
     """A fresh rdflib graph holding every module (callers may modify it)."""
+    import rdflib
+
     graph = rdflib.Graph()
     for path in files if files is not None else ontology_files():
         graph.parse(path, format="turtle")

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
-from rdflib.namespace import SH
 
 from cmlops_kg.errors import InputError
 from cmlops_kg.rdf.ontology import about_ontology_terms
@@ -23,7 +22,7 @@ from cmlops_kg.sparql.library import get_query
 from cmlops_kg.store.cache import cached_bytes, source_key
 from cmlops_kg.store.inference import prepared_ontology_key
 from cmlops_kg.store.shared import ontology_view
-from cmlops_kg.validation import pyshacl_engine, rust_engine
+from cmlops_kg.validation import rust_engine
 from cmlops_kg.validation.report import (
     ValidationFinding,
     ValidationReport,
@@ -43,11 +42,17 @@ __all__ = [
     "validate_profile",
 ]
 
+if TYPE_CHECKING:  # rdflib (and pySHACL) load when a report graph is read, not to conform
+    import rdflib
+
 PROFILE_SHAPES = SHAPES_DIR / "profile.shapes.ttl"
+SH_MESSAGE = "http://www.w3.org/ns/shacl#message"
 
 
 @lru_cache(maxsize=1)
 def shapes_graph() -> rdflib.Graph:
+    import rdflib
+
     return rdflib.Graph().parse(PROFILE_SHAPES, format="turtle")
 
 
@@ -86,7 +91,7 @@ def shacl_engine(name: str | None = None) -> str:
 def _message_templates() -> tuple[str, ...]:
     """Every sh:message of the profile shapes (read with Oxigraph: rdflib's Turtle parser is
     not needed when the Rust engine validates)."""
-    message = ox.NamedNode(str(SH.message))
+    message = ox.NamedNode(SH_MESSAGE)
     quads = ox.parse(path=str(PROFILE_SHAPES), format=ox.RdfFormat.TURTLE)
     return tuple(dict.fromkeys(q.object.value for q in quads if q.predicate == message))
 
@@ -129,16 +134,19 @@ def validate_profile(profile: Profile, engine: str | None = None) -> ValidationR
             _message_templates(),
             short_node,
         )
-        data = rdflib.Graph()
-        if len(results):  # labels for the findings; not needed when the profile conforms
+        data = None
+        if results is not None:  # labels for the findings; not needed when none are found
             data = profile.to_rdflib()
             triples_to_rdflib(validation_context(), data)
     else:
+        from cmlops_kg.validation import pyshacl_engine  # rdflib and pySHACL load slowly
+
         data = profile.to_rdflib()
         triples_to_rdflib(validation_context(), data)
         conforms, results = pyshacl_engine.validate(data, shapes_graph())
     about_ontology = _ontology_findings(profile)
-    findings = findings_of(results, data) + about_ontology
+    found = findings_of(results, data) if results is not None and data is not None else []
+    findings = found + about_ontology
     conforms = bool(conforms) and not about_ontology
     if not profile.assessment_iris():
         conforms = False
