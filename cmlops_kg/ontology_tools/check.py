@@ -14,10 +14,9 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
-from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
 from cmlops_kg import vocab
 from cmlops_kg.errors import InputError
@@ -25,16 +24,19 @@ from cmlops_kg.rdf.ontology import ontology_files
 from cmlops_kg.resources import ONTOLOGY_DIR, QC_DIR, SHAPES_DIR
 from cmlops_kg.sparql.library import QueryFile, load_query
 
+if TYPE_CHECKING:  # rdflib loads only for pySHACL and HermiT (the default check needs neither)
+    import rdflib
+
 SEVERITIES = ("ERROR", "WARN", "INFO")
 SHAPES_FILE = SHAPES_DIR / "ontology.shapes.ttl"
 PROFILE_FILE = QC_DIR / "profile.tsv"
 # HermiT needs far less than owlready2's default 2 GB for an ontology of a few thousand triples;
 # a small heap also starts faster on a 2-core CI machine.
 JAVA_MEMORY_MB = 512
-_SHACL_SEVERITY = {SH.Violation: "ERROR", SH.Warning: "WARN", SH.Info: "INFO"}
-_SEVERITY_BY_IRI = {str(iri): severity for iri, severity in _SHACL_SEVERITY.items()}
-RDF_NS, RDFS_NS, SH_NS, SKOS_NS = (str(ns) for ns in (RDF, RDFS, SH, SKOS))
+RDF_NS, RDFS_NS, SH_NS, OWL_NS = vocab.RDF, vocab.RDFS, vocab.SH, vocab.OWL
+SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
 RDF_TYPE = RDF_NS + "type"
+_SEVERITY_BY_IRI = {SH_NS + "Violation": "ERROR", SH_NS + "Warning": "WARN", SH_NS + "Info": "INFO"}
 # Datatypes outside the OWL 2 datatype map (HermiT refuses them unless told to ignore them).
 _NON_OWL2_DATATYPES = ("date", "time", "gYear", "gYearMonth", "gMonth", "gDay", "duration")
 
@@ -125,14 +127,36 @@ class LoadedModules:
     good: list[Path]
     syntax: list[CheckFinding]
     prefixes: dict[str, str]
+    quads: list[ox.Quad] = field(default_factory=list)  # as parsed (the store canonicalises)
 
     def rdflib_graph(self) -> rdflib.Graph:
-        """The same triples as an rdflib graph, for pySHACL and HermiT (built on demand)."""
+        """The same triples as an rdflib graph, for pySHACL and HermiT (built on demand, term
+        by term: rdflib's own N-Triples reader is slower than its Turtle parser). Literals
+        keep their lexical forms as written, and a plain string stays untyped, as rdflib's
+        Turtle parser gives them."""
+        import rdflib
+
         graph = rdflib.Graph()
+        project = vocab.prefixes()  # bound as parse_ontology binds them; the modules' after
         for prefix, namespace in self.prefixes.items():
-            graph.bind(prefix, namespace, override=False)
-        data = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-        return graph.parse(data=data, format="nt")
+            graph.bind(prefix, namespace, override=project.get(prefix) == namespace)
+        term = _rdflib_term
+        graph.addN((term(q.subject), term(q.predicate), term(q.object), graph) for q in self.quads)
+        return graph
+
+
+def _rdflib_term(term: object) -> rdflib.term.Node:
+    import rdflib
+
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype.value == vocab.XSD + "string":
+        return rdflib.Literal(term.value)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 
 def load_modules(files: list[Path]) -> LoadedModules:
@@ -142,6 +166,7 @@ def load_modules(files: list[Path]) -> LoadedModules:
     prefixes = dict(vocab.prefixes())  # the project's prefixes first, as parse_ontology binds
     good: list[Path] = []
     findings: list[CheckFinding] = []
+    parsed: list[ox.Quad] = []
     for path in files:
         parser = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
         try:
@@ -150,10 +175,11 @@ def load_modules(files: list[Path]) -> LoadedModules:
             findings.append(_parse_error(path, exc))
             continue
         store.extend(quads)
+        parsed += quads
         for prefix, namespace in parser.prefixes.items():
             prefixes.setdefault(prefix, namespace)
         good.append(path)
-    return LoadedModules(store, good, findings, prefixes)
+    return LoadedModules(store, good, findings, prefixes, parsed)
 
 
 def _parse_error(path: Path, exc: Exception) -> CheckFinding:
@@ -173,7 +199,9 @@ def shacl_findings(graph: rdflib.Graph, shapes_file: Path = SHAPES_FILE) -> list
     sh:class and sh:targetClass follow the rdfs:subClassOf triples asserted in the data graph,
     so no RDFS closure is needed (and pySHACL stays fast).
     """
+    import rdflib
     from pyshacl import validate
+    from rdflib.namespace import RDF, SH
 
     shapes = rdflib.Graph().parse(shapes_file, format="turtle")
     _conforms, results, _text = validate(
@@ -189,11 +217,13 @@ def shacl_findings(graph: rdflib.Graph, shapes_file: Path = SHAPES_FILE) -> list
 def _shacl_finding(
     results: rdflib.Graph, shapes: rdflib.Graph, data: rdflib.Graph, node: rdflib.term.Node
 ) -> CheckFinding:
+    from rdflib.namespace import SH
+
     source = results.value(node, SH.sourceShape)
     path = results.value(node, SH.resultPath)
     value = results.value(node, SH.value)
     message = results.value(node, SH.resultMessage)
-    severity = _SHACL_SEVERITY.get(results.value(node, SH.resultSeverity), "ERROR")
+    severity = _SEVERITY_BY_IRI.get(str(results.value(node, SH.resultSeverity)), "ERROR")
     return CheckFinding(
         check=f"shacl/{_shape_name(shapes, source)}",
         severity=severity,
@@ -205,6 +235,9 @@ def _shacl_finding(
 
 
 def _shape_name(shapes: rdflib.Graph, shape: rdflib.term.Node | None) -> str:
+    import rdflib
+    from rdflib.namespace import SH
+
     if isinstance(shape, rdflib.URIRef):
         return str(shape).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
     name = shapes.value(shape, SH.name) if shape is not None else None
@@ -213,11 +246,14 @@ def _shape_name(shapes: rdflib.Graph, shape: rdflib.term.Node | None) -> str:
 
 def _path_text(results: rdflib.Graph, path: rdflib.term.Node | None, data: rdflib.Graph) -> str:
     """A readable property path: an IRI, or the steps of a sequence path joined with '/'."""
+    import rdflib
+    from rdflib.collection import Collection
+
     if path is None:
         return ""
     if isinstance(path, rdflib.URIRef):
         return str(path)
-    steps = rdflib.collection.Collection(results, path)
+    steps = Collection(results, path)
     return "/".join(_curie(data, step) for step in steps)
 
 
@@ -301,13 +337,22 @@ def _ox_iri(iri: str) -> ox.NamedNode:
 
 def shape_infos(shapes_file: Path = SHAPES_FILE) -> dict[str, CheckInfo]:
     """The name, title and message of every named shape (for report headings)."""
-    shapes = rdflib.Graph().parse(shapes_file, format="turtle")
+    shapes = ox.Store()
+    shapes.load(path=str(shapes_file), format=ox.RdfFormat.TURTLE)
+
+    def value(shape: object, name: str) -> object:
+        quad = next(shapes.quads_for_pattern(shape, ox.NamedNode(SH_NS + name), None), None)
+        return None if quad is None else quad.object
+
     infos = {}
-    for shape in set(shapes.subjects(SH.name, None)):
-        name = f"shacl/{_shape_name(shapes, shape)}"
-        message = str(shapes.value(shape, SH.message) or "")
-        severity = _SHACL_SEVERITY.get(shapes.value(shape, SH.severity), "ERROR")
-        title = str(shapes.value(shape, SH.name))
+    for shape in dict.fromkeys(
+        q.subject for q in shapes.quads_for_pattern(None, ox.NamedNode(SH_NS + "name"), None)
+    ):
+        title = _ox_text(value(shape, "name"))
+        local = shape.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        name = f"shacl/{local if isinstance(shape, ox.NamedNode) else title}"
+        message = _ox_text(value(shape, "message"))
+        severity = _SEVERITY_BY_IRI.get(_ox_text(value(shape, "severity")), "ERROR")
         infos[name] = CheckInfo(name, "shacl", title, message, "", severity)
     return infos
 
@@ -410,9 +455,12 @@ def reasoner_findings(graph: rdflib.Graph) -> tuple[list[CheckFinding], list[str
 
 
 def _load_into_world(world: object, graph: rdflib.Graph) -> None:
+    import rdflib
+
     merged = rdflib.Graph()
+    imports = rdflib.URIRef(OWL_NS + "imports")
     for triple in graph:
-        if triple[1] != OWL.imports:
+        if triple[1] != imports:
             merged.add(triple)
     data = merged.serialize(format="nt", encoding="utf-8")
     ontology = world.get_ontology("http://cmlops-kg.invalid/merged.owl")  # never fetched
@@ -454,7 +502,9 @@ def _unsatisfiable(iri: str) -> CheckFinding:
         "HermiT finds this class unsatisfiable (equivalent to owl:Nothing): no individual can "
         "be a member. Check its rdfs:subClassOf and owl:disjointWith axioms for a contradiction."
     )
-    return CheckFinding("reasoner/unsatisfiable_class", "ERROR", iri, str(OWL.Nothing), "", message)
+    return CheckFinding(
+        "reasoner/unsatisfiable_class", "ERROR", iri, OWL_NS + "Nothing", "", message
+    )
 
 
 def _java_missing(java: str) -> CheckFinding:
@@ -468,12 +518,14 @@ def _java_missing(java: str) -> CheckFinding:
 
 def _unsupported_datatype_notes(graph: rdflib.Graph) -> list[str]:
     """Property ranges HermiT cannot handle; it is told to ignore them, and the report says so."""
+    import rdflib
+
     xsd = "http://www.w3.org/2001/XMLSchema#"
     unsupported = {rdflib.URIRef(xsd + name) for name in _NON_OWL2_DATATYPES}
     return [
         f"HermiT ignores the range {_curie(graph, rng)} of {_curie(graph, prop)} "
         "(not in the OWL 2 datatype map)"
-        for prop, rng in sorted(graph.subject_objects(RDFS.range))
+        for prop, rng in sorted(graph.subject_objects(rdflib.URIRef(RDFS_NS + "range")))
         if rng in unsupported
     ]
 
@@ -576,6 +628,8 @@ def _label(store: ox.Store, iri: str) -> str | None:
 
 
 def _curie(graph: rdflib.Graph, term: rdflib.term.Node) -> str:
+    import rdflib
+
     if isinstance(term, rdflib.URIRef):
         try:
             return graph.namespace_manager.curie(term, generate=False)
