@@ -168,8 +168,8 @@ def load_modules(files: list[Path]) -> LoadedModules:
     findings: list[CheckFinding] = []
     parsed: list[ox.Quad] = []
     for path in files:
-        parser = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
         try:
+            parser = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
             quads = list(parser)
         except (SyntaxError, OSError, ValueError) as exc:
             findings.append(_parse_error(path, exc))
@@ -291,9 +291,11 @@ def _rust_finding(results: ox.Store, prefixes: dict[str, str], node: ox.BlankNod
 
     source, path, message = value("sourceShape"), value("resultPath"), value("resultMessage")
     severity = value("resultSeverity")
-    shape = source.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    shape = "shape"  # the ontology shapes are named IRIs; a blank one is not found by name
+    if isinstance(source, ox.NamedNode):
+        shape = source.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
     return CheckFinding(
-        check=f"shacl/{shape if isinstance(source, ox.NamedNode) else 'shape'}",
+        check=f"shacl/{shape}",
         severity=_SEVERITY_BY_IRI.get(getattr(severity, "value", ""), "ERROR"),
         entity=_ox_text(value("focusNode")),
         property=_ox_path_text(results, path, prefixes),
@@ -616,7 +618,10 @@ def _labels(store: ox.Store, findings: list[CheckFinding]) -> dict[str, str]:
 
 
 def _label(store: ox.Store, iri: str) -> str | None:
-    subject = ox.NamedNode(iri)
+    try:
+        subject = ox.NamedNode(iri)
+    except ValueError:  # a value that only looks like an IRI (e.g. with a space) has no label
+        return None
     candidates = [
         quad.object
         for predicate in (RDFS_NS + "label", SKOS_NS + "prefLabel")
