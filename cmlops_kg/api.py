@@ -76,7 +76,7 @@ def assess(
     # a fresh store per assessment: its ontology is the prepared one kept by this process
     # (one bulk parse); a store shared between assessments slows down with every profile it
     # has held and dropped (measured for issue 16)
-    engine = Assessor(_with_ontology(store) if store is not None else None)
+    engine = Assessor(_with_ontology(store) if store is not None else _private_store())
     engine.load(profile)
     return engine.result(organisation, assessment, dora_year, summary)
 
@@ -126,6 +126,13 @@ def open_store(
     if isinstance(store, EmbeddedStore) and store.read_only:
         return store.require_ontology()
     return _with_ontology(store) if isinstance(store, EmbeddedStore) else store
+
+
+def _private_store() -> EmbeddedStore:
+    """A fresh in-memory store with the ontology, for one assessment in this thread."""
+    store = EmbeddedStore(exclusive=True)
+    store.load_ontology()
+    return store
 
 
 def _with_ontology(store: GraphStore) -> GraphStore:

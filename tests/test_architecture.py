@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -118,6 +119,31 @@ def test_assess_imports_only_what_it_needs(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "HEAVY []" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["assess", "--example", "ledgerly", "--format", "json"], ["check", "--no-reasoner"]],
+    ids=["assess", "check"],
+)
+def test_rdflib_and_pyshacl_load_only_when_needed(argv):
+    """With the Rust SHACL engine, a conforming assessment and the default ontology check
+    read no graph with rdflib, so neither rdflib (~130 ms to import) nor pySHACL is loaded."""
+    pytest.importorskip("shacl")
+    code = (
+        "import sys\n"
+        "from cmlops_kg.cli import main\n"
+        f"code = main({argv!r})\n"
+        "loaded = sorted(m for m in ('rdflib', 'pyshacl', 'owlready2') if m in sys.modules)\n"
+        "print('LOADED', loaded, file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "CMLOPS_KG_SHACL_ENGINE"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert "LOADED []" in done.stderr, done.stderr
 
 
 def test_importing_the_package_is_cheap():

@@ -31,6 +31,7 @@ from cmlops_kg.ontology_tools.check import (
 from cmlops_kg.rdf.ontology import ontology_files, parse_ontology
 from cmlops_kg.resources import QC_DIR, ROOT
 from cmlops_kg.sparql.library import load_query
+from cmlops_kg.validation import rust_engine
 from cmlops_kg.vocab import CMLOPS
 
 QC_FILES = sorted(QC_DIR.glob("*.rq"))
@@ -225,6 +226,34 @@ def test_broken_addition_is_caught(
     assert hits, f"{check} did not report cmlops:{entity}"
     assert any(text in f.message for f in hits), hits[0].message
     assert all(f.severity == "ERROR" for f in hits)
+
+
+# Shape kinds the BROKEN cases do not reach: a sequence path (level rank), a language tag, a
+# datatype, a node kind and a second value where one is allowed.
+ENGINE_EXTRAS = (
+    practice("broken-level-zero", **{"cmlops:requiredAtLevel": "cmlops:level-0"})
+    + practice("broken-label-de", **{"rdfs:label": '"Kaputt"@de'})
+    + practice("broken-two-defs", **{"skos:definition": '"One."@en , "Two."@en'})
+    + practice("broken-question-iri", **{"cmlops:question": "cmlops:level-1"})
+)
+
+
+@pytest.mark.skipif(not rust_engine.available(), reason="the Rust SHACL engine is not installed")
+def test_rust_engine_gives_check_the_findings_pyshacl_gives(tmp_path: Path) -> None:
+    """``check`` validates with the Rust engine by default; pySHACL is the reference."""
+    snippets = "\n".join(turtle for _, turtle, _ in BROKEN) + ENGINE_EXTRAS
+    directory = broken_copy(tmp_path / "broken", snippets)
+    rust = check_ontology([directory], reasoner=False, shacl_engine="rust")
+    reference = check_ontology([directory], reasoner=False, shacl_engine="pyshacl")
+    shacl = [f for f in reference.findings if f.check.startswith("shacl/")]
+    assert len(shacl) >= 10 and any("/" in f.property for f in shacl)  # a sequence path
+    assert rust.findings == reference.findings
+    assert rust.labels == reference.labels
+    text = format_check_report(rust, max_rows=50)
+    assert (
+        text.split("\nchecked in")[0]
+        == format_check_report(reference, max_rows=50).split("\nchecked in")[0]
+    )
 
 
 def test_hermit_flags_individual_of_disjoint_classes() -> None:

@@ -108,6 +108,28 @@ def test_load_profile_replaces_the_profile_and_its_results(store):
     assert sorted(store.graphs()) == sorted([ONTOLOGY_GRAPH, "urn:g:t1", "urn:g:t1/inferred"])
 
 
+def test_an_exclusive_store_reads_its_graphs_as_a_union_only_when_they_are_the_dataset():
+    """``exclusive=True`` lets a query whose dataset is every graph of the store read the
+    union of the store's graphs; a store holding anything more keeps the dataset as listed.
+    Either way the answers are those of a store without the promise."""
+    exclusive, plain = EmbeddedStore(exclusive=True), EmbeddedStore()
+    for s in (exclusive, plain):
+        s.load_ontology()
+        profile = team("t1", "planned")
+        s.load_profile("urn:g:t1", profile.triples, profile.assessment_iris())
+    assert exclusive._holds_only(profile_dataset("urn:g:t1"))
+    assert version_control_status(exclusive, "urn:g:t1", "t1") == "planned"
+    for s in (exclusive, plain):
+        other = team("t2", "implemented")
+        s.load_profile("urn:g:t2", other.triples, other.assessment_iris())
+    assert not exclusive._holds_only(profile_dataset("urn:g:t1"))
+    for name in ("t1", "t2"):
+        assert version_control_status(exclusive, f"urn:g:{name}", name) == version_control_status(
+            plain, f"urn:g:{name}", name
+        )
+    assert len(exclusive.oxigraph) == len(plain.oxigraph)
+
+
 def test_a_failed_replace_leaves_the_previous_profile_intact(store, monkeypatch):
     old = team("t1", "planned")
     store.load_profile("urn:g:t1", old.triples, old.assessment_iris())

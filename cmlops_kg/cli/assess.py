@@ -90,7 +90,7 @@ def assess_file(
 ) -> AssessmentResult | None:
     """The result, or None when the profile does not conform (the report went to stderr)."""
     profile = read_profile(path, input_format)
-    store = EmbeddedStore()
+    store = EmbeddedStore(exclusive=True)  # this assessment's own
     store.load_ontology()
     try:
         result = api.assess(

@@ -23,6 +23,12 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--no-reasoner", action="store_true", help="skip the HermiT step")
     parser.add_argument(
+        "--shacl-engine",
+        choices=["pyshacl", "rust", "auto"],
+        help="validator of the shapes (default: $CMLOPS_KG_SHACL_ENGINE, else auto: Rust when "
+        "installed; pySHACL is the reference)",
+    )
+    parser.add_argument(
         "--fail-on",
         choices=SEVERITIES,
         default="ERROR",
@@ -35,7 +41,9 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_check(args: argparse.Namespace) -> int:
     """Print the whole report; 1 if a finding reaches --fail-on, else 0 (ROBOT semantics)."""
-    report = check_ontology(args.ontology, reasoner=not args.no_reasoner)
+    report = check_ontology(
+        args.ontology, reasoner=not args.no_reasoner, shacl_engine=args.shacl_engine
+    )
     print(format_check_report(report, args.format, max_rows=args.max_rows), end="")
     return 1 if report.fails(args.fail_on) else 0
 

@@ -14,16 +14,18 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
-from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
 from cmlops_kg import vocab
 from cmlops_kg.errors import InputError
-from cmlops_kg.rdf.ontology import ontology_files, parse_ontology
+from cmlops_kg.rdf.ontology import ontology_files
 from cmlops_kg.resources import ONTOLOGY_DIR, QC_DIR, SHAPES_DIR
 from cmlops_kg.sparql.library import QueryFile, load_query
+
+if TYPE_CHECKING:  # rdflib loads only for pySHACL and HermiT (the default check needs neither)
+    import rdflib
 
 SEVERITIES = ("ERROR", "WARN", "INFO")
 SHAPES_FILE = SHAPES_DIR / "ontology.shapes.ttl"
@@ -31,7 +33,10 @@ PROFILE_FILE = QC_DIR / "profile.tsv"
 # HermiT needs far less than owlready2's default 2 GB for an ontology of a few thousand triples;
 # a small heap also starts faster on a 2-core CI machine.
 JAVA_MEMORY_MB = 512
-_SHACL_SEVERITY = {SH.Violation: "ERROR", SH.Warning: "WARN", SH.Info: "INFO"}
+RDF_NS, RDFS_NS, SH_NS, OWL_NS = vocab.RDF, vocab.RDFS, vocab.SH, vocab.OWL
+SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
+RDF_TYPE = RDF_NS + "type"
+_SEVERITY_BY_IRI = {SH_NS + "Violation": "ERROR", SH_NS + "Warning": "WARN", SH_NS + "Info": "INFO"}
 # Datatypes outside the OWL 2 datatype map (HermiT refuses them unless told to ignore them).
 _NON_OWL2_DATATYPES = ("date", "time", "gYear", "gYearMonth", "gMonth", "gDay", "duration")
 
@@ -114,27 +119,73 @@ def resolve_files(specs: Sequence[str | Path] | None) -> list[Path]:
     return files
 
 
-def _parse_modules(files: list[Path]) -> tuple[rdflib.Graph, list[Path], list[CheckFinding]]:
-    """Parse each module on its own so one syntax error does not hide the other checks; the
-    good ones are merged as parsed (parsing them a second time was half of 'check')."""
-    merged = parse_ontology([])  # empty, with the project's prefixes bound
+@dataclass
+class LoadedModules:
+    """The modules that parse, in one Oxigraph store, with the prefixes they declare."""
+
+    store: ox.Store
+    good: list[Path]
+    syntax: list[CheckFinding]
+    prefixes: dict[str, str]
+    quads: list[ox.Quad] = field(default_factory=list)  # as parsed (the store canonicalises)
+
+    def rdflib_graph(self) -> rdflib.Graph:
+        """The same triples as an rdflib graph, for pySHACL and HermiT (built on demand, term
+        by term: rdflib's own N-Triples reader is slower than its Turtle parser). Literals
+        keep their lexical forms as written, and a plain string stays untyped, as rdflib's
+        Turtle parser gives them."""
+        import rdflib
+
+        graph = rdflib.Graph()
+        project = vocab.prefixes()  # bound as parse_ontology binds them; the modules' after
+        for prefix, namespace in self.prefixes.items():
+            graph.bind(prefix, namespace, override=project.get(prefix) == namespace)
+        term = _rdflib_term
+        graph.addN((term(q.subject), term(q.predicate), term(q.object), graph) for q in self.quads)
+        return graph
+
+
+def _rdflib_term(term: object) -> rdflib.term.Node:
+    import rdflib
+
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype.value == vocab.XSD + "string":
+        return rdflib.Literal(term.value)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
+def load_modules(files: list[Path]) -> LoadedModules:
+    """Parse each module with Oxigraph (rdflib's Turtle parser took 1.4 s of 'check') into one
+    store; a module that does not parse is a finding and the others are still checked."""
+    store = ox.Store()
+    prefixes = dict(vocab.prefixes())  # the project's prefixes first, as parse_ontology binds
     good: list[Path] = []
     findings: list[CheckFinding] = []
+    parsed: list[ox.Quad] = []
     for path in files:
         try:
-            module = rdflib.Graph().parse(path, format="turtle")
-        except Exception as exc:  # rdflib raises several unrelated types for bad Turtle
-            detail = " ".join(str(exc).split())[:300]  # rdflib's message spans lines
-            message = f"{path.name} does not parse as Turtle: {detail}"
-            findings.append(
-                CheckFinding("syntax/parse_error", "ERROR", str(path), "", "", message),
-            )
+            parser = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
+            quads = list(parser)
+        except (SyntaxError, OSError, ValueError) as exc:
+            findings.append(_parse_error(path, exc))
             continue
-        merged += module
-        for prefix, namespace in module.namespaces():  # the project's prefixes stay as bound
-            merged.bind(prefix, namespace, override=False)
+        store.extend(quads)
+        parsed += quads
+        for prefix, namespace in parser.prefixes.items():
+            prefixes.setdefault(prefix, namespace)
         good.append(path)
-    return merged, good, findings
+    return LoadedModules(store, good, findings, prefixes, parsed)
+
+
+def _parse_error(path: Path, exc: Exception) -> CheckFinding:
+    detail = " ".join(str(exc).split())[:300]  # parser messages may span lines
+    message = f"{path.name} does not parse as Turtle: {detail}"
+    return CheckFinding("syntax/parse_error", "ERROR", str(path), "", "", message)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -148,7 +199,9 @@ def shacl_findings(graph: rdflib.Graph, shapes_file: Path = SHAPES_FILE) -> list
     sh:class and sh:targetClass follow the rdfs:subClassOf triples asserted in the data graph,
     so no RDFS closure is needed (and pySHACL stays fast).
     """
+    import rdflib
     from pyshacl import validate
+    from rdflib.namespace import RDF, SH
 
     shapes = rdflib.Graph().parse(shapes_file, format="turtle")
     _conforms, results, _text = validate(
@@ -164,11 +217,13 @@ def shacl_findings(graph: rdflib.Graph, shapes_file: Path = SHAPES_FILE) -> list
 def _shacl_finding(
     results: rdflib.Graph, shapes: rdflib.Graph, data: rdflib.Graph, node: rdflib.term.Node
 ) -> CheckFinding:
+    from rdflib.namespace import SH
+
     source = results.value(node, SH.sourceShape)
     path = results.value(node, SH.resultPath)
     value = results.value(node, SH.value)
     message = results.value(node, SH.resultMessage)
-    severity = _SHACL_SEVERITY.get(results.value(node, SH.resultSeverity), "ERROR")
+    severity = _SEVERITY_BY_IRI.get(str(results.value(node, SH.resultSeverity)), "ERROR")
     return CheckFinding(
         check=f"shacl/{_shape_name(shapes, source)}",
         severity=severity,
@@ -180,6 +235,9 @@ def _shacl_finding(
 
 
 def _shape_name(shapes: rdflib.Graph, shape: rdflib.term.Node | None) -> str:
+    import rdflib
+    from rdflib.namespace import SH
+
     if isinstance(shape, rdflib.URIRef):
         return str(shape).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
     name = shapes.value(shape, SH.name) if shape is not None else None
@@ -188,23 +246,115 @@ def _shape_name(shapes: rdflib.Graph, shape: rdflib.term.Node | None) -> str:
 
 def _path_text(results: rdflib.Graph, path: rdflib.term.Node | None, data: rdflib.Graph) -> str:
     """A readable property path: an IRI, or the steps of a sequence path joined with '/'."""
+    import rdflib
+    from rdflib.collection import Collection
+
     if path is None:
         return ""
     if isinstance(path, rdflib.URIRef):
         return str(path)
-    steps = rdflib.collection.Collection(results, path)
+    steps = Collection(results, path)
     return "/".join(_curie(data, step) for step in steps)
+
+
+def shacl_findings_rust(
+    modules: LoadedModules, shapes_file: Path = SHAPES_FILE
+) -> list[CheckFinding]:
+    """:func:`shacl_findings` with the Rust engine (PyPI ``shacl``) on the Oxigraph store.
+
+    The same findings as pySHACL (``tests/test_quality.py`` compares the two on a broken copy
+    of the ontology) in a fraction of the time. The ontology shapes are named IRIs with fixed
+    messages, so the engine's unsubstituted ``{$value}`` placeholders do not arise here.
+    """
+    from cmlops_kg.validation.rust_engine import compiled_shapes
+
+    data = modules.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    shapes = compiled_shapes(shapes_file.read_text(encoding="utf-8"))
+    report = shapes.validate_text(data.decode("utf-8"), format="ntriples", allow_warnings=True)
+    if not len(report):
+        return []
+    results = ox.Store()
+    results.load(report.serialize("ntriples").encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    findings = [
+        _rust_finding(results, modules.prefixes, quad.subject)
+        for quad in results.quads_for_pattern(
+            None, _ox_iri(RDF_TYPE), _ox_iri(SH_NS + "ValidationResult")
+        )
+    ]
+    return sorted(findings, key=lambda f: (f.check, f.entity, f.value))
+
+
+def _rust_finding(results: ox.Store, prefixes: dict[str, str], node: ox.BlankNode) -> CheckFinding:
+    def value(name: str) -> object:
+        quad = next(results.quads_for_pattern(node, _ox_iri(SH_NS + name), None), None)
+        return None if quad is None else quad.object
+
+    source, path, message = value("sourceShape"), value("resultPath"), value("resultMessage")
+    severity = value("resultSeverity")
+    shape = "shape"  # the ontology shapes are named IRIs; a blank one is not found by name
+    if isinstance(source, ox.NamedNode):
+        shape = source.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return CheckFinding(
+        check=f"shacl/{shape}",
+        severity=_SEVERITY_BY_IRI.get(getattr(severity, "value", ""), "ERROR"),
+        entity=_ox_text(value("focusNode")),
+        property=_ox_path_text(results, path, prefixes),
+        value=_ox_text(value("value")),
+        message=message.value if message is not None else "does not conform to its shape",
+    )
+
+
+def _ox_path_text(results: ox.Store, path: object, prefixes: dict[str, str]) -> str:
+    """As :func:`_path_text`: an IRI, or the steps of a sequence path joined with '/'."""
+    if path is None:
+        return ""
+    if isinstance(path, ox.NamedNode):
+        return path.value
+    steps = []
+    while isinstance(path, ox.BlankNode | ox.NamedNode) and path.value != RDF_NS + "nil":
+        first = next(results.quads_for_pattern(path, _ox_iri(RDF_NS + "first"), None), None)
+        rest = next(results.quads_for_pattern(path, _ox_iri(RDF_NS + "rest"), None), None)
+        if first is None:
+            break
+        steps.append(_prefixed(first.object, prefixes))
+        path = None if rest is None else rest.object
+    return "/".join(steps)
+
+
+def _prefixed(term: object, prefixes: dict[str, str]) -> str:
+    """A CURIE with the modules' prefixes (as rdflib's ``curie(generate=False)``), else <IRI>."""
+    if not isinstance(term, ox.NamedNode):
+        return _ox_text(term)
+    iri = term.value
+    cut = max(iri.rfind("#"), iri.rfind("/")) + 1
+    for prefix, namespace in prefixes.items():
+        if namespace == iri[:cut] and iri[cut:]:
+            return f"{prefix}:{iri[cut:]}"
+    return f"<{iri}>"
+
+
+def _ox_iri(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
 
 
 def shape_infos(shapes_file: Path = SHAPES_FILE) -> dict[str, CheckInfo]:
     """The name, title and message of every named shape (for report headings)."""
-    shapes = rdflib.Graph().parse(shapes_file, format="turtle")
+    shapes = ox.Store()
+    shapes.load(path=str(shapes_file), format=ox.RdfFormat.TURTLE)
+
+    def value(shape: object, name: str) -> object:
+        quad = next(shapes.quads_for_pattern(shape, ox.NamedNode(SH_NS + name), None), None)
+        return None if quad is None else quad.object
+
     infos = {}
-    for shape in set(shapes.subjects(SH.name, None)):
-        name = f"shacl/{_shape_name(shapes, shape)}"
-        message = str(shapes.value(shape, SH.message) or "")
-        severity = _SHACL_SEVERITY.get(shapes.value(shape, SH.severity), "ERROR")
-        title = str(shapes.value(shape, SH.name))
+    for shape in dict.fromkeys(
+        q.subject for q in shapes.quads_for_pattern(None, ox.NamedNode(SH_NS + "name"), None)
+    ):
+        title = _ox_text(value(shape, "name"))
+        local = shape.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        name = f"shacl/{local if isinstance(shape, ox.NamedNode) else title}"
+        message = _ox_text(value(shape, "message"))
+        severity = _SEVERITY_BY_IRI.get(_ox_text(value(shape, "severity")), "ERROR")
         infos[name] = CheckInfo(name, "shacl", title, message, "", severity)
     return infos
 
@@ -307,9 +457,12 @@ def reasoner_findings(graph: rdflib.Graph) -> tuple[list[CheckFinding], list[str
 
 
 def _load_into_world(world: object, graph: rdflib.Graph) -> None:
+    import rdflib
+
     merged = rdflib.Graph()
+    imports = rdflib.URIRef(OWL_NS + "imports")
     for triple in graph:
-        if triple[1] != OWL.imports:
+        if triple[1] != imports:
             merged.add(triple)
     data = merged.serialize(format="nt", encoding="utf-8")
     ontology = world.get_ontology("http://cmlops-kg.invalid/merged.owl")  # never fetched
@@ -351,7 +504,9 @@ def _unsatisfiable(iri: str) -> CheckFinding:
         "HermiT finds this class unsatisfiable (equivalent to owl:Nothing): no individual can "
         "be a member. Check its rdfs:subClassOf and owl:disjointWith axioms for a contradiction."
     )
-    return CheckFinding("reasoner/unsatisfiable_class", "ERROR", iri, str(OWL.Nothing), "", message)
+    return CheckFinding(
+        "reasoner/unsatisfiable_class", "ERROR", iri, OWL_NS + "Nothing", "", message
+    )
 
 
 def _java_missing(java: str) -> CheckFinding:
@@ -365,12 +520,14 @@ def _java_missing(java: str) -> CheckFinding:
 
 def _unsupported_datatype_notes(graph: rdflib.Graph) -> list[str]:
     """Property ranges HermiT cannot handle; it is told to ignore them, and the report says so."""
+    import rdflib
+
     xsd = "http://www.w3.org/2001/XMLSchema#"
     unsupported = {rdflib.URIRef(xsd + name) for name in _NON_OWL2_DATATYPES}
     return [
         f"HermiT ignores the range {_curie(graph, rng)} of {_curie(graph, prop)} "
         "(not in the OWL 2 datatype map)"
-        for prop, rng in sorted(graph.subject_objects(RDFS.range))
+        for prop, rng in sorted(graph.subject_objects(rdflib.URIRef(RDFS_NS + "range")))
         if rng in unsupported
     ]
 
@@ -385,23 +542,42 @@ def check_ontology(
     reasoner: bool = True,
     shapes_file: Path = SHAPES_FILE,
     qc_dir: Path = QC_DIR,
+    shacl_engine: str | None = None,
 ) -> CheckReport:
-    """Run SHACL, the QC queries and (unless ``reasoner`` is false) HermiT on the modules."""
+    """Run SHACL, the QC queries and (unless ``reasoner`` is false) HermiT on the modules.
+
+    The modules are parsed once, by Oxigraph; SHACL runs on the Rust engine when it is
+    installed (``shacl_engine`` or $CMLOPS_KG_SHACL_ENGINE may ask for pySHACL, the reference
+    engine); an rdflib graph is built only for pySHACL and HermiT.
+    """
+    from cmlops_kg.validation import shacl_engine as choose_engine
+
     paths = resolve_files(files)
-    graph, good, syntax = _parse_modules(paths)
-    report = CheckReport(files=paths, findings=list(syntax))
+    modules = load_modules(paths)
+    report = CheckReport(files=paths, findings=list(modules.syntax))
     report.checks.update(shape_infos(shapes_file))
     report.checks.update(qc_infos(qc_dir))
     report.checks.update(_reasoner_infos())
-    report.findings += _timed(report, "shacl", lambda: shacl_findings(graph, shapes_file))
-    report.findings += _timed(report, "qc", lambda: qc_findings(ontology_store(good), qc_dir))
+    graph: list[rdflib.Graph] = []  # built at most once, when pySHACL or HermiT needs it
+
+    def rdflib_graph() -> rdflib.Graph:
+        if not graph:
+            graph.append(modules.rdflib_graph())
+        return graph[0]
+
+    if choose_engine(shacl_engine) == "rust":
+        shacl = _timed(report, "shacl", lambda: shacl_findings_rust(modules, shapes_file))
+    else:
+        shacl = _timed(report, "shacl", lambda: shacl_findings(rdflib_graph(), shapes_file))
+    report.findings += shacl
+    report.findings += _timed(report, "qc", lambda: qc_findings(modules.store, qc_dir))
     if reasoner:
-        found, notes = _timed(report, "reasoner", lambda: reasoner_findings(graph))
+        found, notes = _timed(report, "reasoner", lambda: reasoner_findings(rdflib_graph()))
         report.findings += found
         report.notes += notes
     else:
         report.notes.append("HermiT skipped (--no-reasoner)")
-    report.labels = _labels(graph, report.findings)
+    report.labels = _labels(modules.store, report.findings)
     return report
 
 
@@ -429,26 +605,36 @@ def _reasoner_infos() -> dict[str, CheckInfo]:
     return infos
 
 
-def _labels(graph: rdflib.Graph, findings: list[CheckFinding]) -> dict[str, str]:
+def _labels(store: ox.Store, findings: list[CheckFinding]) -> dict[str, str]:
     """English labels of every IRI the findings mention, so the report can name things."""
     labels = {}
     for finding in findings:
         for text in (finding.entity, finding.value):
             if text.startswith(("http://", "https://")) and text not in labels:
-                label = _label(graph, rdflib.URIRef(text))
+                label = _label(store, text)
                 if label:
                     labels[text] = label
     return labels
 
 
-def _label(graph: rdflib.Graph, iri: rdflib.URIRef) -> str | None:
-    candidates = list(graph.objects(iri, RDFS.label)) + list(graph.objects(iri, SKOS.prefLabel))
+def _label(store: ox.Store, iri: str) -> str | None:
+    try:
+        subject = ox.NamedNode(iri)
+    except ValueError:  # a value that only looks like an IRI (e.g. with a space) has no label
+        return None
+    candidates = [
+        quad.object
+        for predicate in (RDFS_NS + "label", SKOS_NS + "prefLabel")
+        for quad in store.quads_for_pattern(subject, ox.NamedNode(predicate), None)
+    ]
     english = [c for c in candidates if getattr(c, "language", None) in ("en", None)]
     chosen = english or candidates
-    return str(chosen[0]) if chosen else None
+    return _ox_text(chosen[0]) if chosen else None
 
 
 def _curie(graph: rdflib.Graph, term: rdflib.term.Node) -> str:
+    import rdflib
+
     if isinstance(term, rdflib.URIRef):
         try:
             return graph.namespace_manager.curie(term, generate=False)

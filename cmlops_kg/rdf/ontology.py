@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
 
 from cmlops_kg import vocab
 from cmlops_kg.resources import ONTOLOGY_DIR
+
+if TYPE_CHECKING:  # imported where an rdflib graph is built (assessing does not need one)
+    import rdflib
 
 
 def ontology_files(directory: Path = ONTOLOGY_DIR) -> list[Path]:
@@ -21,6 +24,8 @@ def ontology_files(directory: Path = ONTOLOGY_DIR) -> list[Path]:
 
 def parse_ontology(files: list[Path] | None = None) -> rdflib.Graph:
     """A fresh rdflib graph holding every module (callers may modify it)."""
+    import rdflib
+
     graph = rdflib.Graph()
     for path in files if files is not None else ontology_files():
         graph.parse(path, format="turtle")
@@ -46,13 +51,23 @@ RESERVED_NAMESPACES = (vocab.CMLOPS, vocab.RDF, vocab.RDFS, vocab.OWL, vocab.SH,
 
 @lru_cache(maxsize=1)
 def ontology_subjects() -> frozenset[str]:
-    """Every IRI the bundled ontology makes statements about."""
-    return frozenset(
+    """Every IRI the bundled ontology makes statements about (kept in the user's cache folder
+    with the prepared ontology, :mod:`cmlops_kg.store.cache`: one line per IRI)."""
+    from cmlops_kg.store.cache import cached_bytes, source_key
+
+    files = ontology_files()
+    data = cached_bytes(f"ontology-subjects-{source_key(files)}.txt", lambda: _subjects(files))
+    return frozenset(data.decode("utf-8").splitlines())
+
+
+def _subjects(files: list[Path]) -> bytes:
+    found = {
         t.subject.value
-        for path in ontology_files()
+        for path in files
         for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
         if isinstance(t.subject, ox.NamedNode)
-    )
+    }
+    return "\n".join(sorted(found)).encode("utf-8")
 
 
 def is_ontology_term(term: object) -> bool:

@@ -8,17 +8,20 @@ whole file has parsed, so a bad file changes nothing.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
 import pyoxigraph as ox
-import rdflib
 
 from cmlops_kg import limits, vocab
 from cmlops_kg.errors import InputError
 from cmlops_kg.rdf import bounded
+
+if TYPE_CHECKING:  # rdflib is imported where a graph is converted (assess does not need it)
+    import rdflib
 
 RDF_TYPE = ox.NamedNode(vocab.RDF_TYPE)
 ASSESSMENT = ox.NamedNode(vocab.CMLOPS + "Assessment")
@@ -79,6 +82,8 @@ class Profile:
 
 
 def _rdflib_term(term: object) -> rdflib.term.Node:
+    import rdflib
+
     if isinstance(term, ox.NamedNode):
         return rdflib.URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -93,6 +98,8 @@ def _rdflib_term(term: object) -> rdflib.term.Node:
 def triples_to_rdflib(
     triples: Iterable[ox.Triple], graph: rdflib.Graph | None = None
 ) -> rdflib.Graph:
+    import rdflib
+
     graph = graph if graph is not None else rdflib.Graph()
     for t in triples:
         graph.add((_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object)))
@@ -213,10 +220,12 @@ def read_profile(path: Path | str, fmt: str | None = None, max_bytes: int | None
 
 
 # What the public API accepts as a profile (see :func:`as_profile`).
-ProfileSource = Union[str, os.PathLike, bytes, rdflib.Graph, "Profile"]
+ProfileSource = Union[str, os.PathLike, bytes, "rdflib.Graph", "Profile"]
 
 
 def _oxigraph_term(term: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    import rdflib
+
     if isinstance(term, rdflib.URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, rdflib.BNode):
@@ -257,7 +266,8 @@ def as_profile(source: ProfileSource, fmt: str | None = None) -> Profile:
     or else Turtle by default), an rdflib graph, or a profile."""
     if isinstance(source, Profile):
         return source
-    if isinstance(source, rdflib.Graph):
+    rdflib = sys.modules.get("rdflib")  # a Graph exists only once rdflib has been imported
+    if rdflib is not None and isinstance(source, rdflib.Graph):
         return profile_from_rdflib(source)
     if isinstance(source, os.PathLike) or (isinstance(source, str) and _is_path_text(source)):
         return read_profile(source, fmt)

@@ -17,6 +17,7 @@ always project ``?entity ?property ?value``.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -153,15 +154,27 @@ def library(directory: Path = QUERIES_DIR) -> dict[str, QueryFile]:
     return found
 
 
-_LIBRARY_CACHE: dict[Path, dict[str, QueryFile]] = {}
+_QUERY_CACHE: dict[tuple[Path, str], QueryFile] = {}  # read once per process (package data)
 
 
-def _library(directory: Path = QUERIES_DIR) -> dict[str, QueryFile]:
-    """The library under ``directory``, read once per process (its files are package data)."""
-    lib = _LIBRARY_CACHE.get(directory)
-    if lib is None:
-        lib = _LIBRARY_CACHE[directory] = library(directory)
-    return lib
+def _named_query(directory: Path, key: str) -> QueryFile | None:
+    """The library query named ``key``, read on its own (a command that runs a few queries
+    need not parse the header of every file), or None when no file has that name."""
+    found = _QUERY_CACHE.get((directory, key))
+    if found is not None:
+        return found
+    parts = key.split("/")
+    if not all(part and part not in {".", ".."} for part in parts):
+        return None
+    path = directory.joinpath(*parts[:-1], parts[-1] + ".rq")
+    try:  # the exact name, as the library spells it (not another case of it)
+        present = path.name in os.listdir(path.parent)
+    except OSError:
+        present = False
+    if not present or not path.is_file():
+        return None
+    found = _QUERY_CACHE[(directory, key)] = load_query(path, key)
+    return found
 
 
 def get_query(name_or_path: str | Path, directory: Path = QUERIES_DIR) -> QueryFile:
@@ -169,14 +182,19 @@ def get_query(name_or_path: str | Path, directory: Path = QUERIES_DIR) -> QueryF
     candidate = Path(name_or_path)
     if candidate.suffix == ".rq" and candidate.exists():
         return load_query(candidate)
-    lib = _library(directory)
     key = str(name_or_path).removesuffix(".rq")
-    if key in lib:
-        return lib[key]
+    found = _named_query(directory, key)
+    if found is not None:
+        return found
     raise QueryError(
         f"no query named {str(name_or_path)!r}",
         fix="run 'cmlops-kg queries' to list the library, or give the path of a .rq file",
     )
+
+
+def _names_under(folder: str, directory: Path = QUERIES_DIR) -> list[str]:
+    """The library names of the queries in one folder of the library, in name order."""
+    return sorted(f"{folder}/{path.stem}" for path in (directory / folder).glob("*.rq"))
 
 
 def query_file(query: QueryFile | str) -> QueryFile:
@@ -209,9 +227,9 @@ def bind_parameters(query: QueryFile, params: Mapping[str, object] | None) -> di
 
 def prepare_queries() -> list[QueryFile]:
     """The derived-index queries (``queries/prepare/*.rq``), run once per ontology, in order."""
-    return [get_query(name) for name in sorted(_library()) if name.startswith("prepare/")]
+    return [get_query(name) for name in _names_under("prepare")]
 
 
 def inference_strata() -> list[QueryFile]:
     """The inference strata (``queries/infer/*.rq``), in the order they run."""
-    return [get_query(name) for name in sorted(_library()) if name.startswith("infer/")]
+    return [get_query(name) for name in _names_under("infer")]

@@ -28,11 +28,20 @@ class EmbeddedStore(GraphStore):
 
     ``read_only=True`` opens an on-disk store without taking its lock, so the app, ``query``
     and ``portfolio`` can read while a ``load`` writes. Such a store reads a snapshot taken when
-    it was opened; :meth:`refresh` takes a new one."""
+    it was opened; :meth:`refresh` takes a new one.
 
-    def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
+    ``exclusive=True`` promises that one thread at a time uses the store (one assessment's
+    private store): a query whose dataset names every graph the store holds then reads the
+    union of the store's graphs, which Oxigraph evaluates about a third faster than the same
+    graphs listed one by one (the answers are the same: the same graphs, nothing else). Without
+    the promise another thread could add a graph between that check and the query."""
+
+    def __init__(
+        self, path: Path | str | None = None, *, read_only: bool = False, exclusive: bool = False
+    ) -> None:
         self._path = str(path) if path else None
         self.read_only = bool(read_only and self._path)
+        self.exclusive = exclusive
         self._store = self._open()
         self._ontology_loaded = False
         if self._path and not self.read_only:  # the lock is ours: staging graphs are dead loads'
@@ -177,7 +186,7 @@ class EmbeddedStore(GraphStore):
     def _run(self, query: QueryFile, params: Mapping[str, object] | None, dataset: Dataset):
         bindings = bind_parameters(query, params)
         scope: dict = {"use_default_graph_as_union": True}
-        if dataset is not None:
+        if dataset is not None and not (self.exclusive and self._holds_only(dataset)):
             graphs = [ox.NamedNode(g) for g in dataset]
             scope = {"default_graph": graphs, "named_graphs": graphs or None}
         try:
@@ -188,6 +197,19 @@ class EmbeddedStore(GraphStore):
             )
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}", where=str(query.path)) from exc
+
+    def _holds_only(self, dataset: Sequence[str]) -> bool:
+        """Whether the store holds no triple outside the named graphs of ``dataset`` (so the
+        union of its graphs is that dataset's default graph, and its named graphs are the
+        dataset's that exist)."""
+        if not dataset:
+            return False
+        allowed = set(dataset)
+        for graph in self._store.named_graphs():
+            if not isinstance(graph, ox.NamedNode) or graph.value not in allowed:
+                return False
+        default = self._store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        return next(iter(default), None) is None
 
     def select(
         self,

@@ -37,8 +37,14 @@ def prepared_ontology_ntriples(files: Iterable[Path] | None = None) -> bytes:
     process and in the user's cache folder (:mod:`cmlops_kg.store.cache`)."""
     paths = list(files) if files is not None else ontology_files()
     queries = prepare_queries()
-    key = source_key([*paths, *(q.path for q in queries)])
-    return cached_ntriples(key, lambda: _prepare(paths, queries))
+    return cached_ntriples(prepared_ontology_key(paths), lambda: _prepare(paths, queries))
+
+
+def prepared_ontology_key(files: Iterable[Path] | None = None) -> str:
+    """The cache key of the prepared ontology: a hash of its modules and prepare queries (what
+    is derived from the prepared ontology is cached under this key too)."""
+    paths = list(files) if files is not None else ontology_files()
+    return source_key([*paths, *(q.path for q in prepare_queries())])
 
 
 def _prepare(paths: list[Path], queries: list[QueryFile]) -> bytes:

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
-from rdflib.namespace import SH
 
 from cmlops_kg.errors import InputError
 from cmlops_kg.rdf.ontology import about_ontology_terms
 from cmlops_kg.rdf.profiles import Profile, triples_to_rdflib
 from cmlops_kg.resources import SHAPES_DIR
+from cmlops_kg.sparql.library import get_query
+from cmlops_kg.store.cache import cached_bytes, source_key
+from cmlops_kg.store.inference import prepared_ontology_key
 from cmlops_kg.store.shared import ontology_view
-from cmlops_kg.validation import pyshacl_engine, rust_engine
+from cmlops_kg.validation import rust_engine
 from cmlops_kg.validation.report import (
     ValidationFinding,
     ValidationReport,
@@ -40,18 +42,25 @@ __all__ = [
     "validate_profile",
 ]
 
+if TYPE_CHECKING:  # rdflib (and pySHACL) load when a report graph is read, not to conform
+    import rdflib
+
 PROFILE_SHAPES = SHAPES_DIR / "profile.shapes.ttl"
+SH_MESSAGE = "http://www.w3.org/ns/shacl#message"
 
 
 @lru_cache(maxsize=1)
 def shapes_graph() -> rdflib.Graph:
+    import rdflib
+
     return rdflib.Graph().parse(PROFILE_SHAPES, format="turtle")
 
 
 @lru_cache(maxsize=1)
 def validation_context() -> tuple[ox.Triple, ...]:
     """Type and class-hierarchy triples of the ontology (see queries/validation_context.rq)."""
-    return tuple(ontology_view().construct("validation_context"))
+    parsed = ox.parse(_context_ntriples(), format=ox.RdfFormat.N_TRIPLES)
+    return tuple(quad.triple for quad in parsed)
 
 
 SHACL_ENGINE_ENV = "CMLOPS_KG_SHACL_ENGINE"
@@ -80,12 +89,26 @@ def shacl_engine(name: str | None = None) -> str:
 
 @lru_cache(maxsize=1)
 def _message_templates() -> tuple[str, ...]:
-    return tuple(str(m) for m in shapes_graph().objects(None, SH.message))
+    """Every sh:message of the profile shapes (read with Oxigraph: rdflib's Turtle parser is
+    not needed when the Rust engine validates)."""
+    message = ox.NamedNode(SH_MESSAGE)
+    quads = ox.parse(path=str(PROFILE_SHAPES), format=ox.RdfFormat.TURTLE)
+    return tuple(dict.fromkeys(q.object.value for q in quads if q.predicate == message))
 
 
 @lru_cache(maxsize=1)
 def _context_ntriples() -> bytes:
-    return ox.serialize(list(validation_context()), format=ox.RdfFormat.N_TRIPLES)
+    """The validation context as N-Triples, kept with the prepared ontology it is derived
+    from (in the process and in the user's cache folder, :mod:`cmlops_kg.store.cache`), so a
+    new process need not load the ontology into a store and query it to validate."""
+    query = get_query("validation_context")
+    key = source_key([query.path]) + prepared_ontology_key()
+    return cached_bytes(f"validation-context-{key}.nt", _build_context)
+
+
+def _build_context() -> bytes:
+    triples = ontology_view().construct("validation_context")
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
 
 
 @lru_cache(maxsize=1)
@@ -111,16 +134,19 @@ def validate_profile(profile: Profile, engine: str | None = None) -> ValidationR
             _message_templates(),
             short_node,
         )
-        data = rdflib.Graph()
-        if len(results):  # labels for the findings; not needed when the profile conforms
+        data = None
+        if results is not None:  # labels for the findings; not needed when none are found
             data = profile.to_rdflib()
             triples_to_rdflib(validation_context(), data)
     else:
+        from cmlops_kg.validation import pyshacl_engine  # rdflib and pySHACL load slowly
+
         data = profile.to_rdflib()
         triples_to_rdflib(validation_context(), data)
         conforms, results = pyshacl_engine.validate(data, shapes_graph())
     about_ontology = _ontology_findings(profile)
-    findings = findings_of(results, data) + about_ontology
+    found = findings_of(results, data) if results is not None and data is not None else []
+    findings = found + about_ontology
     conforms = bool(conforms) and not about_ontology
     if not profile.assessment_iris():
         conforms = False

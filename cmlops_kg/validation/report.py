@@ -7,21 +7,40 @@ message filled in; :func:`format_validation_report` prints them per file and org
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-
-import rdflib
-from rdflib.namespace import RDF, RDFS, SH
+from typing import TYPE_CHECKING
 
 from cmlops_kg import vocab
 from cmlops_kg.present.escape import terminal
 
-CMLOPS = rdflib.Namespace(vocab.CMLOPS)
-PROV = rdflib.Namespace(vocab.PROV)
-ORG = rdflib.Namespace(vocab.ORG)
-DQV = rdflib.Namespace(vocab.DQV)
-DCTERMS = rdflib.Namespace(vocab.DCTERMS)
+if TYPE_CHECKING:  # report graphs are read with rdflib, imported only when there are findings
+    import rdflib
+
 MAX_LABEL = 120
+
+
+class _Namespace:
+    """rdflib IRIs of one namespace, made when first used (rdflib is imported then, not when
+    this module is: a profile that conforms is reported without it)."""
+
+    def __init__(self, iri: str) -> None:
+        self._iri = iri
+
+    def __getattr__(self, name: str) -> rdflib.URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        import rdflib
+
+        return rdflib.URIRef(self._iri + name)
+
+
+CMLOPS = _Namespace(vocab.CMLOPS)
+PROV = _Namespace(vocab.PROV)
+ORG = _Namespace(vocab.ORG)
+DQV = _Namespace(vocab.DQV)
+DCTERMS = _Namespace(vocab.DCTERMS)
 
 
 @dataclass
@@ -99,6 +118,8 @@ def findings_of(results: rdflib.Graph, data: rdflib.Graph) -> list[ValidationFin
     """One finding per top-level ``sh:ValidationResult`` of a report graph, described from
     ``data``. Results nested as another's ``sh:detail`` (pySHACL writes them for ``sh:node``,
     the Rust engine does not) are left out: the outer result carries the shape's message."""
+    from rdflib.namespace import RDF, SH
+
     nested = set(results.objects(None, SH.detail))
     return [
         _finding(results, r, data)
@@ -108,6 +129,8 @@ def findings_of(results: rdflib.Graph, data: rdflib.Graph) -> list[ValidationFin
 
 
 def _label(graph: rdflib.Graph, node: rdflib.term.Node | None) -> str:
+    from rdflib.namespace import RDFS
+
     if node is None:
         return ""
     label = graph.value(node, RDFS.label)
@@ -117,7 +140,8 @@ def _label(graph: rdflib.Graph, node: rdflib.term.Node | None) -> str:
 
 def short_node(node: rdflib.term.Node) -> str:
     """A node as a report shows it: a CURIE, or words for a blank node."""
-    if isinstance(node, rdflib.BNode):
+    rdflib = sys.modules.get("rdflib")  # an rdflib node exists only once rdflib is imported
+    if rdflib is not None and isinstance(node, rdflib.BNode):
         return "(unnamed node)"
     return vocab.shorten(str(node))
 
@@ -137,6 +161,8 @@ def _readable_message(message: str, value: rdflib.term.Node | None) -> str:
 
 def _describe(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
     """A focus node in words: what kind of thing it is and which one."""
+    from rdflib.namespace import RDF
+
     practice = graph.value(node, CMLOPS.aboutPractice)
     if practice is not None:
         return f"evidence for {_label(graph, practice)}"
@@ -153,6 +179,8 @@ def _describe(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
 
 def _organisation_of(graph: rdflib.Graph, node: rdflib.term.Node) -> rdflib.term.Node | None:
     """The organisation a focus node belongs to: itself, its assessment's, or its evidence's."""
+    from rdflib.namespace import RDF
+
     if (node, RDF.type, ORG.Organization) in graph or (
         node,
         RDF.type,
@@ -176,6 +204,9 @@ def _organisation_of(graph: rdflib.Graph, node: rdflib.term.Node) -> rdflib.term
 def _finding(
     results: rdflib.Graph, result: rdflib.term.Node, data: rdflib.Graph
 ) -> ValidationFinding:
+    import rdflib
+    from rdflib.namespace import SH
+
     focus = results.value(result, SH.focusNode)
     path = results.value(result, SH.resultPath)
     value = results.value(result, SH.value)

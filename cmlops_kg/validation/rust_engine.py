@@ -19,11 +19,12 @@ import importlib.util
 import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-import rdflib
-from rdflib.namespace import RDF, SH
+
+if TYPE_CHECKING:  # the report graph is built with rdflib only when there are results
+    import rdflib
 
 PLACEHOLDER = re.compile(r"\{[$?]value\}")
 
@@ -32,8 +33,9 @@ def available() -> bool:
     return importlib.util.find_spec("shacl") is not None
 
 
-@lru_cache(maxsize=1)
-def _compiled(shapes_text: str) -> Any:
+@lru_cache(maxsize=4)
+def compiled_shapes(shapes_text: str) -> Any:
+    """The shapes compiled once per process (profile shapes, ontology shapes)."""
     import shacl  # optional dependency
 
     return shacl.Shapes.from_turtle(shapes_text)
@@ -45,23 +47,28 @@ def validate(
     shapes_text: str,
     templates: Iterable[str],
     short: Callable[[rdflib.term.Node], str],
-) -> tuple[bool, rdflib.Graph]:
+) -> tuple[bool, rdflib.Graph | None]:
     """Validate ``triples`` plus ``context`` (N-Triples) against the shapes; the SHACL
-    report graph."""
+    report graph, or None when the engine reports no result (rdflib is not imported then)."""
     data = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) + b"\n" + context
-    report = _compiled(shapes_text).validate_text(
+    report = compiled_shapes(shapes_text).validate_text(
         data.decode("utf-8"), format="ntriples", allow_warnings=True
     )
-    results = rdflib.Graph()
-    if len(report):
-        results.parse(data=report.serialize("ntriples"), format="nt")
-        _render_messages(results, list(templates), short)
+    if not len(report):
+        return bool(report.conforms), None
+    import rdflib
+
+    results = rdflib.Graph().parse(data=report.serialize("ntriples"), format="nt")
+    _render_messages(results, list(templates), short)
     return bool(report.conforms), results
 
 
 def _render_messages(
     results: rdflib.Graph, templates: list[str], short: Callable[[rdflib.term.Node], str]
 ) -> None:
+    import rdflib
+    from rdflib.namespace import RDF, SH
+
     patterns = [(t, _template_pattern(t)) for t in templates if PLACEHOLDER.search(t)]
     for result in list(results.subjects(RDF.type, SH.ValidationResult)):
         message = results.value(result, SH.resultMessage)
