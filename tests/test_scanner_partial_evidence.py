@@ -188,3 +188,41 @@ def test_a_ci_step_calling_a_deployed_endpoint_is_a_partial_service_test(tmp_pat
         """
     }
     assert scan(tmp_path, files, catalogue)["prediction-service-tests"] == ("partial", None)
+
+
+def test_conditional_scopes_decide_as_a_check_of_every_file_would(catalogue):
+    """holds() skips files without its globs' literals and stops once nothing can change
+    its answer; on random trees it must answer as the plain check of every file does."""
+    import random
+    import re as regex
+
+    from cmlops_kg.scanner.globs import expand_braces, glob_regex
+    from cmlops_kg.scanner.paths import PathRoles
+
+    def full(globs):
+        parts = [glob_regex(g) for raw in globs for g in expand_braces(raw)]
+        return regex.compile("|".join(f"(?:{p})" for p in parts) or r"(?!)")
+
+    def brute(scope, files, plain) -> bool:
+        need, unless = full(scope.requires_file), full(scope.unless_file)
+        ignored, found = full(scope.ignores_file), not scope.requires_file
+        for rel in files:
+            low = rel.lower()
+            is_need, is_unless = bool(need.match(low)), bool(unless.match(low))
+            if not (is_need or is_unless) or ignored.match(low) or plain.restriction(rel):
+                continue
+            if is_unless:
+                return False
+            found = True
+        return found
+
+    plain = PathRoles([s for s in catalogue.scopes if not s.conditional])
+    conditional = [s for s in catalogue.scopes if s.conditional]
+    assert conditional, "the catalogue has conditional scopes"
+    names = ["a.ipynb", "b.py", "conf.py", "setup.py", "mkdocs.yml", "x.PY", "r.md", "Dockerfile"]
+    folders = ["", "src/", "docs/", "tests/", "notebooks/", ".github/"]
+    rnd = random.Random(14)
+    for _ in range(300):
+        files = [rnd.choice(folders) + rnd.choice(names) for _ in range(rnd.randint(0, 6))]
+        for scope in conditional:
+            assert scope.holds(files, plain) == brute(scope, files, plain), (scope.name, files)

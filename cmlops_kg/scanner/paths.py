@@ -66,8 +66,12 @@ class EvidenceScope:
         unless = _regex(self.unless_file) if self.unless_file else None
         ignored = _regex(self.ignores_file) if self.ignores_file else None
         found = need is None
+        # a file can match a condition only if it holds one of its globs' literals
+        quick = _quick(self.requires_file + self.unless_file)
         for rel in files:
             low = rel.lower()
+            if quick is not None and not quick.search(low):
+                continue
             is_need = need is not None and need.match(low) is not None
             is_unless = unless is not None and unless.match(low) is not None
             if not (is_need or is_unless) or (ignored is not None and ignored.match(low)):
@@ -77,6 +81,8 @@ class EvidenceScope:
             if is_unless:
                 return False
             found = True
+            if unless is None:
+                return True  # nothing can undo it
         return found
 
     def regex(self) -> re.Pattern[str]:
@@ -84,14 +90,24 @@ class EvidenceScope:
 
     def literals(self) -> tuple[str, ...]:
         """Substrings one of which every matching path contains (a quick reject)."""
-        out = []
-        for raw in self.globs:
-            for glob in expand_braces(raw):
-                pieces = [
-                    p.lstrip("/") for p in re.split(r"[*?\[\]]+", glob.lower()) if p.strip("/.")
-                ]
-                out.append(max(pieces, key=len) if pieces else "")
-        return tuple(out)
+        return _literals(self.globs)
+
+
+def _literals(globs: tuple[str, ...]) -> tuple[str, ...]:
+    out = []
+    for raw in globs:
+        for glob in expand_braces(raw):
+            pieces = [p.lstrip("/") for p in re.split(r"[*?\[\]]+", glob.lower()) if p.strip("/.")]
+            out.append(max(pieces, key=len) if pieces else "")
+    return tuple(out)
+
+
+def _quick(globs: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A regex finding any of the globs' literals; None when some glob has none."""
+    literals = _literals(globs)
+    if not literals or "" in literals:
+        return None
+    return re.compile("|".join(map(re.escape, sorted(set(literals)))))
 
 
 def _regex(globs: tuple[str, ...]) -> re.Pattern[str]:
