@@ -176,6 +176,16 @@ def test_responsible_ai_components_and_kedro_viz_are_partial(tmp_path, catalogue
     assert got["model-debuggability"] == ("partial", None)
 
 
+def test_zenml_data_validator_steps_validate_data(tmp_path, catalogue):
+    pipeline = """\
+        from zenml.integrations.evidently.steps import evidently_report_step
+
+        report = evidently_report_step(reference_dataset=ref, comparison_dataset=new)
+    """
+    got = scan(tmp_path, {"pipelines/batch_inference.py": pipeline}, catalogue)
+    assert got["data-validation"] == ("implemented", "manual")
+
+
 def test_a_ci_step_calling_a_deployed_endpoint_is_a_partial_service_test(tmp_path, catalogue):
     files = {
         ".github/workflows/deploy.yml": """\
