@@ -186,6 +186,21 @@ def test_zenml_data_validator_steps_validate_data(tmp_path, catalogue):
     assert got["data-validation"] == ("implemented", "manual")
 
 
+def test_metaflow_artefacts_live_in_its_datastore(tmp_path, catalogue):
+    flow = """\
+        from metaflow import FlowSpec, step
+
+
+        class Train(FlowSpec):
+            @step
+            def start(self):
+                self.model = fit()
+                self.next(self.end)
+    """
+    got = scan(tmp_path, {"flows/train.py": flow}, catalogue)
+    assert got["artifact-repository"] == ("partial", None)
+
+
 def test_a_ci_step_calling_a_deployed_endpoint_is_a_partial_service_test(tmp_path, catalogue):
     files = {
         ".github/workflows/deploy.yml": """\
@@ -194,7 +209,7 @@ def test_a_ci_step_calling_a_deployed_endpoint_is_a_partial_service_test(tmp_pat
               smoke:
                 runs-on: ubuntu-latest
                 steps:
-                  - run: az ml online-endpoint invoke -n churn --request-file sample.json
+                  - run: az ml $(endpoint_type)-endpoint invoke -n churn --request-file sample.json
         """
     }
     assert scan(tmp_path, files, catalogue)["prediction-service-tests"] == ("partial", None)
