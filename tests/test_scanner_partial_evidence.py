@@ -29,6 +29,16 @@ def scan(root: Path, files: dict[str, str], catalogue) -> dict[str, tuple[str, s
     return {v.key: (v.status, v.mode) for v in scan_repository(root, catalogue).verdicts}
 
 
+def workflow(on: str, command: str) -> dict[str, str]:
+    """A GitHub workflow of one job with one step, started by ``on``."""
+    return {
+        ".github/workflows/ci.yml": (
+            f"on: {on}\njobs:\n  job:\n    runs-on: ubuntu-latest\n"
+            f"    steps:\n      - run: {command}\n"
+        )
+    }
+
+
 VERTEX_MONITORING = """\
     from google.cloud.aiplatform import model_monitoring as mm
 
@@ -64,44 +74,15 @@ def test_feast_online_reads_and_heredoc_manifests_serve(tmp_path, catalogue):
 def test_pipeline_ci_by_hand_is_partial_but_a_scheduled_retraining_is_not_pipeline_ci(
     tmp_path, catalogue
 ):
-    by_hand = {
-        ".github/workflows/pipeline.yml": """\
-            on: workflow_dispatch
-            jobs:
-              build:
-                runs-on: ubuntu-latest
-                steps:
-                  - run: python -m pipelines.compile_pipeline
-        """
-    }
+    by_hand = workflow("workflow_dispatch", "python -m pipelines.compile_pipeline")
     assert scan(tmp_path / "a", by_hand, catalogue)["pipeline-ci"] == ("partial", None)
-    scheduled = {
-        ".github/workflows/retrain.yml": """\
-            on:
-              schedule: [{cron: "0 3 * * 1"}]
-            jobs:
-              retrain:
-                runs-on: ubuntu-latest
-                steps:
-                  - run: dvc repro
-        """
-    }
+    scheduled = workflow('\n  schedule: [{cron: "0 3 * * 1"}]', "dvc repro")
     assert "pipeline-ci" not in scan(tmp_path / "b", scheduled, catalogue)
-
-
-PUSH_CI = """\
-    on: [push]
-    jobs:
-      test:
-        runs-on: ubuntu-latest
-        steps:
-          - run: pytest tests
-"""
 
 
 def test_tests_of_the_split_step_stay_partial_even_when_ci_runs_them(tmp_path, catalogue):
     files = {
-        ".github/workflows/ci.yml": PUSH_CI,
+        **workflow("[push]", "pytest tests"),
         "tests/test_split.py": (
             "import pandas as pd\n\n\ndef test_split_data():\n    assert len(pd.DataFrame()) == 0\n"
         ),
@@ -145,16 +126,7 @@ def test_data_readmes_that_describe_the_data_are_partial_datasheets(tmp_path, ca
 
 
 def test_secret_scanning_in_ci_is_automated_secrets_management(tmp_path, catalogue):
-    files = {
-        ".github/workflows/ci.yml": """\
-            on: [push]
-            jobs:
-              secrets:
-                runs-on: ubuntu-latest
-                steps:
-                  - run: gitleaks detect --source .
-        """
-    }
+    files = workflow("[push]", "gitleaks detect --source .")
     assert scan(tmp_path / "a", files, catalogue)["secrets-management"] == (
         "implemented",
         "automatic",
@@ -202,16 +174,7 @@ def test_metaflow_artefacts_live_in_its_datastore(tmp_path, catalogue):
 
 
 def test_a_ci_step_calling_a_deployed_endpoint_is_a_partial_service_test(tmp_path, catalogue):
-    files = {
-        ".github/workflows/deploy.yml": """\
-            on: [push]
-            jobs:
-              smoke:
-                runs-on: ubuntu-latest
-                steps:
-                  - run: az ml $(endpoint_type)-endpoint invoke -n churn --request-file sample.json
-        """
-    }
+    files = workflow("[push]", "az ml $(endpoint_type)-endpoint invoke -n churn --request-file x")
     assert scan(tmp_path, files, catalogue)["prediction-service-tests"] == ("partial", None)
 
 
