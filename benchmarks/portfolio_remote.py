@@ -87,32 +87,31 @@ def embedded(paths: list[Path]) -> Run:
     return run("embedded", EmbeddedStore(), paths)
 
 
+def served(engine: str, server, preset: str, timeout: float, paths: list[Path]) -> Run:
+    """The portfolio on a started server, which is stopped afterwards."""
+    from cmlops_kg.store.remote import RemoteStore
+
+    try:
+        store = RemoteStore(server.url, preset=preset, timeout=timeout)
+        return run(engine, store, paths, server.process.pid)
+    finally:
+        server.stop()
+
+
 def oxigraph(paths: list[Path], folder: Path) -> Run:
     from oxigraph_server import OxigraphServer
 
-    from cmlops_kg.store.remote import RemoteStore
-
-    server = OxigraphServer(folder / "oxigraph").start()
-    try:
-        store = RemoteStore(server.url, preset="oxigraph", timeout=120)
-        return run("oxigraph serve", store, paths, server.process.pid)
-    finally:
-        server.stop()
+    return served(
+        "oxigraph serve", OxigraphServer(folder / "oxigraph").start(), "oxigraph", 120, paths
+    )
 
 
 def virtuoso(paths: list[Path], folder: Path) -> Run:
     from virtuoso_server import VirtuosoServer, virtuoso_binary
 
-    from cmlops_kg.store.remote import RemoteStore
-
     if virtuoso_binary() is None:
         raise SystemExit("Virtuoso is not installed (apt-get install virtuoso-opensource)")
-    server = VirtuosoServer(folder / "virtuoso").start()
-    try:
-        store = RemoteStore(server.url, preset="virtuoso", timeout=600)
-        return run("virtuoso", store, paths, server.process.pid)
-    finally:
-        server.stop()
+    return served("virtuoso", VirtuosoServer(folder / "virtuoso").start(), "virtuoso", 600, paths)
 
 
 def summary(r: Run, base: Run) -> str:
