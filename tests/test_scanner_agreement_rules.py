@@ -1,0 +1,123 @@
+"""Rules added for issue 14 from the agreement corpus's disagreements (stop 27), each on a small
+fixture tree: a pipeline step that only prepares data a person put in place is part of an
+automated data pipeline, a step that extracts it is the practice; a config module read from the
+environment is configuration management; tests of a model loaded from its store and smoke tests
+of a freshly trained model are part of model integration testing, even when CI runs them.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from scan_repos import git_index, write
+
+from cmlops_kg.scanner import load_catalogue, scan_repository
+
+
+@pytest.fixture(scope="module")
+def catalogue(ontology_store):
+    return load_catalogue(ontology_store)
+
+
+def scan(root: Path, files: dict[str, str], catalogue) -> dict[str, tuple[str, str | None]]:
+    files = {k: textwrap.dedent(v) for k, v in files.items()}
+    write(root, files)
+    git_index(root, list(files))
+    return {v.key: (v.status, v.mode) for v in scan_repository(root, catalogue).verdicts}
+
+
+PROCESSING_ONLY = """\
+    from sagemaker.workflow.steps import ProcessingStep
+
+    step_process = ProcessingStep(name="Preprocess", processor=processor, code="preprocess.py")
+"""
+
+EXTRACTING = """\
+    from zenml import step
+
+    @step
+    def load_transactions(table: str):
+        return bigquery.Client().query(f"select * from {table}").to_dataframe()
+"""
+
+
+def test_a_preparation_step_alone_is_part_of_an_automated_data_pipeline(tmp_path, catalogue):
+    got = scan(tmp_path, {"pipelines/pipeline.py": PROCESSING_ONLY}, catalogue)
+    assert got["automated-data-pipeline"] == ("partial", None)
+
+
+def test_a_step_that_extracts_the_data_is_an_automated_data_pipeline(tmp_path, catalogue):
+    got = scan(tmp_path, {"steps/loader.py": EXTRACTING}, catalogue)
+    assert got["automated-data-pipeline"] == ("implemented", "manual")
+
+
+def test_an_aml_prep_component_key_is_part_of_the_practice(tmp_path, catalogue):
+    spec = "jobs:\n  prep_data:\n    type: command\n    code: ../src\n"
+    got = scan(tmp_path, {"mlops/azureml/train/pipeline.yml": spec}, catalogue)
+    assert got["automated-data-pipeline"] == ("partial", None)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'import os\nPROJECT = os.getenv("PROJECT", "")\n',
+        "from pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    x: int = 1\n",
+    ],
+)
+def test_a_config_module_read_from_the_environment_is_configuration(tmp_path, catalogue, body):
+    got = scan(tmp_path, {"src/app/config.py": body}, catalogue)
+    assert got["configuration-management"] == ("implemented", "manual")
+
+
+def test_a_config_module_of_constants_is_only_a_start(tmp_path, catalogue):
+    got = scan(tmp_path, {"src/app/config.py": 'DATA_DIR = "data"\n'}, catalogue)
+    assert got["configuration-management"] == ("partial", None)
+
+
+CONFTEST = """\
+    import pytest
+    from app.predict import TorchPredictor
+
+    @pytest.fixture
+    def predictor(run_id):
+        return TorchPredictor.from_checkpoint(best_checkpoint(run_id))
+"""
+
+
+def test_tests_of_a_stored_model_stay_partial_when_ci_runs_them(tmp_path, catalogue):
+    files = {
+        "tests/model/conftest.py": CONFTEST,
+        "tests/model/test_behaviour.py": "def test_label(predictor):\n    assert predictor\n",
+        ".github/workflows/ci.yml": (
+            "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n"
+            "    steps:\n      - run: python -m pytest tests\n"
+        ),
+    }
+    got = scan(tmp_path, files, catalogue)
+    assert got["model-integration-tests"] == ("partial", None)
+
+
+FLOW = """\
+    from metaflow import FlowSpec, step
+
+    class NLPFlow(FlowSpec):
+        @step
+        def check(self):
+            # smoke test to make sure the model does the right thing
+            preds = self.model.predict(["great film", "awful film"])
+            self.passed_smoke_test = preds[0] > preds[1]
+            self.next(self.end)
+"""
+
+
+def test_a_flow_checking_its_fresh_model_on_samples_counts_in_part(tmp_path, catalogue):
+    got = scan(tmp_path, {"nlp/flow.py": FLOW}, catalogue)
+    assert got["model-integration-tests"] == ("partial", None)
+
+
+def test_a_check_of_a_cli_without_predictions_is_not_model_testing(tmp_path, catalogue):
+    body = "def run():\n    print('smoke test: the CLI starts')\n    main(['--help'])\n"
+    got = scan(tmp_path, {"tools/check.py": body}, catalogue)
+    assert "model-integration-tests" not in got
