@@ -63,7 +63,7 @@ def test_an_aml_prep_component_key_is_part_of_the_practice(tmp_path, catalogue):
     "body",
     [
         'import os\nPROJECT = os.getenv("PROJECT", "")\n',
-        "from pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    x: int = 1\n",
+        "from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n    x = 1\n",
     ],
 )
 def test_a_config_module_read_from_the_environment_is_configuration(tmp_path, catalogue, body):
