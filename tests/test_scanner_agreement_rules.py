@@ -121,3 +121,59 @@ def test_a_check_of_a_cli_without_predictions_is_not_model_testing(tmp_path, cat
     body = "def run():\n    print('smoke test: the CLI starts')\n    main(['--help'])\n"
     got = scan(tmp_path, {"tools/check.py": body}, catalogue)
     assert "model-integration-tests" not in got
+
+
+ROLLOUT = """\
+    trigger: [main]
+    stages:
+    - stage: Blue_100
+      jobs:
+      - deployment: Blue_Rollout_100
+        environment: prod
+        strategy:
+          runOnce:
+            deploy:
+              steps:
+              - template: helm-upgrade-template.yml
+                parameters:
+                  overrideValues: 'weight.blue=100,weight.green=0'
+    - stage: Rollback
+      dependsOn: Blue_100
+      condition: failed()
+      jobs:
+      - deployment: Roll_Back
+        environment: prod
+        strategy:
+          runOnce:
+            deploy:
+              steps:
+              - template: helm-upgrade-template.yml
+                parameters:
+                  overrideValues: 'weight.blue=0,weight.green=100'
+"""
+
+HELM_TEMPLATE = """\
+    parameters:
+      overrideValues: ''
+    steps:
+    - task: HelmDeploy@0
+      inputs:
+        command: upgrade
+        chartType: FilePath
+        chartPath: charts/abtest
+        releaseName: abtest
+        overrideValues: ${{ parameters.overrideValues }}
+"""
+
+
+def test_templates_deep_in_a_deployment_job_are_expanded(tmp_path, catalogue):
+    """A deployment job's steps sit seven YAML levels below the pipeline: the template they
+    include is expanded all the same (template depth is counted in templates, not in levels),
+    and a stage run on failed() that shifts traffic back is a rollback defined in CI."""
+    files = {
+        ".pipelines/abtest.yml": ROLLOUT,
+        ".pipelines/helm-upgrade-template.yml": HELM_TEMPLATE,
+    }
+    got = scan(tmp_path, files, catalogue)
+    assert got["rollback"] == ("partial", None)
+    assert got["model-rollback"] == ("partial", None)

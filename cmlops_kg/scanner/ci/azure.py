@@ -299,20 +299,33 @@ class _Expander:
             out += mapped
         return out
 
-    def visit(self, node: object, file: str, name: str, env: str | None, kinds: set, depth: int):
+    def visit(
+        self,
+        node: object,
+        file: str,
+        name: str,
+        env: str | None,
+        kinds: set,
+        depth: int,
+        nested: int = 0,
+        conditions: tuple[str, ...] = (),
+    ):
+        """``depth`` counts YAML levels (a guard against runaway documents), ``nested`` the
+        templates included on the way here (MAX_TEMPLATE_DEPTH), ``conditions`` the
+        ``condition:`` of each enclosing stage and job (a rollback stage runs on failed())."""
         if depth > 24:
             return
         if isinstance(node, list):
             for item in _items(node):
-                self.visit(item, file, name, env, kinds, depth + 1)
+                self.visit(item, file, name, env, kinds, depth + 1, nested, conditions)
             return
         if not isinstance(node, dict):
             return
         if "template" in node and isinstance(node["template"], str) and "steps" not in node:
-            loaded = self.template(file, node, depth)
+            loaded = self.template(file, node, nested)
             if loaded:
-                body = loaded[1]
-                self.visit(_without(body, "parameters"), loaded[0], name, env, kinds, depth + 1)
+                body = _without(loaded[1], "parameters")
+                self.visit(body, loaded[0], name, env, kinds, depth + 1, nested + 1, conditions)
             return
         own = node.get("job") or node.get("deployment") or node.get("stage")
         name = str(own) if own else name
@@ -320,14 +333,18 @@ class _Expander:
         environment = environment.get("name") if isinstance(environment, dict) else environment
         env = str(environment) if environment else env
         kinds = _condition_kinds(kinds, node.get("condition"))
+        if isinstance(node.get("condition"), str):
+            conditions = (*conditions, f"condition: {node['condition']}")
         if isinstance(node.get("steps"), list):
-            self.add_job(node, file, name, env, kinds, depth, own)
+            self.add_job(node, file, name, env, kinds, nested, own, conditions)
         for key, value in node.items():
             if key not in ("steps", "parameters", "variables") and isinstance(value, (dict, list)):
-                self.visit(value, file, name, env, kinds, depth + 1)
+                self.visit(value, file, name, env, kinds, depth + 1, nested, conditions)
 
-    def add_job(self, node: dict, file: str, name: str, env, kinds, depth: int, own) -> None:
-        commands = self.steps(node["steps"], file, "", depth)
+    def add_job(
+        self, node: dict, file: str, name: str, env, kinds, nested: int, own, conditions=()
+    ) -> None:
+        commands = self.steps(node["steps"], file, "", nested)
         if env:
             commands.insert(0, CiCommand(f"environment: {env}", file, None))
         if str(node.get("continueOnError", "")).lower() == "true":
@@ -340,7 +357,7 @@ class _Expander:
                 name,
                 line_of(own),
                 set(kinds),
-                "; ".join(self.detail),
+                "; ".join([*self.detail, *conditions]),
                 commands,
                 paths=list(self.paths[0]),
                 paths_ignore=list(self.paths[1]),
@@ -388,7 +405,8 @@ def parse(rel: str, text: str, ctx, not_run: str = "") -> list[CiJob]:
     if isinstance(extends, dict) and isinstance(extends.get("template"), str):
         loaded = expander.template(rel, extends, 0)
         if loaded:
-            expander.visit(_without(loaded[1], "parameters"), loaded[0], "pipeline", None, kinds, 1)
+            body = _without(loaded[1], "parameters")
+            expander.visit(body, loaded[0], "pipeline", None, kinds, 1, nested=1)
     body = {k: v for k, v in doc.items() if k in ("stages", "jobs", "steps")}
     expander.visit(body, rel, "pipeline", None, kinds, 0)
     return expander.jobs
