@@ -177,3 +177,35 @@ def test_templates_deep_in_a_deployment_job_are_expanded(tmp_path, catalogue):
     got = scan(tmp_path, files, catalogue)
     assert got["rollback"] == ("partial", None)
     assert got["model-rollback"] == ("partial", None)
+
+
+def ci(on: str, *commands: str) -> dict[str, str]:
+    steps = "".join(f"      - run: {c}\n" for c in commands)
+    return {
+        ".github/workflows/ci.yml": f"on: {on}\njobs:\n  j:\n    runs-on: ubuntu-latest\n"
+        f"    steps:\n{steps}"
+    }
+
+
+@pytest.mark.parametrize(
+    "commands",
+    [
+        ("pytest tests", "kedro run --pipeline data_processing"),
+        ("databricks bundle validate -t test", "databricks bundle run model_training_job -t test"),
+    ],
+)
+def test_a_change_that_tests_and_runs_the_pipeline_is_pipeline_ci(tmp_path, catalogue, commands):
+    got = scan(tmp_path, ci("[pull_request]", *commands), catalogue)
+    assert got["pipeline-ci"] == ("implemented", "automatic")
+
+
+def test_running_the_pipeline_without_testing_it_is_part_of_pipeline_ci(tmp_path, catalogue):
+    got = scan(tmp_path, ci("[pull_request]", "kedro run"), catalogue)
+    assert got["pipeline-ci"] == ("partial", None)
+
+
+def test_a_scheduled_pipeline_run_is_not_pipeline_ci(tmp_path, catalogue):
+    got = scan(
+        tmp_path, ci("\n  schedule:\n    - cron: '0 3 * * *'", "pytest", "kedro run"), catalogue
+    )
+    assert "pipeline-ci" not in got
