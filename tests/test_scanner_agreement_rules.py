@@ -204,7 +204,7 @@ def test_running_the_pipeline_without_testing_it_is_part_of_pipeline_ci(tmp_path
     assert got["pipeline-ci"] == ("partial", None)
 
 
-def test_a_scheduled_pipeline_run_is_not_pipeline_ci(tmp_path, catalogue):
+def test_a_scheduled_run_of_the_pipeline_is_not_pipeline_ci(tmp_path, catalogue):
     got = scan(
         tmp_path, ci("\n  schedule:\n    - cron: '0 3 * * *'", "pytest", "kedro run"), catalogue
     )
