@@ -209,3 +209,27 @@ def test_a_scheduled_run_of_the_pipeline_is_not_pipeline_ci(tmp_path, catalogue)
         tmp_path, ci("\n  schedule:\n    - cron: '0 3 * * *'", "pytest", "kedro run"), catalogue
     )
     assert "pipeline-ci" not in got
+
+
+def deploy_workflow(name: str, on: str, target: str) -> dict[str, str]:
+    return {
+        f".github/workflows/cd-{name}.yml": (
+            f"on: {on}\njobs:\n  {name}:\n    runs-on: ubuntu-latest\n"
+            f"    steps:\n      - run: databricks bundle deploy -t {target}\n"
+        )
+    }
+
+
+def test_staging_then_production_in_workflows_of_their_own_is_delivery(tmp_path, catalogue):
+    files = {
+        **deploy_workflow("staging", "\n  push:\n    branches: [main]", "staging"),
+        **deploy_workflow("prod", "\n  push:\n    branches: [release]", "prod"),
+    }
+    got = scan(tmp_path, files, catalogue)
+    assert got["continuous-delivery"] == ("implemented", "automatic")
+
+
+def test_production_deploys_without_a_staging_target_are_part_of_delivery(tmp_path, catalogue):
+    files = deploy_workflow("prod", "\n  push:\n    branches: [main]", "prod")
+    got = scan(tmp_path, files, catalogue)
+    assert got["continuous-delivery"] == ("partial", None)
