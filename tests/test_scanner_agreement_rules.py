@@ -233,3 +233,25 @@ def test_production_deploys_without_a_staging_target_are_part_of_delivery(tmp_pa
     files = deploy_workflow("prod", "\n  push:\n    branches: [main]", "prod")
     got = scan(tmp_path, files, catalogue)
     assert got["continuous-delivery"] == ("partial", None)
+
+
+CLOUDBUILD = """\
+    steps:
+    - name: gcr.io/cloud-builders/docker
+      args: ['build', '--tag=gcr.io/$PROJECT_ID/model:$COMMIT_SHA', './model']
+    images: ['gcr.io/$PROJECT_ID/model:$COMMIT_SHA']
+"""
+
+
+def test_a_build_run_by_a_trigger_outside_the_repository_is_part_of_ci(tmp_path, catalogue):
+    got = scan(tmp_path, {"cloudbuild.yaml": CLOUDBUILD}, catalogue)
+    assert got["continuous-integration"] == ("partial", None)
+
+
+def test_a_build_config_submitted_by_hand_is_no_ci(tmp_path, catalogue):
+    files = {
+        "cloudbuild.yaml": CLOUDBUILD,
+        "build.sh": "gcloud builds submit --config cloudbuild.yaml .\n",
+    }
+    got = scan(tmp_path, files, catalogue)
+    assert "continuous-integration" not in got
