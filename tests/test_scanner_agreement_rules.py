@@ -255,3 +255,21 @@ def test_a_build_config_submitted_by_hand_is_no_ci(tmp_path, catalogue):
     }
     got = scan(tmp_path, files, catalogue)
     assert "continuous-integration" not in got
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import mlflow\nmlflow.log_input(dataset=lineage, context='training')\n",
+        "from ray.air.integrations.mlflow import MLflowLoggerCallback\ncb = MLflowLoggerCallback()",
+    ],
+)
+def test_runs_recorded_with_their_inputs_are_part_of_a_metadata_store(tmp_path, catalogue, code):
+    got = scan(tmp_path, {"src/jobs/train.py": code}, catalogue)
+    assert got["ml-metadata-store"] == ("partial", None)
+
+
+def test_parameters_and_metrics_alone_are_no_metadata_store(tmp_path, catalogue):
+    code = "import mlflow\nwith mlflow.start_run():\n    mlflow.log_metric('rmse', 1.0)\n"
+    got = scan(tmp_path, {"src/jobs/train.py": code}, catalogue)
+    assert "ml-metadata-store" not in got
