@@ -273,3 +273,26 @@ def test_parameters_and_metrics_alone_are_no_metadata_store(tmp_path, catalogue)
     code = "import mlflow\nwith mlflow.start_run():\n    mlflow.log_metric('rmse', 1.0)\n"
     got = scan(tmp_path, {"src/jobs/train.py": code}, catalogue)
     assert "ml-metadata-store" not in got
+
+
+DATA_TEST = """\
+    import pandas as pd
+
+    def test_check_schema():
+        assert pd.read_csv("data/diabetes.csv").shape[1] == 10
+
+    def test_check_missing_values():
+        assert pd.read_csv("data/diabetes.csv").isnull().sum().sum() == 0
+"""
+
+
+def test_hand_written_tests_of_a_data_file_are_part_of_data_validation(tmp_path, catalogue):
+    files = {"data/data_test.py": DATA_TEST, **ci("[push]", "pytest data/data_test.py")}
+    got = scan(tmp_path, files, catalogue)
+    assert got["data-validation"] == ("partial", None)
+
+
+def test_tests_of_nan_handling_on_arrays_are_no_data_validation(tmp_path, catalogue):
+    code = "import numpy as np\n\ndef test_nan_input():\n    assert np.isnan(np.nan)\n"
+    got = scan(tmp_path, {"tests/test_estimator.py": code}, catalogue)
+    assert "data-validation" not in got
