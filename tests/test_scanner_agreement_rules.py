@@ -296,3 +296,9 @@ def test_tests_of_nan_handling_on_arrays_are_no_data_validation(tmp_path, catalo
     code = "import numpy as np\n\ndef test_nan_input():\n    assert np.isnan(np.nan)\n"
     got = scan(tmp_path, {"tests/test_estimator.py": code}, catalogue)
     assert "data-validation" not in got
+
+
+def test_global_feature_importances_are_part_of_explainability(tmp_path, catalogue):
+    code = "def evaluate(model, names):\n    return dict(zip(names, model.feature_importances_))\n"
+    got = scan(tmp_path, {"src/evaluate.py": code}, catalogue)
+    assert got["model-explainability"] == ("partial", None)
