@@ -302,3 +302,13 @@ def test_global_feature_importances_are_part_of_explainability(tmp_path, catalog
     code = "def evaluate(model, names):\n    return dict(zip(names, model.feature_importances_))\n"
     got = scan(tmp_path, {"src/evaluate.py": code}, catalogue)
     assert got["model-explainability"] == ("partial", None)
+
+
+def test_a_drift_gate_step_of_its_own_is_part_of_drift_monitoring(tmp_path, catalogue):
+    code = (
+        "def drift_quality_gate(report, tolerance=0.1):\n"
+        "    if report['na_drift'] > tolerance:\n"
+        "        raise RuntimeError('drift')\n"
+    )
+    got = scan(tmp_path, {"steps/data_quality/gate.py": code}, catalogue)
+    assert got["drift-monitoring"] == ("partial", None)
