@@ -312,3 +312,9 @@ def test_a_drift_gate_step_of_its_own_is_part_of_drift_monitoring(tmp_path, cata
     )
     got = scan(tmp_path, {"steps/data_quality/gate.py": code}, catalogue)
     assert got["drift-monitoring"] == ("partial", None)
+
+
+def test_a_conda_file_named_env_yml_is_an_environment_spec(tmp_path, catalogue):
+    spec = "name: tutorial\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n"
+    got = scan(tmp_path, {"nlp/env.yml": spec}, catalogue)
+    assert got["managed-ml-environments"] == ("partial", None)
