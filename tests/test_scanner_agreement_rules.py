@@ -318,3 +318,12 @@ def test_a_conda_file_named_env_yml_is_an_environment_spec(tmp_path, catalogue):
     spec = "name: tutorial\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n"
     got = scan(tmp_path, {"nlp/env.yml": spec}, catalogue)
     assert got["managed-ml-environments"] == ("partial", None)
+
+
+def test_an_evaluation_report_kept_per_execution_is_part_of_tracking(tmp_path, catalogue):
+    code = (
+        "from sagemaker.workflow.properties import PropertyFile\n"
+        "report = PropertyFile(name='EvaluationReport', output_name='evaluation', path='e.json')\n"
+    )
+    got = scan(tmp_path, {"pipelines/abalone/pipeline.py": code}, catalogue)
+    assert got["experiment-tracking"] == ("partial", None)
