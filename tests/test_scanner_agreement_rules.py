@@ -327,3 +327,13 @@ def test_an_evaluation_report_kept_per_execution_is_part_of_tracking(tmp_path, c
     )
     got = scan(tmp_path, {"pipelines/abalone/pipeline.py": code}, catalogue)
     assert got["experiment-tracking"] == ("partial", None)
+
+
+def test_training_written_for_several_machines_is_part_of_managed_compute(tmp_path, catalogue):
+    code = (
+        "from torch.distributed import init_process_group\n"
+        "from torch.nn.parallel import DistributedDataParallel as DDP\n"
+        "init_process_group(backend='nccl')\n"
+    )
+    got = scan(tmp_path, {"train.py": code}, catalogue)
+    assert got["managed-training-compute"] == ("partial", None)
