@@ -79,6 +79,16 @@ def committed(root: Path, files: Files, untracked: Files | None = None) -> None:
     git_index(root, list(files))
 
 
+def verdicts(root: Path, files: dict[str, str], catalogue) -> dict[str, tuple[str, str | None]]:
+    """Commit these files (dedented) and scan them: status and mode per practice."""
+    import textwrap
+
+    from cmlops_kg.scanner import scan_repository
+
+    committed(root, {k: textwrap.dedent(v) for k, v in files.items()})
+    return {v.key: (v.status, v.mode) for v in scan_repository(root, catalogue).verdicts}
+
+
 # -- the repositories -------------------------------------------------------------------------
 def notebooks_only(root: Path) -> None:
     committed(

@@ -7,13 +7,10 @@ of a freshly trained model are part of model integration testing, even when CI r
 
 from __future__ import annotations
 
-import textwrap
-from pathlib import Path
-
 import pytest
-from scan_repos import git_index, write
+from scan_repos import verdicts
 
-from cmlops_kg.scanner import load_catalogue, scan_repository
+from cmlops_kg.scanner import load_catalogue
 
 
 @pytest.fixture(scope="module")
@@ -21,11 +18,7 @@ def catalogue(ontology_store):
     return load_catalogue(ontology_store)
 
 
-def scan(root: Path, files: dict[str, str], catalogue) -> dict[str, tuple[str, str | None]]:
-    files = {k: textwrap.dedent(v) for k, v in files.items()}
-    write(root, files)
-    git_index(root, list(files))
-    return {v.key: (v.status, v.mode) for v in scan_repository(root, catalogue).verdicts}
+scan = verdicts
 
 
 PROCESSING_ONLY = """\
@@ -110,17 +103,6 @@ FLOW = """\
             self.passed_smoke_test = preds[0] > preds[1]
             self.next(self.end)
 """
-
-
-def test_a_flow_checking_its_fresh_model_on_samples_counts_in_part(tmp_path, catalogue):
-    got = scan(tmp_path, {"nlp/flow.py": FLOW}, catalogue)
-    assert got["model-integration-tests"] == ("partial", None)
-
-
-def test_a_check_of_a_cli_without_predictions_is_not_model_testing(tmp_path, catalogue):
-    body = "def run():\n    print('smoke test: the CLI starts')\n    main(['--help'])\n"
-    got = scan(tmp_path, {"tools/check.py": body}, catalogue)
-    assert "model-integration-tests" not in got
 
 
 ROLLOUT = """\
@@ -257,24 +239,6 @@ def test_a_build_config_submitted_by_hand_is_no_ci(tmp_path, catalogue):
     assert "continuous-integration" not in got
 
 
-@pytest.mark.parametrize(
-    "code",
-    [
-        "import mlflow\nmlflow.log_input(dataset=lineage, context='training')\n",
-        "from ray.air.integrations.mlflow import MLflowLoggerCallback\ncb = MLflowLoggerCallback()",
-    ],
-)
-def test_runs_recorded_with_their_inputs_are_part_of_a_metadata_store(tmp_path, catalogue, code):
-    got = scan(tmp_path, {"src/jobs/train.py": code}, catalogue)
-    assert got["ml-metadata-store"] == ("partial", None)
-
-
-def test_parameters_and_metrics_alone_are_no_metadata_store(tmp_path, catalogue):
-    code = "import mlflow\nwith mlflow.start_run():\n    mlflow.log_metric('rmse', 1.0)\n"
-    got = scan(tmp_path, {"src/jobs/train.py": code}, catalogue)
-    assert "ml-metadata-store" not in got
-
-
 DATA_TEST = """\
     import pandas as pd
 
@@ -292,48 +256,78 @@ def test_hand_written_tests_of_a_data_file_are_part_of_data_validation(tmp_path,
     assert got["data-validation"] == ("partial", None)
 
 
-def test_tests_of_nan_handling_on_arrays_are_no_data_validation(tmp_path, catalogue):
-    code = "import numpy as np\n\ndef test_nan_input():\n    assert np.isnan(np.nan)\n"
-    got = scan(tmp_path, {"tests/test_estimator.py": code}, catalogue)
-    assert "data-validation" not in got
-
-
-def test_global_feature_importances_are_part_of_explainability(tmp_path, catalogue):
-    code = "def evaluate(model, names):\n    return dict(zip(names, model.feature_importances_))\n"
-    got = scan(tmp_path, {"src/evaluate.py": code}, catalogue)
-    assert got["model-explainability"] == ("partial", None)
-
-
-def test_a_drift_gate_step_of_its_own_is_part_of_drift_monitoring(tmp_path, catalogue):
-    code = (
+# One file each, and the practice it shows in part.
+PARTIAL_BY_ONE_FILE = {
+    "feature importances": (
+        "src/evaluate.py",
+        "def evaluate(model, names):\n    return dict(zip(names, model.feature_importances_))\n",
+        "model-explainability",
+    ),
+    "a drift gate step": (
+        "steps/data_quality/gate.py",
         "def drift_quality_gate(report, tolerance=0.1):\n"
         "    if report['na_drift'] > tolerance:\n"
-        "        raise RuntimeError('drift')\n"
-    )
-    got = scan(tmp_path, {"steps/data_quality/gate.py": code}, catalogue)
-    assert got["drift-monitoring"] == ("partial", None)
-
-
-def test_a_conda_file_named_env_yml_is_an_environment_spec(tmp_path, catalogue):
-    spec = "name: tutorial\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n"
-    got = scan(tmp_path, {"nlp/env.yml": spec}, catalogue)
-    assert got["managed-ml-environments"] == ("partial", None)
-
-
-def test_an_evaluation_report_kept_per_execution_is_part_of_tracking(tmp_path, catalogue):
-    code = (
+        "        raise RuntimeError('drift')\n",
+        "drift-monitoring",
+    ),
+    "a conda file named env.yml": (
+        "nlp/env.yml",
+        "name: tutorial\nchannels: [conda-forge]\ndependencies:\n  - python=3.11\n",
+        "managed-ml-environments",
+    ),
+    "an evaluation report kept per execution": (
+        "pipelines/abalone/pipeline.py",
         "from sagemaker.workflow.properties import PropertyFile\n"
-        "report = PropertyFile(name='EvaluationReport', output_name='evaluation', path='e.json')\n"
-    )
-    got = scan(tmp_path, {"pipelines/abalone/pipeline.py": code}, catalogue)
-    assert got["experiment-tracking"] == ("partial", None)
-
-
-def test_training_written_for_several_machines_is_part_of_managed_compute(tmp_path, catalogue):
-    code = (
+        "report = PropertyFile(name='EvaluationReport', output_name='evaluation', path='e.json')\n",
+        "experiment-tracking",
+    ),
+    "training written for several machines": (
+        "train.py",
         "from torch.distributed import init_process_group\n"
         "from torch.nn.parallel import DistributedDataParallel as DDP\n"
-        "init_process_group(backend='nccl')\n"
-    )
-    got = scan(tmp_path, {"train.py": code}, catalogue)
-    assert got["managed-training-compute"] == ("partial", None)
+        "init_process_group(backend='nccl')\n",
+        "managed-training-compute",
+    ),
+    "a flow smoke-testing its fresh model": ("nlp/flow.py", FLOW, "model-integration-tests"),
+    "run inputs in MLflow": (
+        "src/jobs/train.py",
+        "import mlflow\nmlflow.log_input(dataset=lineage, context='training')\n",
+        "ml-metadata-store",
+    ),
+    "trials recorded in MLflow": (
+        "src/jobs/tune.py",
+        "from ray.air.integrations.mlflow import MLflowLoggerCallback\ncb = MLflowLoggerCallback()",
+        "ml-metadata-store",
+    ),
+}
+
+# ... and files that look alike but do not show it.
+NO_CLAIM_BY_ONE_FILE = {
+    "a smoke test of a CLI": (
+        "tools/check.py",
+        "def run():\n    print('smoke test: the CLI starts')\n    main(['--help'])\n",
+        "model-integration-tests",
+    ),
+    "parameters and metrics alone": (
+        "src/jobs/train.py",
+        "import mlflow\nwith mlflow.start_run():\n    mlflow.log_metric('rmse', 1.0)\n",
+        "ml-metadata-store",
+    ),
+    "tests of NaN handling on arrays": (
+        "tests/test_estimator.py",
+        "import numpy as np\n\ndef test_nan_input():\n    assert np.isnan(np.nan)\n",
+        "data-validation",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", PARTIAL_BY_ONE_FILE)
+def test_one_file_shows_part_of_a_practice(tmp_path, catalogue, case):
+    path, content, practice = PARTIAL_BY_ONE_FILE[case]
+    assert scan(tmp_path, {path: content}, catalogue)[practice] == ("partial", None)
+
+
+@pytest.mark.parametrize("case", NO_CLAIM_BY_ONE_FILE)
+def test_a_look_alike_file_shows_nothing_of_the_practice(tmp_path, catalogue, case):
+    path, content, practice = NO_CLAIM_BY_ONE_FILE[case]
+    assert practice not in scan(tmp_path, {path: content}, catalogue)

@@ -8,13 +8,10 @@ READMEs; secret scanning).
 
 from __future__ import annotations
 
-import textwrap
-from pathlib import Path
-
 import pytest
-from scan_repos import git_index, write
+from scan_repos import verdicts
 
-from cmlops_kg.scanner import load_catalogue, scan_repository
+from cmlops_kg.scanner import load_catalogue
 
 
 @pytest.fixture(scope="module")
@@ -22,11 +19,7 @@ def catalogue(ontology_store):
     return load_catalogue(ontology_store)
 
 
-def scan(root: Path, files: dict[str, str], catalogue) -> dict[str, tuple[str, str | None]]:
-    files = {k: textwrap.dedent(v) for k, v in files.items()}
-    write(root, files)
-    git_index(root, list(files))
-    return {v.key: (v.status, v.mode) for v in scan_repository(root, catalogue).verdicts}
+scan = verdicts
 
 
 def workflow(on: str, command: str) -> dict[str, str]:
