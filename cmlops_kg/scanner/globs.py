@@ -68,6 +68,119 @@ def glob_regex(glob: str) -> str:
     return "^" + "".join(out) + "$"
 
 
+def _star_match(pattern: str, text: str) -> bool:
+    """Whether one path segment ``text`` matches a segment pattern of literals and ``*``
+    (``[^/]*`` in the regex; the text holds no "/"): its first piece starts it, its last ends
+    it, and the pieces between occur in order (leftmost is enough for ``*``)."""
+    pieces = pattern.split("*")
+    if len(pieces) == 1:
+        return text == pattern
+    head, tail = pieces[0], pieces[-1]
+    if len(text) < len(head) + len(tail) or not text.startswith(head) or not text.endswith(tail):
+        return False
+    pos, end = len(head), len(text) - len(tail)
+    for piece in pieces[1:-1]:
+        pos = text.find(piece, pos, end)
+        if pos == -1:
+            return False
+        pos += len(piece)
+    return True
+
+
+class GlobMatcher:
+    """The match of ``glob_regex(glob)`` (or of ``_directory_regex`` for a directory part)
+    without compiling a regex: a scan meets hundreds of the catalogue's globs, and compiling
+    them in every new process cost more than matching them. Segments of literals and ``*``,
+    and ``**``, are matched with string operations, exactly as the regex would; a glob with
+    ``?`` or ``[`` falls back to the regex (compiled on first use)."""
+
+    __slots__ = ("_name_only", "_parts", "_regex", "_simple", "_trailing")
+
+    def __init__(self, parts: list[str], trailing: bool, regex: str) -> None:
+        # trailing: every part is followed by "/" (a directory part, "" at the root)
+        self._simple = not any(c in part for part in parts for c in "?[")
+        self._parts = tuple(parts)
+        self._trailing = trailing
+        self._regex = LazyRegex(regex)
+        # "**/name", the usual glob: its name part decides (for paths of non-empty segments)
+        self._name_only = len(parts) == 2 and parts[0] == "**" != parts[1] and not trailing
+
+    @classmethod
+    def of_glob(cls, glob: str) -> GlobMatcher:
+        """For a brace-free glob, matched against lower-cased relative paths."""
+        return cls(glob.lower().strip("/").split("/"), False, glob_regex(glob))
+
+    @classmethod
+    def of_directory(cls, parts: list[str]) -> GlobMatcher:
+        """For a glob's directory parts, matched against directories written 'a/b/'."""
+        return cls(parts, True, _directory_regex(parts))
+
+    def match(self, path: str) -> bool:
+        if not self._simple or path.endswith("\n"):  # the regex's "$" also matches before it
+            return self._regex.match(path) is not None
+        if self._name_only and not path.startswith("/") and "//" not in path:
+            return _star_match(self._parts[1], path[path.rfind("/") + 1 :])
+        return self._from(0, path, 0)
+
+    def _from(self, n: int, path: str, pos: int) -> bool:
+        parts = self._parts
+        while n < len(parts):
+            part = parts[n]
+            last = n == len(parts) - 1 and not self._trailing
+            if part == "**":
+                if last:
+                    return True  # ".*": any rest
+                # "(?:[^/]+/)*": none or more non-empty segments, each tried
+                at = pos
+                while True:
+                    if self._from(n + 1, path, at):
+                        return True
+                    cut = path.find("/", at)
+                    if cut <= at:  # no further segment, or an empty one
+                        return False
+                    at = cut + 1
+            if last:
+                return path.find("/", pos) == -1 and _star_match(part, path[pos:])
+            cut = path.find("/", pos)
+            if cut == -1 or not _star_match(part, path[pos:cut]):
+                return False
+            pos, n = cut + 1, n + 1
+        return pos == len(path)
+
+
+def name_tail(glob: str) -> str:
+    """The literal end of a glob's last segment, which every name it matches ends with ("" when
+    it ends with a wildcard)."""
+    return re.split(r"[*?\]]", glob.lower().rstrip("/").rsplit("/", 1)[-1])[-1]
+
+
+class GlobSet:
+    """Whether a lower-cased path matches any of some globs (braces allowed), without a regex
+    to compile; names lacking every glob's literal end are rejected with one ``endswith``."""
+
+    def __init__(self, globs: Iterable[str]) -> None:
+        self._by_tail: dict[str, list[GlobMatcher]] = defaultdict(list)
+        for glob in (g for raw in globs for g in expand_braces(raw)):
+            self._by_tail[name_tail(glob)].append(GlobMatcher.of_glob(glob))
+        self._every = self._by_tail.pop("", [])  # globs ending in a wildcard: any name
+        self._lengths = sorted({len(tail) for tail in self._by_tail})
+        tails = tuple(sorted(self._by_tail))
+        self.tails: tuple[str, ...] | None = None if self._every else tails
+
+    def match(self, path: str) -> bool:
+        if path.endswith("\n"):  # the regex's "$" matches before it: try every glob
+            every = (m for ms in self._by_tail.values() for m in ms)
+            return any(m.match(path) for m in [*self._every, *every])
+        if any(m.match(path) for m in self._every):
+            return True
+        # only the globs whose literal end the path has, found by its last few characters
+        for n in self._lengths:
+            for m in self._by_tail.get(path[-n:], ()):
+                if m.match(path):
+                    return True
+        return False
+
+
 _ANY_DEPTH, _ROOT = "any depth", "root"
 
 
@@ -86,7 +199,7 @@ class GlobIndex:
 
     def __init__(self) -> None:
         self._ids: dict[str, int] = {}
-        self._dirs: list[LazyRegex | str] = []  # per glob: directory regex or a mode
+        self._dirs: list[GlobMatcher | str] = []  # per glob: directory regex or a mode
         self._keys: list[list[object]] = []
         self._by_name: dict[str, list[int]] = defaultdict(list)
         self._by_suffix: dict[str, list[int]] = defaultdict(list)
@@ -119,7 +232,7 @@ class GlobIndex:
         elif parts[:-1] == ["**"]:
             self._dirs.append(_ANY_DEPTH)
         else:
-            self._dirs.append(LazyRegex(_directory_regex(parts[:-1])))
+            self._dirs.append(GlobMatcher.of_directory(parts[:-1]))
         self._keys.append([])
         suffix = _SUFFIX_ONLY.match(last)
         if not _WILD.search(last):
@@ -208,7 +321,7 @@ class GlobIndex:
         mode = self._dirs[gid]
         if isinstance(mode, str):
             return mode is _ANY_DEPTH or directory == ""
-        return mode.match(directory) is not None
+        return mode.match(directory)
 
     def keys(self, ids: Iterable[int]) -> list[object]:
         """The keys of the given globs, each once, in a stable order."""
