@@ -208,6 +208,10 @@ class GlobIndex:
         self._tails: dict[str, list[int]] = {}  # last segment -> the ids that end in it
         self._every: list[int] = []  # globs whose last segment is "*": every name matches
         self._tail_gate: dict[str, re.Pattern[str]] = {}
+        # per extension: a literal of each name glob, one of which a name must hold to match
+        # any (None: some glob has none); most names hold none, and skip the gate
+        self._pieces: dict[str, list[str] | None] = {}
+        self._quick: dict[str, re.Pattern[str] | None] = {}
         self._cache: dict[tuple[str, tuple[int, ...]], tuple[int, ...]] = {}
         self._name_cache: dict[str, tuple[int, ...]] = {}
 
@@ -249,6 +253,11 @@ class GlobIndex:
             self._tails[last] = [gid]
             self._by_tail[ext].append((_segment(last), self._tails[last]))
             self._tail_gate.pop(ext, None)  # compiled again on first use (once, not per glob)
+            piece = _necessary_piece(last, ext)
+            pieces = self._pieces.setdefault(ext, [])
+            if pieces is not None:
+                self._pieces[ext] = [*pieces, piece] if piece else None
+            self._quick.pop(ext, None)
         return gid
 
     def _gate(self, ext: str) -> re.Pattern[str] | None:
@@ -259,6 +268,14 @@ class GlobIndex:
             tries = "".join(f"(?:(?=({regex}$))|)" for regex, _ in self._by_tail[ext])
             gate = self._tail_gate[ext] = re.compile(f"^{tries}")
         return gate
+
+    def _quick_gate(self, ext: str) -> re.Pattern[str] | None:
+        """A regex finding any of the extension's name-glob literals (None: no quick reject)."""
+        if ext not in self._quick:
+            pieces = self._pieces.get(ext)
+            alternatives = "|".join(map(re.escape, sorted(set(pieces)))) if pieces else None
+            self._quick[ext] = re.compile(alternatives) if alternatives else None
+        return self._quick[ext]
 
     def _name_ids(self, name: str) -> tuple[int, ...]:
         """Ids of the globs whose last segment matches a file name."""
@@ -271,10 +288,13 @@ class GlobIndex:
         matched: list[int] = []
         gates = self._tail_gate
         for ext in exts:
+            if ext not in self._by_tail:
+                continue
+            quick = self._quick_gate(ext)
+            if quick is not None and quick.search(name) is None:
+                continue  # it lacks a literal of each name glob: none matches
             gate = gates.get(ext)
             if gate is None:
-                if ext not in self._by_tail:
-                    continue
                 gate = self._gate(ext)
                 assert gate is not None
             m = gate.match(name)
@@ -329,6 +349,17 @@ class GlobIndex:
 
     def match(self, path_lower: str) -> list[object]:
         return self.keys(self.match_ids(path_lower))
+
+
+def _necessary_piece(last: str, ext: str) -> str:
+    """The longest literal run of a glob's last segment (its extension, which every name tried
+    against it has, left out), which every name it matches contains; "" when unsure (a class)."""
+    if "[" in last:
+        return ""
+    pieces = re.split(r"[*?]", last)
+    if ext and pieces[-1].endswith(ext):
+        pieces[-1] = pieces[-1][: -len(ext)]
+    return max(pieces, key=len)
 
 
 def _directory_regex(parts: list[str]) -> str:
