@@ -68,13 +68,13 @@ def glob_regex(glob: str) -> str:
     return "^" + "".join(out) + "$"
 
 
-def _star_match(pattern: str, text: str) -> bool:
-    """Whether one path segment ``text`` matches a segment pattern of literals and ``*``
-    (``[^/]*`` in the regex; the text holds no "/"): its first piece starts it, its last ends
-    it, and the pieces between occur in order (leftmost is enough for ``*``)."""
-    pieces = pattern.split("*")
+def _star_match(pieces: tuple[str, ...], text: str) -> bool:
+    """Whether one path segment ``text`` matches a segment pattern of literals and ``*``, given
+    as its pieces between the stars (``[^/]*`` in the regex; the text holds no "/"): its first
+    piece starts it, its last ends it, and the pieces between occur in order (leftmost is
+    enough for ``*``)."""
     if len(pieces) == 1:
-        return text == pattern
+        return text == pieces[0]
     head, tail = pieces[0], pieces[-1]
     if len(text) < len(head) + len(tail) or not text.startswith(head) or not text.endswith(tail):
         return False
@@ -94,32 +94,37 @@ class GlobMatcher:
     and ``**``, are matched with string operations, exactly as the regex would; a glob with
     ``?`` or ``[`` falls back to the regex (compiled on first use)."""
 
-    __slots__ = ("_name_only", "_parts", "_regex", "_simple", "_trailing")
+    __slots__ = ("_name_only", "_parts", "_pieces", "_regex", "_simple", "_trailing")
 
-    def __init__(self, parts: list[str], trailing: bool, regex: str) -> None:
+    def __init__(self, parts: list[str], trailing: bool) -> None:
         # trailing: every part is followed by "/" (a directory part, "" at the root)
         self._simple = not any(c in part for part in parts for c in "?[")
         self._parts = tuple(parts)
+        self._pieces = tuple(tuple(part.split("*")) for part in parts)
         self._trailing = trailing
-        self._regex = LazyRegex(regex)
+        self._regex: LazyRegex | None = None  # written only when needed
         # "**/name", the usual glob: its name part decides (for paths of non-empty segments)
         self._name_only = len(parts) == 2 and parts[0] == "**" != parts[1] and not trailing
 
     @classmethod
     def of_glob(cls, glob: str) -> GlobMatcher:
         """For a brace-free glob, matched against lower-cased relative paths."""
-        return cls(glob.lower().strip("/").split("/"), False, glob_regex(glob))
+        return cls(glob.lower().strip("/").split("/"), False)
 
     @classmethod
     def of_directory(cls, parts: list[str]) -> GlobMatcher:
         """For a glob's directory parts, matched against directories written 'a/b/'."""
-        return cls(parts, True, _directory_regex(parts))
+        return cls(parts, True)
 
     def match(self, path: str) -> bool:
         if not self._simple or path.endswith("\n"):  # the regex's "$" also matches before it
+            if self._regex is None:
+                parts = list(self._parts)
+                source = _directory_regex(parts) if self._trailing else glob_regex("/".join(parts))
+                self._regex = LazyRegex(source)
             return self._regex.match(path) is not None
         if self._name_only and not path.startswith("/") and "//" not in path:
-            return _star_match(self._parts[1], path[path.rfind("/") + 1 :])
+            return _star_match(self._pieces[1], path[path.rfind("/") + 1 :])
         return self._from(0, path, 0)
 
     def _from(self, n: int, path: str, pos: int) -> bool:
@@ -140,9 +145,9 @@ class GlobMatcher:
                         return False
                     at = cut + 1
             if last:
-                return path.find("/", pos) == -1 and _star_match(part, path[pos:])
+                return path.find("/", pos) == -1 and _star_match(self._pieces[n], path[pos:])
             cut = path.find("/", pos)
-            if cut == -1 or not _star_match(part, path[pos:cut]):
+            if cut == -1 or not _star_match(self._pieces[n], path[pos:cut]):
                 return False
             pos, n = cut + 1, n + 1
         return pos == len(path)
