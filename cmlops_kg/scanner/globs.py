@@ -208,7 +208,8 @@ class GlobIndex:
         self._keys: list[list[object]] = []
         self._by_name: dict[str, list[int]] = defaultdict(list)
         self._by_suffix: dict[str, list[int]] = defaultdict(list)
-        # per extension: distinct name regexes, each with the ids of the globs ending in it
+        # per extension: distinct name globs (last segments), each with the ids of the globs
+        # ending in it (their regexes are written when the extension's gate is first needed)
         self._by_tail: dict[str, list[tuple[str, list[int]]]] = defaultdict(list)
         self._tails: dict[str, list[int]] = {}  # last segment -> the ids that end in it
         self._every: list[int] = []  # globs whose last segment is "*": every name matches
@@ -256,7 +257,7 @@ class GlobIndex:
             tail = re.split(r"[*?\]]", last)[-1]
             ext = tail[tail.rfind(".") :] if "." in tail else ""
             self._tails[last] = [gid]
-            self._by_tail[ext].append((_segment(last), self._tails[last]))
+            self._by_tail[ext].append((last, self._tails[last]))
             self._tail_gate.pop(ext, None)  # compiled again on first use (once, not per glob)
             piece = _necessary_piece(last, ext)
             pieces = self._pieces.setdefault(ext, [])
@@ -270,7 +271,7 @@ class GlobIndex:
         (``^(?:(?=(test_[^/]*\\.py$))|)...``: each lookahead is tried, none consumes)."""
         gate = self._tail_gate.get(ext)
         if gate is None and ext in self._by_tail:
-            tries = "".join(f"(?:(?=({regex}$))|)" for regex, _ in self._by_tail[ext])
+            tries = "".join(f"(?:(?=({_segment(last)}$))|)" for last, _ in self._by_tail[ext])
             gate = self._tail_gate[ext] = re.compile(f"^{tries}")
         return gate
 
