@@ -73,12 +73,12 @@ class EvidenceScope:
             low = rel.lower()
             if tails is not None and not low.endswith(tails) and not low.endswith("\n"):
                 continue
+            if plain.restriction(rel) is not None:
+                continue  # tests, docs, examples and vendored code count for neither
             is_need = need is not None and need.match(low)
             is_unless = unless is not None and unless.match(low)
             if not (is_need or is_unless) or (ignored is not None and ignored.match(low)):
                 continue
-            if plain.restriction(rel) is not None:
-                continue  # tests, docs, examples and vendored code count for neither
             if is_unless:
                 return False
             found = True
