@@ -14,7 +14,7 @@ from cmlops_kg.errors import InputError
 from cmlops_kg.rdf.ontology import ontology_files
 from cmlops_kg.resources import ROOT
 from cmlops_kg.scanner import load_catalogue, scan_repository
-from cmlops_kg.scanner.globs import GlobIndex, expand_braces, glob_regex
+from cmlops_kg.scanner.globs import GlobIndex, GlobSet, expand_braces, glob_regex
 from cmlops_kg.scanner.patterns import ContentPattern, redact, required_literals
 from cmlops_kg.store.embedded import EmbeddedStore
 from cmlops_kg.vocab import CMLOPS
@@ -175,6 +175,20 @@ def test_the_glob_index_agrees_with_each_glob_regex(globs, paths):
     for path in paths:  # the same index answers many paths, as in a scan
         expected = [n for n, g in enumerate(globs) if re.match(glob_regex(g), path.lower())]
         assert sorted(index.match(path.lower())) == expected, (globs, path)
+
+
+# odd paths too: empty segments and a trailing newline, where a regex's "$" is lenient
+_odd_path = st.one_of(_path, _path.map(lambda p: "/" + p), _path.map(lambda p: p + "\n"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_glob, min_size=1, max_size=4), st.lists(_odd_path, min_size=1, max_size=20))
+def test_glob_sets_match_without_a_regex_as_the_regex_does(globs, paths):
+    """GlobSet (string matching, for evidence-scope conditions) agrees with glob_regex."""
+    matcher = GlobSet(globs)
+    for path in paths:
+        expected = any(re.match(glob_regex(g), path.lower()) for g in globs)
+        assert matcher.match(path.lower()) is expected, (globs, path)
 
 
 def test_brace_expansion():

@@ -265,14 +265,15 @@ class _Matcher:
         self.plans: dict[tuple[int, ...], _Plan] = {}
 
     def allowed(self, i: int, rel: str) -> bool:
+        scope = self.roles.restriction(rel)
+        if scope is None:  # the usual case: no evidence scope, nothing to check
+            return True
         sig = self.signals[i]
         if self.roles.allows(rel, sig.practices + sig.contradicts):
             return True
-        scope = self.roles.restriction(rel)
-        if sig.negative and scope is not None and scope.conditional:
+        if sig.negative and scope.conditional:
             return True  # a notebook collection's committed model still argues against practices
-        name = scope.name if scope else "restricted"
-        self.result.restricted[name] = self.result.restricted.get(name, 0) + 1
+        self.result.restricted[scope.name] = self.result.restricted.get(scope.name, 0) + 1
         return False
 
     def record(self, i: int, hit: Hit) -> None:

@@ -68,6 +68,124 @@ def glob_regex(glob: str) -> str:
     return "^" + "".join(out) + "$"
 
 
+def _star_match(pieces: tuple[str, ...], text: str) -> bool:
+    """Whether one path segment ``text`` matches a segment pattern of literals and ``*``, given
+    as its pieces between the stars (``[^/]*`` in the regex; the text holds no "/"): its first
+    piece starts it, its last ends it, and the pieces between occur in order (leftmost is
+    enough for ``*``)."""
+    if len(pieces) == 1:
+        return text == pieces[0]
+    head, tail = pieces[0], pieces[-1]
+    if len(text) < len(head) + len(tail) or not text.startswith(head) or not text.endswith(tail):
+        return False
+    pos, end = len(head), len(text) - len(tail)
+    for piece in pieces[1:-1]:
+        pos = text.find(piece, pos, end)
+        if pos == -1:
+            return False
+        pos += len(piece)
+    return True
+
+
+class GlobMatcher:
+    """The match of ``glob_regex(glob)`` (or of ``_directory_regex`` for a directory part)
+    without compiling a regex: a scan meets hundreds of the catalogue's globs, and compiling
+    them in every new process cost more than matching them. Segments of literals and ``*``,
+    and ``**``, are matched with string operations, exactly as the regex would; a glob with
+    ``?`` or ``[`` falls back to the regex (compiled on first use)."""
+
+    __slots__ = ("_name_only", "_parts", "_pieces", "_regex", "_simple", "_trailing")
+
+    def __init__(self, parts: list[str], trailing: bool) -> None:
+        # trailing: every part is followed by "/" (a directory part, "" at the root)
+        self._simple = not any(c in part for part in parts for c in "?[")
+        self._parts = tuple(parts)
+        self._pieces = tuple(tuple(part.split("*")) for part in parts)
+        self._trailing = trailing
+        self._regex: LazyRegex | None = None  # written only when needed
+        # "**/name", the usual glob: its name part decides (for paths of non-empty segments)
+        self._name_only = len(parts) == 2 and parts[0] == "**" != parts[1] and not trailing
+
+    @classmethod
+    def of_glob(cls, glob: str) -> GlobMatcher:
+        """For a brace-free glob, matched against lower-cased relative paths."""
+        return cls(glob.lower().strip("/").split("/"), False)
+
+    @classmethod
+    def of_directory(cls, parts: list[str]) -> GlobMatcher:
+        """For a glob's directory parts, matched against directories written 'a/b/'."""
+        return cls(parts, True)
+
+    def match(self, path: str) -> bool:
+        if not self._simple or path.endswith("\n"):  # the regex's "$" also matches before it
+            if self._regex is None:
+                parts = list(self._parts)
+                source = _directory_regex(parts) if self._trailing else glob_regex("/".join(parts))
+                self._regex = LazyRegex(source)
+            return self._regex.match(path) is not None
+        if self._name_only and not path.startswith("/") and "//" not in path:
+            return _star_match(self._pieces[1], path[path.rfind("/") + 1 :])
+        return self._from(0, path, 0)
+
+    def _from(self, n: int, path: str, pos: int) -> bool:
+        parts = self._parts
+        while n < len(parts):
+            part = parts[n]
+            last = n == len(parts) - 1 and not self._trailing
+            if part == "**":
+                if last:
+                    return True  # ".*": any rest
+                # "(?:[^/]+/)*": none or more non-empty segments, each tried
+                at = pos
+                while True:
+                    if self._from(n + 1, path, at):
+                        return True
+                    cut = path.find("/", at)
+                    if cut <= at:  # no further segment, or an empty one
+                        return False
+                    at = cut + 1
+            if last:
+                return path.find("/", pos) == -1 and _star_match(self._pieces[n], path[pos:])
+            cut = path.find("/", pos)
+            if cut == -1 or not _star_match(self._pieces[n], path[pos:cut]):
+                return False
+            pos, n = cut + 1, n + 1
+        return pos == len(path)
+
+
+def name_tail(glob: str) -> str:
+    """The literal end of a glob's last segment, which every name it matches ends with ("" when
+    it ends with a wildcard)."""
+    return re.split(r"[*?\]]", glob.lower().rstrip("/").rsplit("/", 1)[-1])[-1]
+
+
+class GlobSet:
+    """Whether a lower-cased path matches any of some globs (braces allowed), without a regex
+    to compile; names lacking every glob's literal end are rejected with one ``endswith``."""
+
+    def __init__(self, globs: Iterable[str]) -> None:
+        self._by_tail: dict[str, list[GlobMatcher]] = defaultdict(list)
+        for glob in (g for raw in globs for g in expand_braces(raw)):
+            self._by_tail[name_tail(glob)].append(GlobMatcher.of_glob(glob))
+        self._every = self._by_tail.pop("", [])  # globs ending in a wildcard: any name
+        self._lengths = sorted({len(tail) for tail in self._by_tail})
+        tails = tuple(sorted(self._by_tail))
+        self.tails: tuple[str, ...] | None = None if self._every else tails
+
+    def match(self, path: str) -> bool:
+        if path.endswith("\n"):  # the regex's "$" matches before it: try every glob
+            every = (m for ms in self._by_tail.values() for m in ms)
+            return any(m.match(path) for m in [*self._every, *every])
+        if any(m.match(path) for m in self._every):
+            return True
+        # only the globs whose literal end the path has, found by its last few characters
+        for n in self._lengths:
+            for m in self._by_tail.get(path[-n:], ()):
+                if m.match(path):
+                    return True
+        return False
+
+
 _ANY_DEPTH, _ROOT = "any depth", "root"
 
 
@@ -86,15 +204,20 @@ class GlobIndex:
 
     def __init__(self) -> None:
         self._ids: dict[str, int] = {}
-        self._dirs: list[LazyRegex | str] = []  # per glob: directory regex or a mode
+        self._dirs: list[GlobMatcher | str] = []  # per glob: directory regex or a mode
         self._keys: list[list[object]] = []
         self._by_name: dict[str, list[int]] = defaultdict(list)
         self._by_suffix: dict[str, list[int]] = defaultdict(list)
-        # per extension: distinct name regexes, each with the ids of the globs ending in it
+        # per extension: distinct name globs (last segments), each with the ids of the globs
+        # ending in it (their regexes are written when the extension's gate is first needed)
         self._by_tail: dict[str, list[tuple[str, list[int]]]] = defaultdict(list)
         self._tails: dict[str, list[int]] = {}  # last segment -> the ids that end in it
         self._every: list[int] = []  # globs whose last segment is "*": every name matches
         self._tail_gate: dict[str, re.Pattern[str]] = {}
+        # per extension: a literal of each name glob, one of which a name must hold to match
+        # any (None: some glob has none); most names hold none, and skip the gate
+        self._pieces: dict[str, list[str] | None] = {}
+        self._quick: dict[str, re.Pattern[str] | None] = {}
         self._cache: dict[tuple[str, tuple[int, ...]], tuple[int, ...]] = {}
         self._name_cache: dict[str, tuple[int, ...]] = {}
 
@@ -119,7 +242,7 @@ class GlobIndex:
         elif parts[:-1] == ["**"]:
             self._dirs.append(_ANY_DEPTH)
         else:
-            self._dirs.append(LazyRegex(_directory_regex(parts[:-1])))
+            self._dirs.append(GlobMatcher.of_directory(parts[:-1]))
         self._keys.append([])
         suffix = _SUFFIX_ONLY.match(last)
         if not _WILD.search(last):
@@ -134,8 +257,13 @@ class GlobIndex:
             tail = re.split(r"[*?\]]", last)[-1]
             ext = tail[tail.rfind(".") :] if "." in tail else ""
             self._tails[last] = [gid]
-            self._by_tail[ext].append((_segment(last), self._tails[last]))
+            self._by_tail[ext].append((last, self._tails[last]))
             self._tail_gate.pop(ext, None)  # compiled again on first use (once, not per glob)
+            piece = _necessary_piece(last, ext)
+            pieces = self._pieces.setdefault(ext, [])
+            if pieces is not None:
+                self._pieces[ext] = [*pieces, piece] if piece else None
+            self._quick.pop(ext, None)
         return gid
 
     def _gate(self, ext: str) -> re.Pattern[str] | None:
@@ -143,9 +271,17 @@ class GlobIndex:
         (``^(?:(?=(test_[^/]*\\.py$))|)...``: each lookahead is tried, none consumes)."""
         gate = self._tail_gate.get(ext)
         if gate is None and ext in self._by_tail:
-            tries = "".join(f"(?:(?=({regex}$))|)" for regex, _ in self._by_tail[ext])
+            tries = "".join(f"(?:(?=({_segment(last)}$))|)" for last, _ in self._by_tail[ext])
             gate = self._tail_gate[ext] = re.compile(f"^{tries}")
         return gate
+
+    def _quick_gate(self, ext: str) -> re.Pattern[str] | None:
+        """A regex finding any of the extension's name-glob literals (None: no quick reject)."""
+        if ext not in self._quick:
+            pieces = self._pieces.get(ext)
+            alternatives = "|".join(map(re.escape, sorted(set(pieces)))) if pieces else None
+            self._quick[ext] = re.compile(alternatives) if alternatives else None
+        return self._quick[ext]
 
     def _name_ids(self, name: str) -> tuple[int, ...]:
         """Ids of the globs whose last segment matches a file name."""
@@ -158,10 +294,13 @@ class GlobIndex:
         matched: list[int] = []
         gates = self._tail_gate
         for ext in exts:
+            if ext not in self._by_tail:
+                continue
+            quick = self._quick_gate(ext)
+            if quick is not None and quick.search(name) is None:
+                continue  # it lacks a literal of each name glob: none matches
             gate = gates.get(ext)
             if gate is None:
-                if ext not in self._by_tail:
-                    continue
                 gate = self._gate(ext)
                 assert gate is not None
             m = gate.match(name)
@@ -208,7 +347,7 @@ class GlobIndex:
         mode = self._dirs[gid]
         if isinstance(mode, str):
             return mode is _ANY_DEPTH or directory == ""
-        return mode.match(directory) is not None
+        return mode.match(directory)
 
     def keys(self, ids: Iterable[int]) -> list[object]:
         """The keys of the given globs, each once, in a stable order."""
@@ -216,6 +355,17 @@ class GlobIndex:
 
     def match(self, path_lower: str) -> list[object]:
         return self.keys(self.match_ids(path_lower))
+
+
+def _necessary_piece(last: str, ext: str) -> str:
+    """The longest literal run of a glob's last segment (its extension, which every name tried
+    against it has, left out), which every name it matches contains; "" when unsure (a class)."""
+    if "[" in last:
+        return ""
+    pieces = re.split(r"[*?]", last)
+    if ext and pieces[-1].endswith(ext):
+        pieces[-1] = pieces[-1][: -len(ext)]
+    return max(pieces, key=len)
 
 
 def _directory_regex(parts: list[str]) -> str:

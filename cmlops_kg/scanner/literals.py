@@ -13,7 +13,9 @@ into its words (maximal runs of ASCII letters, digits and ``_``, in C: ``bytes.t
   with ``in`` directly.
 
 Which literals (and runs) occur inside a word is worked out once per distinct word (an index by
-first two bytes) and remembered, so the words a repository repeats cost a dictionary lookup.
+first three bytes) and remembered, so the words a repository repeats cost a dictionary lookup;
+a word is first cut at the bytes no key holds (digits, often), so that ``record7`` costs only
+the lookup of ``record``.
 The answer is exactly ``{lit for lit in literals if lit in text}``.
 """
 
@@ -61,29 +63,47 @@ class LiteralFinder:
         self._by_three = dict(by_three)
         self._memo: dict[bytes, frozenset[bytes]] = {}  # words holding keys -> the keys
         self._none: set[bytes] = set()  # words known to hold no key (most of them)
+        # bytes in no key -> a space: a key lies within one run of the others, and words that
+        # differ only in such bytes (record1, record2: digits, often) share their runs
+        in_keys = {b for key in keys for b in key}
+        self._cut = bytes(b if b in in_keys else 32 for b in range(256))
 
     def _keys_in(self, word: bytes) -> frozenset[bytes]:
         """The keys (word literals and longest runs) occurring inside one word."""
         found = self._memo.get(word)
         if found is None:
-            hits = [k for k in self._singles if k in word] if self._singles else []
-            if self._pairs:
-                hits += [word[i : i + 2] for i in range(len(word) - 1)]
-                hits = [k for k in hits if len(k) == 1 or k in self._pairs]
-            three = self._by_three.get  # a plain dict: a miss creates nothing
-            for i in range(len(word) - 2):
-                keys = three(word[i : i + 3])
-                if keys is not None:
-                    for key in keys:
-                        if word.startswith(key, i):
-                            hits.append(key)
-            found = frozenset(hits)
-            if len(self._memo) + len(self._none) < MEMO_WORDS:
-                if found:
-                    self._memo[word] = found
-                else:
-                    self._none.add(word)
+            runs = word.translate(self._cut).split()
+            if runs != [word]:  # the keys of its runs (each remembered on its own)
+                found = frozenset().union(*(self._run_keys(run) for run in runs))
+            else:
+                found = self._scan(word)
+            self._remember(word, found)
         return found
+
+    def _run_keys(self, run: bytes) -> frozenset[bytes]:
+        return frozenset() if run in self._none else self._keys_in(run)
+
+    def _remember(self, word: bytes, found: frozenset[bytes]) -> None:
+        if len(self._memo) + len(self._none) < MEMO_WORDS:
+            if found:
+                self._memo[word] = found
+            else:
+                self._none.add(word)
+
+    def _scan(self, word: bytes) -> frozenset[bytes]:
+        """The keys inside a word, looked for position by position."""
+        hits = [k for k in self._singles if k in word] if self._singles else []
+        if self._pairs:
+            hits += [word[i : i + 2] for i in range(len(word) - 1)]
+            hits = [k for k in hits if len(k) == 1 or k in self._pairs]
+        three = self._by_three.get  # a plain dict: a miss creates nothing
+        for i in range(len(word) - 2):
+            keys = three(word[i : i + 3])
+            if keys is not None:
+                for key in keys:
+                    if word.startswith(key, i):
+                        hits.append(key)
+        return frozenset(hits)
 
     def present(self, text: bytes, text_words: Iterable[bytes] | None = None) -> set[bytes]:
         """The literals in ``text``; ``text_words``, when given, must be its words (``words``,

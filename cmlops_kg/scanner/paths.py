@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cmlops_kg.scanner.globs import expand_braces, glob_regex
+from cmlops_kg.scanner.globs import GlobSet, expand_braces, glob_regex
 
 TEMPLATE_SUFFIXES = (".tmpl", ".jinja", ".jinja2", ".j2")
 _TEMPLATE_SEGMENT = re.compile(r"\{\{|\{%")
@@ -62,22 +62,23 @@ class EvidenceScope:
 
     def holds(self, files: list[str], plain: PathRoles) -> bool:
         """Whether a conditional scope applies to a scanned folder with these files."""
-        need = _regex(self.requires_file) if self.requires_file else None
-        unless = _regex(self.unless_file) if self.unless_file else None
-        ignored = _regex(self.ignores_file) if self.ignores_file else None
+        need = GlobSet(self.requires_file) if self.requires_file else None
+        unless = GlobSet(self.unless_file) if self.unless_file else None
+        ignored = GlobSet(self.ignores_file) if self.ignores_file else None
         found = need is None
-        # a file can match a condition only if it holds one of its globs' literals
-        quick = _quick(self.requires_file + self.unless_file)
+        # a file can match a condition only if its name ends as one of its globs does (one
+        # C call rejects the rest): string matching, no regex to compile in every scan
+        tails = _joined(*(g.tails for g in (need, unless) if g is not None))
         for rel in files:
             low = rel.lower()
-            if quick is not None and not quick.search(low):
-                continue
-            is_need = need is not None and need.match(low) is not None
-            is_unless = unless is not None and unless.match(low) is not None
-            if not (is_need or is_unless) or (ignored is not None and ignored.match(low)):
+            if tails is not None and not low.endswith(tails) and not low.endswith("\n"):
                 continue
             if plain.restriction(rel) is not None:
                 continue  # tests, docs, examples and vendored code count for neither
+            is_need = need is not None and need.match(low)
+            is_unless = unless is not None and unless.match(low)
+            if not (is_need or is_unless) or (ignored is not None and ignored.match(low)):
+                continue
             if is_unless:
                 return False
             found = True
@@ -102,12 +103,9 @@ def _literals(globs: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _quick(globs: tuple[str, ...]) -> re.Pattern[str] | None:
-    """A regex finding any of the globs' literals; None when some glob has none."""
-    literals = _literals(globs)
-    if not literals or "" in literals:
-        return None
-    return re.compile("|".join(map(re.escape, sorted(set(literals)))))
+def _joined(*tails: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """Name ends of several glob sets together; None when one set has none."""
+    return None if None in tails else tuple(t for ts in tails for t in ts or ())
 
 
 def _regex(globs: tuple[str, ...]) -> re.Pattern[str]:
