@@ -130,6 +130,21 @@ def test_an_exclusive_store_reads_its_graphs_as_a_union_only_when_they_are_the_d
     assert len(exclusive.oxigraph) == len(plain.oxigraph)
 
 
+def test_inferred_triples_keep_the_blank_nodes_of_the_profile():
+    """A CONSTRUCT's triples are inserted through N-Triples (parsed in Rust); a load would give
+    blank nodes new labels, so triples naming one of the store's keep it and still join."""
+    store = EmbeddedStore()
+    node, graph = ox.BlankNode("evidence1"), ox.NamedNode("urn:g:t1/inferred")
+    store.add_triples("urn:g:t1", [ox.Triple(node, ox.NamedNode("urn:p"), ox.Literal("x"))])
+    for text in (
+        "CONSTRUCT { ?s <urn:q> ?o } WHERE { ?s <urn:p> ?o }",
+        "CONSTRUCT { <urn:s> <urn:q> ?o } WHERE { ?s <urn:p> ?o }",
+    ):
+        store._insert(store.oxigraph.query(text, use_default_graph_as_union=True), graph)
+    got = {(q.subject, q.object) for q in store.oxigraph.quads_for_pattern(None, None, None, graph)}
+    assert got == {(node, ox.Literal("x")), (ox.NamedNode("urn:s"), ox.Literal("x"))}
+
+
 def test_a_failed_replace_leaves_the_previous_profile_intact(store, monkeypatch):
     old = team("t1", "planned")
     store.load_profile("urn:g:t1", old.triples, old.assessment_iris())

@@ -181,7 +181,19 @@ class EmbeddedStore(GraphStore):
             for stratum in strata:
                 triples = self._run(stratum, {"assessment": IRI(assessment)}, dataset)
                 with self._writing("store inferred results"):
-                    self._store.extend([ox.Quad(s, p, o, node) for s, p, o in triples])
+                    self._insert(triples, node)
+
+    def _insert(self, triples: ox.QueryTriples, graph: ox.NamedNode) -> None:
+        """Add a CONSTRUCT's triples to ``graph`` without a Python object per triple: they are
+        serialised and parsed back in Rust (about a fifth of inference time saved, issue 16). A load
+        gives blank nodes fresh labels, so triples with a blank node (one of the profile's,
+        which later strata must still join on) are added as they are."""
+        data = triples.serialize(format=ox.RdfFormat.N_TRIPLES)
+        if b"_:" not in data:  # no blank node (a literal holding "_:" only takes the slow way)
+            self._store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
+            return
+        parsed = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)  # keeps blank node labels
+        self._store.extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in parsed])
 
     def _run(self, query: QueryFile, params: Mapping[str, object] | None, dataset: Dataset):
         bindings = bind_parameters(query, params)
