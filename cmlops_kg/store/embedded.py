@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import contextlib
 import errno
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from cmlops_kg.errors import QueryError, StoreError
 from cmlops_kg.rdf.terms import IRI, from_oxigraph
-from cmlops_kg.sparql.library import QueryFile, bind_parameters, inference_strata, query_file
+from cmlops_kg.sparql.library import (
+    QueryFile,
+    bind_parameters,
+    inference_strata,
+    level_strata,
+    query_file,
+)
 from cmlops_kg.store.base import Dataset, GraphStore, Row
 from cmlops_kg.store.inference import inferred_graph, prepared_ontology_ntriples
 from cmlops_kg.vocab import ONTOLOGY_GRAPH
@@ -142,13 +148,19 @@ class EmbeddedStore(GraphStore):
             raise QueryError(f"SPARQL update syntax error: {exc}") from exc
 
     # -- inference: CONSTRUCT + bulk insert ------------------------------------------------------
-    def materialise(self, graph: str, assessments: Iterable[str]) -> None:
+    def materialise(
+        self, graph: str, assessments: Iterable[str], *, complete: Collection[str] | None = None
+    ) -> None:
         """Run the strata for each assessment into the profile's inferred graph (dropped
-        first); on failure the inferred graph is dropped, never left half-written."""
+        first); on failure the inferred graph is dropped, never left half-written.
+
+        ``complete``: the assessments given every stratum (default: all); the others get the
+        strata that derive their levels only, all the history of a complete one reads (for a
+        private store that answers for one assessment)."""
         target = inferred_graph(graph)
         self.drop_graph(target)
         try:
-            self._infer(graph, target, assessments)
+            self._infer(graph, target, assessments, complete)
         except BaseException:
             self.drop_graph(target)
             raise
@@ -174,13 +186,20 @@ class EmbeddedStore(GraphStore):
             self.drop_graph(staged_results)
             raise
 
-    def _infer(self, source: str, target: str, assessments: Iterable[str]) -> None:
+    def _infer(
+        self,
+        source: str,
+        target: str,
+        assessments: Iterable[str],
+        complete: Collection[str] | None = None,
+    ) -> None:
         """Each stratum reads the ontology, ``source`` and the results so far (``target``)."""
         dataset = [ONTOLOGY_GRAPH, source, target]
         node = ox.NamedNode(target)
         strata = inference_strata()
+        levels = level_strata() if complete is not None else strata
         for assessment in assessments:
-            for stratum in strata:
+            for stratum in strata if complete is None or assessment in complete else levels:
                 triples = self._run(stratum, {"assessment": IRI(assessment)}, dataset)
                 with self._writing("store inferred results"):
                     self._insert(triples, node)
