@@ -76,8 +76,12 @@ def assess(
     # a fresh store per assessment: its ontology is the prepared one kept by this process
     # (one bulk parse); a store shared between assessments slows down with every profile it
     # has held and dropped (measured for issue 16)
-    engine = Assessor(_with_ontology(store) if store is not None else _private_store())
-    engine.load(profile)
+    if store is not None:
+        engine = Assessor(_with_ontology(store))
+        engine.load(profile)
+    else:  # nothing else reads the private store: the reported assessment's results suffice
+        engine = Assessor(_private_store())
+        engine.load_to_report(profile, organisation, assessment)
     return engine.result(organisation, assessment, dora_year, summary)
 
 

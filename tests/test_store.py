@@ -10,6 +10,9 @@ import pyoxigraph as ox
 import pytest
 from conftest import example_profiles, invalid_profiles
 
+import cmlops_kg
+from cmlops_kg.assessment.engine import Assessor
+from cmlops_kg.casestudies import find_case_study
 from cmlops_kg.errors import QueryError
 from cmlops_kg.rdf.profiles import parse_profile_bytes, read_profile
 from cmlops_kg.sparql.lexer import query_form
@@ -128,6 +131,37 @@ def test_an_exclusive_store_reads_its_graphs_as_a_union_only_when_they_are_the_d
             plain, f"urn:g:{name}", name
         )
     assert len(exclusive.oxigraph) == len(plain.oxigraph)
+
+
+def test_inferred_triples_keep_the_blank_nodes_of_the_profile():
+    """A CONSTRUCT's triples are inserted through N-Triples (parsed in Rust); a load would give
+    blank nodes new labels, so triples naming one of the store's keep it and still join."""
+    store = EmbeddedStore()
+    node, graph = ox.BlankNode("evidence1"), ox.NamedNode("urn:g:t1/inferred")
+    store.add_triples("urn:g:t1", [ox.Triple(node, ox.NamedNode("urn:p"), ox.Literal("x"))])
+    for text in (
+        "CONSTRUCT { ?s <urn:q> ?o } WHERE { ?s <urn:p> ?o }",
+        "CONSTRUCT { <urn:s> <urn:q> ?o } WHERE { ?s <urn:p> ?o }",
+    ):
+        store._insert(store.oxigraph.query(text, use_default_graph_as_union=True), graph)
+    got = {(q.subject, q.object) for q in store.oxigraph.quads_for_pattern(None, None, None, graph)}
+    assert got == {(node, ox.Literal("x")), (ox.NamedNode("urn:s"), ox.Literal("x"))}
+
+
+def test_a_private_store_that_reports_one_assessment_answers_as_a_complete_load():
+    """``assess`` gives the other assessments of a profile only the strata of their levels
+    (what the reported one's history reads): every assessment of a profile with history
+    reads the same as from a store holding all their results."""
+    path = find_case_study("ledgerly").path
+    complete = Assessor()
+    complete.load(read_profile(path))
+    assessments = read_profile(path).assessment_iris()
+    assert len(assessments) > 1
+    for assessment in [None, *assessments]:
+        for summary in (False, True):
+            expected = complete.result(assessment=assessment, summary=summary)
+            got = cmlops_kg.assess(path, assessment=assessment, summary=summary)
+            assert got == expected
 
 
 def test_a_failed_replace_leaves_the_previous_profile_intact(store, monkeypatch):

@@ -73,12 +73,34 @@ class Assessor:
         """Load a profile (or a graph, see :func:`~cmlops_kg.rdf.profiles.as_profile`) into
         its own named graph and materialise its results."""
         profile = as_profile(profile)
+        graph = self._replace(profile, graph)
+        self.store.materialise(graph, profile.assessment_iris())
+        return graph
+
+    def load_to_report(
+        self, profile: ProfileSource, organisation: str | None = None, assessment: str | None = None
+    ) -> str:
+        """:meth:`load` into a private embedded store that will answer :meth:`result` for this
+        selection only: the reported assessment gets every stratum, the others only the ones
+        that derive their levels (all its history reads of them). Any other store: :meth:`load`."""
+        profile = as_profile(profile)
+        if not isinstance(self.store, EmbeddedStore):
+            return self.load(profile)
+        graph = self._replace(profile, None)
+        try:
+            chosen = str(self.choose_assessment(organisation, assessment)["assessment"])
+        except SelectionError:  # reported by result(), after a complete load as before
+            self.store.materialise(graph, profile.assessment_iris())
+            return graph
+        self.store.materialise(graph, profile.assessment_iris(), complete={chosen})
+        return graph
+
+    def _replace(self, profile: Profile, graph: str | None) -> str:
         graph = graph or profile_graph_name(profile)
         # a profile cannot change the ontology, even unvalidated: every query that reads the
         # ontology sees the profile's graph too (validation reports these statements)
         triples = [t for t in profile.triples if not is_ontology_term(t.subject)]
         self.store.replace_graph(graph, triples)
-        self.store.materialise(graph, profile.assessment_iris())
         return graph
 
     # -- selection -----------------------------------------------------------------------

@@ -233,3 +233,14 @@ def prepare_queries() -> list[QueryFile]:
 def inference_strata() -> list[QueryFile]:
     """The inference strata (``queries/infer/*.rq``), in the order they run."""
     return [get_query(name) for name in _names_under("infer")]
+
+
+LAST_LEVEL_STRATUM = "infer/4_readiness_and_gaps"
+
+
+def level_strata() -> list[QueryFile]:
+    """The strata that derive an assessment's levels (up to readiness): what the history of
+    another assessment reads (``queries/history.rq``). Later strata never change them."""
+    strata = inference_strata()
+    names = [s.name for s in strata]
+    return strata[: names.index(LAST_LEVEL_STRATUM) + 1]
