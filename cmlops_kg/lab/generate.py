@@ -71,12 +71,14 @@ CONFIGURATIONS = (
         3,
         "level-3",
         "Level 3: gated release with canary, monitoring",
-        "model registry, validation gate, canary release with automatic abort, drift and "
+        "model registry, validation gate, health-gated canary release of models and serving "
+        "changes with automatic abort, drift and "
         "performance monitoring that pages a person",
         (
             "model-registry",
             "model-validation-gate",
             "canary-model-deployment",
+            "progressive-delivery",
             "continuous-delivery-of-models",
             "model-rollback",
             "drift-monitoring",

@@ -31,6 +31,7 @@ from cmlops_kg.lab.workflows import (
 )
 
 MANUAL_TRAIN = "python src/train.py --data ${UPSTREAM}/training.csv --out models/candidate"
+COMPLAINT = "consumers complained"
 DRIFT_ALERTS = ("feature_drift", "prediction_drift")
 RETRAIN_FIXES = ("scale-traffic-columns", "resample-traffic-labels")  # a new model is the remedy
 TRAFFIC_FAULTS = ("scale-traffic-columns", "resample-traffic-labels", "stop-materialisation")
@@ -43,7 +44,6 @@ class Deployment:
     faulty: bool
     includes_change: bool
     error: str = ""
-    includes_retraining: bool = False  # trained on traffic seen after the fault
 
 
 @dataclass
@@ -66,12 +66,15 @@ class RunResult:
     lead_time_steps: int | None = None
     false_alarms: int = 0
     releases: int = 0
+    extra_per_step: list[int] = field(default_factory=list)
     events: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def caught(self) -> bool:
-        """Kept out of production, or noticed within the horizon."""
-        return not self.reached_production or self.detected_step is not None
+        """Kept out of production, or noticed by the system within the horizon (consumers
+        complaining is the fault reaching them, not the system catching it)."""
+        noticed = self.detected_step is not None and self.detected_by != COMPLAINT
+        return not self.reached_production or noticed
 
     def to_json(self) -> dict:
         return {**self.__dict__, "caught": self.caught}
@@ -124,7 +127,7 @@ class World:
         self.release_config = read_release(self.repo)
         self.queue: list[tuple[int, str, Callable[[], None]]] = []
         self.upstream_broken = self.tree_faulty = self.change_in_tree = False
-        self.candidate_faulty = self.candidate_has_change = self.candidate_after_fault = False
+        self.candidate_faulty = self.candidate_has_change = False
         self.materialising = True
         self.canary: Canary | None = None
         self.pending_change = False
@@ -266,7 +269,6 @@ class World:
         deployment = self._open(
             target, self.tree_faulty or self.candidate_faulty, self.candidate_has_change
         )
-        deployment.includes_retraining = self.candidate_after_fault
         return deployment
 
     def _open(
@@ -298,12 +300,7 @@ class World:
             and self.t >= self.sim.fault_at_step
         ):
             self.result.lead_time_steps = self.t - self.sim.fault_at_step
-        retrained = self.scenario.kind in RETRAIN_FIXES and deployment.includes_retraining
-        if (
-            not deployment.faulty
-            and self.t >= self.sim.fault_at_step
-            and (self.result.faulty_served or retrained)
-        ):
+        if not deployment.faulty and self.t >= self.sim.fault_at_step and self.result.faulty_served:
             self.recover("a healthy release is in production")
 
     def rollback(self, how: str) -> None:
@@ -329,7 +326,6 @@ class World:
             if words[1] == "src/train.py" and outcome.code == 0:
                 self.candidate_faulty = self.upstream_broken or self.tree_faulty
                 self.candidate_has_change = self.change_in_tree
-                self.candidate_after_fault = self.t >= self.sim.fault_at_step
         else:
             self.log(f"unknown command, not run: {text}")
             return False
@@ -562,6 +558,7 @@ class World:
             self.result.faulty_served = True
         healthy_correct = sum(int(p == y) for p, y in zip(healthy or [], labels, strict=False))
         if after:
+            self.result.extra_per_step.append(healthy_correct - correct)
             self.result.extra_errors += healthy_correct - correct
             self.result.served_after_fault += len(labels)
             self.result.accuracy_healthy += healthy_correct
@@ -753,6 +750,21 @@ def run(
     r.reached_production = scenario.failure_mode is not None and (
         (r.faulty_served or traffic_fault) and r.extra_errors > threshold
     )
+    if scenario.kind in RETRAIN_FIXES:
+        r.recovered_step = quality_recovery(r, sim, world.sim.batch_size)
     if not r.reached_production:
         r.recovered_step = None
     return r
+
+
+def quality_recovery(r: RunResult, sim: Simulation, batch: int) -> int | None:
+    """When the remedy is a new model, recovery is measured, not announced: the first step
+    after detection from which every remaining step is within 5 % of the healthy system."""
+    if r.detected_step is None:
+        return None
+    tolerance = max(1, round(0.05 * batch))
+    start = r.detected_step - sim.fault_at_step
+    for i in range(start, len(r.extra_per_step) - 1):
+        if all(e <= tolerance for e in r.extra_per_step[i:]):
+            return sim.fault_at_step + i
+    return None
