@@ -209,3 +209,44 @@ def test_lab_refuses_a_folder_that_is_not_its_own(tmp_path):
     assert done.returncode != 0 and "not empty" in done.stderr and "Traceback" not in done.stderr
     assert (tmp_path / "notes.txt").read_text() == "mine"
     shutil.rmtree(tmp_path / "repos", ignore_errors=True)
+
+
+def test_the_bundled_result_is_what_the_quick_run_measures(lab):
+    """The app's bundled result is a stored quick run: it must match a fresh one (the runs
+    are seeded), so regenerate it with 'cmlops-kg lab run --quick' when the lab changes."""
+    _, data, _ = lab
+    bundled = load_result()
+    key = (
+        "configuration",
+        "scenario",
+        "reached_production",
+        "caught",
+        "detected_step",
+        "extra_errors",
+    )
+    assert [[r[k] for k in key] for r in bundled["runs"]] == [
+        [r[k] for k in key] for r in data["runs"]
+    ]
+    assert bundled["cells"] == data["cells"]
+
+
+def test_the_lab_page_shows_a_stored_result(lab, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    out, data, _ = lab
+    monkeypatch.setenv("CMLOPS_KG_LAB_RESULTS", str(out))
+    at = AppTest.from_file(
+        str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=300
+    )
+    at.run()
+    at.switch_page("cmlops_kg/app/pages/lab.py").run()
+    assert not at.exception and not at.error
+    assert at.title[0].value == "Validation lab"
+    assert at.radio[0].value.startswith("Results in")
+    claim_table = at.dataframe[0].value
+    assert list(claim_table["Scenario"]) == [
+        s["label"] for s in data["scenarios"] if s["failure_mode"]
+    ]
+    tested = [c for c in data["cells"] if c["agrees"] is not None]
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Claim held"] == str(sum(c["agrees"] for c in tested))

@@ -47,8 +47,7 @@ def run_lab(args: argparse.Namespace) -> int:
     if args.lab_command == "list":
         return _list()
     if args.lab_command == "report":
-        from cmlops_kg.lab.experiment import load_result
-        from cmlops_kg.lab.report import markdown
+        from cmlops_kg.lab.report import load_result, markdown
 
         sys.stdout.write(markdown(load_result(args.results)))
         return 0

@@ -184,15 +184,3 @@ def _config_json(c: generate.Configuration, a: ConfigurationAssessment) -> dict:
         "practices": list(generate.implemented(c)),
         **data,
     }
-
-
-def load_result(path: Path) -> dict:
-    """A stored result (``results.json``, or the folder holding it)."""
-    file = path / MARKER if path.is_dir() else path
-    try:
-        return json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(
-            f"cannot read lab results from {file}: {exc}",
-            fix="run 'cmlops-kg lab run --out DIR' first",
-        ) from exc

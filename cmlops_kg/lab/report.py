@@ -5,12 +5,26 @@ Every value read from the results is escaped for its sink (``md``, ``xml``)."""
 from __future__ import annotations
 
 import html
+import json
 import statistics
 from collections import defaultdict
 from pathlib import Path
 
+from cmlops_kg.errors import InputError
 from cmlops_kg.files import atomic_write
 from cmlops_kg.present.escape import md, xml
+
+__all__ = [
+    "claim_rows",
+    "closing_note",
+    "level_rows",
+    "load_result",
+    "markdown",
+    "md",
+    "outcome_rows",
+    "summary",
+    "write_reports",
+]
 from cmlops_kg.present.svg import document, element, text
 
 STYLE = (
@@ -18,6 +32,7 @@ STYLE = (
     "table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;"
     "padding:.3rem .5rem;font-size:.9rem;text-align:left}</style></head><body>"
 )
+BUNDLED = Path(__file__).resolve().parent / "quick-results.json"
 MARK = {"caught": "caught", "missed": "MISSED", "harmless": "no harm"}
 
 
@@ -141,7 +156,7 @@ def charts(data: dict) -> list[str]:
     ]
 
 
-def _claim_rows(data: dict) -> tuple[list[str], list[list[str]]]:
+def claim_rows(data: dict) -> tuple[list[str], list[list[str]]]:
     configs = [c["key"] for c in data["configurations"]]
     labels = {s["key"]: s["label"] for s in data["scenarios"]}
     rows = []
@@ -158,7 +173,7 @@ def _claim_rows(data: dict) -> tuple[list[str], list[list[str]]]:
     return ["Scenario", "Failure mode", *configs], rows
 
 
-def _level_rows(data: dict) -> tuple[list[str], list[list[str]]]:
+def level_rows(data: dict) -> tuple[list[str], list[list[str]]]:
     head = [
         "Configuration",
         "Intended",
@@ -183,7 +198,7 @@ def _level_rows(data: dict) -> tuple[list[str], list[list[str]]]:
     return head, rows
 
 
-def _outcome_rows(data: dict) -> tuple[list[str], list[list[str]]]:
+def outcome_rows(data: dict) -> tuple[list[str], list[list[str]]]:
     head = [
         "Configuration",
         "Faults reached production",
@@ -242,10 +257,10 @@ def markdown(result: object) -> str:
         ),
         "",
     ]
-    lines += _md_table(*_claim_rows(data))
+    lines += _md_table(*claim_rows(data))
     lines += ["## Findings", ""] + [f"- {md(f['text'])}" for f in data["findings"]] + [""]
-    lines += ["## Intended and recovered levels", "", *_md_table(*_level_rows(data))]
-    lines += ["## Measured outcomes", "", *_md_table(*_outcome_rows(data))]
+    lines += ["## Intended and recovered levels", "", *_md_table(*level_rows(data))]
+    lines += ["## Measured outcomes", "", *_md_table(*outcome_rows(data))]
     lines += ["## Closing note", ""] + [md(p) + "\n" for p in closing_note(data)]
     return "\n".join(lines)
 
@@ -265,14 +280,14 @@ def html_report(result: object) -> str:
         STYLE,
         "<h1>Validation lab</h1>",
         "<h2>The claim, per failure mode</h2>",
-        _html_table(*_claim_rows(data)),
+        _html_table(*claim_rows(data)),
         "<h2>Findings</h2><ul>"
         + "".join(f"<li>{xml(f['text'])}</li>" for f in data["findings"])
         + "</ul>",
         "<h2>Intended and recovered levels</h2>",
-        _html_table(*_level_rows(data)),
+        _html_table(*level_rows(data)),
         "<h2>Measured outcomes</h2>",
-        _html_table(*_outcome_rows(data)),
+        _html_table(*outcome_rows(data)),
         *[f"<figure>{svg}</figure>" for svg in charts(data)],
         "<h2>Closing note</h2>" + "".join(f"<p>{xml(p)}</p>" for p in closing_note(data)),
         "</body></html>",
@@ -283,3 +298,19 @@ def html_report(result: object) -> str:
 def write_reports(result: object, out: Path) -> None:
     atomic_write(out / "report.md", markdown(result).encode("utf-8"))
     atomic_write(out / "report.html", html_report(result).encode("utf-8"))
+
+
+def load_result(path: Path | None = None) -> dict:
+    """A stored result: ``results.json``, the folder holding it, or (None) the bundled result
+    of the quick run."""
+    file = BUNDLED if path is None else (path / "results.json" if path.is_dir() else path)
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(
+            f"cannot read lab results from {file}: {exc}",
+            fix="run 'cmlops-kg lab run --out DIR' first",
+        ) from exc
+    if not isinstance(data, dict) or not {"runs", "cells", "configurations"} <= set(data):
+        raise InputError(f"{file} holds no lab results", fix="give the results.json of a lab run")
+    return data
