@@ -7,6 +7,7 @@ import dataclasses
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import rdflib
@@ -18,6 +19,7 @@ from cmlops_kg.assessment.engine import Assessor
 from cmlops_kg.assessment.outcomes import practice_vs_outcome
 from cmlops_kg.lab import catalogue, claim, dataset, generate, runner
 from cmlops_kg.lab.experiment import run_lab
+from cmlops_kg.lab.report import load_result
 from cmlops_kg.rdf.profiles import read_profile
 
 pytestmark = pytest.mark.slow
