@@ -179,8 +179,8 @@ def level_rows(data: dict) -> tuple[list[str], list[list[str]]]:
         "Intended",
         "Scan: proven (potential)",
         "Scan + answers: proven (potential)",
-        "Google",
-        "Azure",
+        "Google: proven (potential)",
+        "Azure: proven (potential)",
         "Repository practices the scanner missed",
     ]
     rows = [
@@ -189,8 +189,8 @@ def level_rows(data: dict) -> tuple[list[str], list[list[str]]]:
             str(c["level"]),
             f"{c['scan_level']} ({c['scan_potential']})",
             f"{c['combined_level']} ({c['combined_potential']})",
-            str(c["google"]),
-            str(c["azure"]),
+            f"{c['google']} ({c.get('google_potential')})",
+            f"{c['azure']} ({c.get('azure_potential')})",
             ", ".join(c["missed"]) or "none",
         ]
         for c in data["configurations"]
