@@ -42,10 +42,14 @@ class Outcome:
     output: str
 
 
-def _forget(roots: tuple[Path, ...]) -> None:
-    for name, module in list(sys.modules.items()):
-        where = getattr(module, "__file__", None) or ""
-        if name in REPO_MODULES or any(where.startswith(str(r)) for r in roots):
+def _forget(root: Path, loaded: set[str]) -> None:
+    """Drop the repository's modules: those named like them, and those loaded from ``root``
+    among ``loaded`` (what the run imported; scanning all of sys.modules each time is slow)."""
+    for name in REPO_MODULES:
+        sys.modules.pop(name, None)
+    for name in loaded:
+        where = getattr(sys.modules.get(name), "__file__", None) or ""
+        if where.startswith(str(root)):
             del sys.modules[name]
 
 
@@ -53,7 +57,8 @@ def _forget(roots: tuple[Path, ...]) -> None:
 def isolated(root: Path, env: Mapping[str, str], argv: list[str] | None = None) -> Iterator[None]:
     saved_path, saved_argv, saved_cwd = list(sys.path), list(sys.argv), os.getcwd()
     saved_env = {k: os.environ.get(k) for k in env}
-    _forget((root,))
+    _forget(root, set())
+    before = set(sys.modules)
     os.environ.update(env)
     os.chdir(root)
     if argv is not None:
@@ -68,7 +73,7 @@ def isolated(root: Path, env: Mapping[str, str], argv: list[str] | None = None) 
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-        _forget((root,))
+        _forget(root, set(sys.modules) - before)
 
 
 def expand(command: str, env: Mapping[str, str]) -> list[str]:

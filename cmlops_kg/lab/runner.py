@@ -135,6 +135,7 @@ class World:
         self.window: list[dict] = []
         self.feedback: list[tuple[list[dict[str, str]], list[dict[str, str]]]] = []
         self.silenced: dict[str, int] = {}
+        self.monitor_code: dict[tuple[str, str, str], Callable | None] = {}
         self.table = {"updated_at": -1, "defaults": self._defaults(), "rows": {}}
         self.healthy_table = {"updated_at": -1, "defaults": self._defaults(), "rows": {}}
         self._write_upstream(self.split.training)
@@ -660,13 +661,18 @@ class World:
                 self.alert(kind, detail, mon)
 
     def _monitor_function(self, module: str, name: str) -> Callable | None:
-        path = self.work / "prod" / "src" / f"{module}.py"
-        if not path.exists():
-            return None
-        import runpy
+        """The production deployment's own monitoring code (loaded once per release)."""
+        key = (str(self.installed.path), module, name)
+        if key not in self.monitor_code:
+            path = self.work / "prod" / "src" / f"{module}.py"
+            found = None
+            if path.exists():
+                import runpy
 
-        with execute.isolated(self.work / "prod", self.env):
-            return runpy.run_path(str(path))[name]
+                with execute.isolated(self.work / "prod", self.env):
+                    found = runpy.run_path(str(path))[name]
+            self.monitor_code[key] = found
+        return self.monitor_code[key]
 
     def alert(self, kind: str, detail: str, mon) -> None:
         self.silenced[kind] = self.t + mon.window_steps + self.sim.human_response_steps
