@@ -135,6 +135,7 @@ class World:
         self.window: list[dict] = []
         self.feedback: list[tuple[list[dict[str, str]], list[dict[str, str]]]] = []
         self.silenced: dict[str, int] = {}
+        self.history: list[Deployment] = []
         self.monitor_code: dict[tuple[str, str, str], Callable | None] = {}
         self.table = {"updated_at": -1, "defaults": self._defaults(), "rows": {}}
         self.healthy_table = {"updated_at": -1, "defaults": self._defaults(), "rows": {}}
@@ -288,6 +289,7 @@ class World:
         prod = self.work / "prod"
         if prod.exists():
             self.previous = self.installed  # its snapshot stays on disk
+            self.history.append(self.installed)
             shutil.rmtree(prod)
         shutil.copytree(deployment.path, prod)
         self.installed = deployment
@@ -305,11 +307,13 @@ class World:
             self.recover("a healthy release is in production")
 
     def rollback(self, how: str) -> None:
-        previous = getattr(self, "previous", None)
-        if previous is None:
+        """Back to the last earlier release that worked (what the registry or the team's
+        memory says worked; the release just before may be broken too)."""
+        good = [d for d in self.history if d.service is not None and not d.faulty]
+        if not good:
             return
         self.log(f"rollback ({how})")
-        self._install(previous)
+        self._install(good[-1])
 
     # -- running the repository's definitions ---------------------------------------------------
     def command(self, text: str) -> bool:
@@ -586,7 +590,7 @@ class World:
         fix = self.sim.revert_steps if self.config.has_git else self.sim.repair_by_hand_steps
 
         def restore() -> None:
-            self.later(fix, "restores the previous release", lambda: self.rollback("by hand"), True)
+            self.later(fix, "restores the previous release", self.restore_by_hand, True)
 
         self.later(
             delay,
@@ -594,6 +598,13 @@ class World:
             lambda: (self.detect("consumers complained"), restore()),
             False,
         )
+
+    def restore_by_hand(self) -> None:
+        """A person rolls back, and reverts the change that broke it, so that the next
+        release does not ship it again."""
+        self.rollback("by hand")
+        if self.tree_faulty:
+            self.fix_cause()
 
     def judge_canary(self) -> None:
         c = self.canary
@@ -705,6 +716,8 @@ class World:
             self.restart_materialisation()
         elif self.production.faulty and getattr(self, "previous", None) is not None:
             self.rollback("by the on-call person")
+            if self.tree_faulty:
+                self.fix_cause()
         else:
             # the traffic changed: retrain the way the repository trains
             trains = [w for w in self.workflows if "workflow_dispatch" in w.triggers]
