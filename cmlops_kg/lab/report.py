@@ -32,6 +32,11 @@ STYLE = (
     "table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;"
     "padding:.3rem .5rem;font-size:.9rem;text-align:left}</style></head><body>"
 )
+EXTRA_ERRORS = (
+    "Extra errors: mispredictions and failed requests beyond what the healthy system (the "
+    "day-0 release on unchanged traffic) makes on the same requests, after the fault; "
+    "negative when a retrained model does better than the day-0 one."
+)
 BUNDLED = Path(__file__).resolve().parent / "quick-results.json"
 MARK = {"caught": "caught", "missed": "MISSED", "harmless": "no harm"}
 
@@ -272,7 +277,7 @@ def markdown(result: object) -> str:
     lines += _md_table(*claim_rows(data))
     lines += ["## Findings", ""] + [f"- {md(f['text'])}" for f in data["findings"]] + [""]
     lines += ["## Intended and recovered levels", "", *_md_table(*level_rows(data))]
-    lines += ["## Measured outcomes", "", *_md_table(*outcome_rows(data))]
+    lines += ["## Measured outcomes", "", md(EXTRA_ERRORS), "", *_md_table(*outcome_rows(data))]
     lines += ["## Closing note", ""] + [md(p) + "\n" for p in closing_note(data)]
     return "\n".join(lines)
 
@@ -299,6 +304,7 @@ def html_report(result: object) -> str:
         "<h2>Intended and recovered levels</h2>",
         _html_table(*level_rows(data)),
         "<h2>Measured outcomes</h2>",
+        f"<p>{xml(EXTRA_ERRORS)}</p>",
         _html_table(*outcome_rows(data)),
         *[f"<figure>{svg}</figure>" for svg in charts(data)],
         "<h2>Closing note</h2>" + "".join(f"<p>{xml(p)}</p>" for p in closing_note(data)),
