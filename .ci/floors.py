@@ -1,5 +1,5 @@
 """Print pip constraints that pin each direct runtime dependency of pyproject.toml (core and
-the app and fast extras) to the lowest version its specifier allows ("rdflib>=7.0" ->
+the app, fast and lab extras) to the lowest version its specifier allows ("rdflib>=7.0" ->
 "rdflib==7.0"), for .ci/min-versions."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-EXTRAS = ("app", "fast")
+EXTRAS = ("app", "fast", "lab")
 
 
 def floors(pyproject: Path) -> list[str]:

@@ -40,6 +40,7 @@ PAGES = {
     "compare": ("cmlops_kg/app/pages/compare.py", "Compare organisations"),
     "sparql": ("cmlops_kg/app/pages/sparql.py", "SPARQL"),
     "validate": ("cmlops_kg/app/pages/validate.py", "Validate a profile"),
+    "lab": ("cmlops_kg/app/pages/lab.py", "Validation lab"),
 }
 CASES = case_studies()
 GOOGLE = "https://w3id.org/cmlops#google-mlops"

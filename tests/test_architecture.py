@@ -23,7 +23,13 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+def in_a_package(path: Path) -> bool:
+    """Python files in folders without ``__init__.py`` are data (the lab's skeleton of the
+    repositories it generates), not modules of the package."""
+    return all((d / "__init__.py").exists() for d in path.parents if d.is_relative_to(PACKAGE))
+
+
+MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py")) if in_a_package(p)}
 
 
 def _type_checking_nodes(tree: ast.AST) -> set[int]:

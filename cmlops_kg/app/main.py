@@ -50,6 +50,7 @@ def pages() -> list[st.Page]:
         st.Page(
             PAGES_DIR / "validate.py", title="Validate", icon=":material/rule:", url_path="validate"
         ),
+        st.Page(PAGES_DIR / "lab.py", title="Lab", icon=":material/science:", url_path="lab"),
     ]
 
 

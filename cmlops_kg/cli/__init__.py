@@ -99,6 +99,12 @@ def _app() -> dict[str, tuple[AddArguments, Run]]:
     return {"app": (m.add_app_arguments, m.run_app)}
 
 
+def _lab() -> dict[str, tuple[AddArguments, Run]]:
+    from cmlops_kg.cli import lab as m
+
+    return {"lab": (m.add_lab_arguments, m.run_lab)}
+
+
 @dataclass(frozen=True)
 class Command:
     help: str
@@ -123,6 +129,7 @@ COMMANDS: dict[str, Command] = {
     "release": Command("write the dated release artefacts (ttl, owl, jsonld, nt)", _ontology),
     "examples": Command("list the bundled case studies, or write one out", _examples),
     "app": Command("start the Streamlit explorer (needs 'cmlops-kg[app]')", _app),
+    "lab": Command("run the validation lab: fault scenarios on generated ML systems", _lab),
 }
 
 
