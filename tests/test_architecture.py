@@ -24,7 +24,7 @@ def module_name(path: Path) -> str:
 
 
 def in_a_package(path: Path) -> bool:
-    """Python files in folders without ``__init__.py`` are data (the lab's skeleton of the
+    """Python files in folders without ``__init__.py`` are data (the lab's example files of the
     repositories it generates), not modules of the package."""
     return all((d / "__init__.py").exists() for d in path.parents if d.is_relative_to(PACKAGE))
 

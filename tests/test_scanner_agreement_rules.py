@@ -7,6 +7,8 @@ of a freshly trained model are part of model integration testing, even when CI r
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from scan_repos import verdicts
 
@@ -331,3 +333,57 @@ def test_one_file_shows_part_of_a_practice(tmp_path, catalogue, case):
 def test_a_look_alike_file_shows_nothing_of_the_practice(tmp_path, catalogue, case):
     path, content, practice = NO_CLAIM_BY_ONE_FILE[case]
     assert practice not in scan(tmp_path, {path: content}, catalogue)
+
+
+# -- what a repository says about its folders (pyproject.toml [tool.cmlops-kg.scan]) ---------
+
+
+TRACKING = "import mlflow\nwith mlflow.start_run():\n    mlflow.log_metric('rmse', 1.0)\n"
+
+
+def scan_result(root: Path, files: dict[str, str], catalogue):
+    from scan_repos import committed
+
+    from cmlops_kg.scanner import scan_repository
+
+    committed(root, files)
+    return scan_repository(root, catalogue)
+
+
+def test_folders_a_repository_calls_examples_show_only_tests_and_docs(tmp_path, catalogue):
+    files = {
+        "systems/train.py": TRACKING,
+        "systems/tests/test_train.py": "def test_it():\n    assert True\n",
+        "pyproject.toml": '[tool.cmlops-kg.scan]\nexamples = ["systems/**"]\n',
+    }
+    result = scan_result(tmp_path, files, catalogue)
+    claims = {v.key for v in result.verdicts}
+    assert "experiment-tracking" not in claims and "automated-testing" in claims
+    assert any("examples systems/**" in w for w in result.warnings)
+
+
+def test_folders_a_repository_excludes_are_not_scanned(tmp_path, catalogue):
+    files = {
+        "copy/train.py": TRACKING,
+        "pyproject.toml": '[tool.cmlops-kg.scan]\nexclude = ["copy/**"]\n',
+    }
+    assert "experiment-tracking" not in {
+        v.key for v in scan_result(tmp_path, files, catalogue).verdicts
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "warning"),
+    [
+        ("[tool.cmlops-kg.scan\n", "could not be read"),
+        ('[tool.cmlops-kg.scan]\nexamples = "systems/**"\n', "must be a list of globs"),
+        ('[tool.cmlops-kg.scan]\nexampels = ["systems/**"]\n', "unknown key 'exampels'"),
+    ],
+)
+def test_a_scan_table_that_cannot_be_used_is_ignored_with_a_warning(
+    tmp_path, catalogue, text, warning
+):
+    files = {"systems/train.py": TRACKING, "pyproject.toml": text}
+    result = scan_result(tmp_path, files, catalogue)
+    assert any(warning in w for w in result.warnings), result.warnings
+    assert "experiment-tracking" in {v.key for v in result.verdicts}

@@ -1,9 +1,10 @@
-"""One repository per maturity level, built from the layered skeleton in ``skeleton/<n>/``.
+"""One repository per maturity level, built from the layered example files in ``examples/<n>/``
+(an example ML system: a scan of cmlops-kg reads the folder as examples, not as its practice).
 
 A configuration at level L has the files of layers 0..L (a later layer's file replaces an
 earlier one). From level 1 on it is a git repository with one commit per layer, as a team
 that grew into the level would have; level 0 is a folder of hand-run scripts without version
-control (what level 1 adds). ``_github`` and ``_gitignore`` in the skeleton become
+control (what level 1 adds). ``_github`` and ``_gitignore`` in the example files become
 ``.github`` and ``.gitignore`` (the package data globs skip dot-files).
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 from cmlops_kg.errors import CmlopsError
 from cmlops_kg.lab.dataset import Split, write_csv
 
-SKELETON = Path(__file__).resolve().parent / "skeleton"
+SKELETON = Path(__file__).resolve().parent / "examples"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from cmlops_kg.scanner.evidence import Verdict, judge
 from cmlops_kg.scanner.gitrefs import read_refs
 from cmlops_kg.scanner.globs import expand_braces, glob_regex
 from cmlops_kg.scanner.progress import Progress
+from cmlops_kg.scanner.repoconfig import read_config
 from cmlops_kg.scanner.repository import Location, locate, nested_repositories
 from cmlops_kg.scanner.signals import SignalCatalogue, load_catalogue
 from cmlops_kg.scanner.walk import Tree, walk
@@ -105,10 +106,11 @@ def scan_repository(
     progress = progress or Progress(False)
     location = locate(os.fspath(path), scope)
     tree = walk(location.root, tick=progress.walking)
-    if exclude:
-        exclude_paths(tree, exclude)
+    config = read_config(location.root)
+    if exclude or config.exclude:
+        exclude_paths(tree, [*(exclude or []), *config.exclude])
     refs = read_refs(location.git_dir)
-    options = Options(location.scope, location.git_dir, refs, count_paths or [])
+    options = Options(location.scope, location.git_dir, refs, count_paths or [], config.examples)
     detection = detect(tree, catalogue, max_file_bytes, tick=progress.matching, options=options)
     progress.finish()
     verdicts = judge(detection, catalogue)
@@ -126,6 +128,6 @@ def scan_repository(
         catalogue=catalogue,
         seconds=time.perf_counter() - started,
         scope=location.scope,
-        warnings=_warnings(location, tree, in_scope),
+        warnings=[*_warnings(location, tree, in_scope), *config.warnings, *config.notes()],
         repository=location.is_repository,
     )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cmlops_kg.scanner.ci import CiParse, parse_ci, targets
 from cmlops_kg.scanner.cilink import link
@@ -26,7 +26,7 @@ from cmlops_kg.scanner.gates import words_of
 from cmlops_kg.scanner.gitindex import tracked_paths
 from cmlops_kg.scanner.globs import GlobIndex
 from cmlops_kg.scanner.literals import LiteralFinder
-from cmlops_kg.scanner.paths import PathRoles, logical_path
+from cmlops_kg.scanner.paths import EvidenceScope, PathRoles, logical_path
 from cmlops_kg.scanner.patterns import ContentPattern, quote_line
 from cmlops_kg.scanner.signals import Signal, SignalCatalogue
 from cmlops_kg.scanner.walk import Tree
@@ -41,6 +41,7 @@ class Options:
     git_dir: str | None = None
     refs: list[str] = field(default_factory=list)
     exempt: list[str] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)  # the repository's own (repoconfig)
 
     def in_scope(self, rel: str) -> bool:
         return not self.scope or rel == self.scope or rel.startswith(self.scope + "/")
@@ -184,7 +185,7 @@ def detect(
     contents = Contents(tree, limit)
     templated = {rel: lp for rel in tree.files if (lp := logical_path(rel)) is not None}
     result = Detection(git_index=tracked is not None, refs=len(options.refs))
-    plain = [s for s in catalogue.scopes if not s.conditional]
+    plain = _told_examples(catalogue, options) + [s for s in catalogue.scopes if not s.conditional]
     roles = PathRoles(plain, options.exempt)
     # CI first: the files CI runs are always checked, even for signals with enough hits
     result.ci = parse_ci(
@@ -229,6 +230,16 @@ def detect(
         evidence.limited,
     )
     return result
+
+
+def _told_examples(catalogue: SignalCatalogue, options: Options) -> list[EvidenceScope]:
+    """The folders the repository says are examples, restricted as the examples scope is (and
+    before every other scope: the repository knows its folders)."""
+    examples = next((s for s in catalogue.scopes if s.name == "scope-examples"), None)
+    if not options.examples or examples is None:
+        return []
+    globs = tuple(options.examples)
+    return [replace(examples, name="examples (pyproject.toml)", globs=globs)]
 
 
 def _ref_quote(ref: str) -> str:
