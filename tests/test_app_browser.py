@@ -402,6 +402,17 @@ def test_validate_page_and_a_malformed_upload(browser_page, server: str) -> None
     no_exception(page)
 
 
+def test_lab_page(browser_page, server: str) -> None:
+    page = browser_page
+    open_page(page, server, "lab", "Validation lab")
+    page.get_by_role("heading", name="The claim, per failure mode").first.wait_for()
+    expect(page.get_by_text("Cells that tested the claim").first).to_be_visible()
+    page.get_by_role("heading", name="Closing note").first.wait_for()
+    settle(page)
+    shot(page, "lab")
+    no_exception(page)
+
+
 def test_pages_load_nothing_from_outside_this_machine(browser_page, server: str) -> None:
     """Offline use: every request of every page goes to the local server (the favicon is a
     file in the package, not a material icon from a font CDN)."""
