@@ -79,14 +79,19 @@ def committed(root: Path, files: Files, untracked: Files | None = None) -> None:
     git_index(root, list(files))
 
 
-def verdicts(root: Path, files: dict[str, str], catalogue) -> dict[str, tuple[str, str | None]]:
-    """Commit these files (dedented) and scan them: status and mode per practice."""
+def scanned(root: Path, files: dict[str, str], catalogue):
+    """Commit these files (dedented) and scan them."""
     import textwrap
 
     from cmlops_kg.scanner import scan_repository
 
     committed(root, {k: textwrap.dedent(v) for k, v in files.items()})
-    return {v.key: (v.status, v.mode) for v in scan_repository(root, catalogue).verdicts}
+    return scan_repository(root, catalogue)
+
+
+def verdicts(root: Path, files: dict[str, str], catalogue) -> dict[str, tuple[str, str | None]]:
+    """Commit these files (dedented) and scan them: status and mode per practice."""
+    return {v.key: (v.status, v.mode) for v in scanned(root, files, catalogue).verdicts}
 
 
 # -- the repositories -------------------------------------------------------------------------

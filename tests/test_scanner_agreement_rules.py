@@ -7,10 +7,8 @@ of a freshly trained model are part of model integration testing, even when CI r
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from scan_repos import verdicts
+from scan_repos import scanned, verdicts
 
 from cmlops_kg.scanner import load_catalogue
 
@@ -341,22 +339,13 @@ def test_a_look_alike_file_shows_nothing_of_the_practice(tmp_path, catalogue, ca
 TRACKING = "import mlflow\nwith mlflow.start_run():\n    mlflow.log_metric('rmse', 1.0)\n"
 
 
-def scan_result(root: Path, files: dict[str, str], catalogue):
-    from scan_repos import committed
-
-    from cmlops_kg.scanner import scan_repository
-
-    committed(root, files)
-    return scan_repository(root, catalogue)
-
-
 def test_folders_a_repository_calls_examples_show_only_tests_and_docs(tmp_path, catalogue):
     files = {
         "systems/train.py": TRACKING,
         "systems/tests/test_train.py": "def test_it():\n    assert True\n",
         "pyproject.toml": '[tool.cmlops-kg.scan]\nexamples = ["systems/**"]\n',
     }
-    result = scan_result(tmp_path, files, catalogue)
+    result = scanned(tmp_path, files, catalogue)
     claims = {v.key for v in result.verdicts}
     assert "experiment-tracking" not in claims and "automated-testing" in claims
     assert any("examples systems/**" in w for w in result.warnings)
@@ -368,7 +357,7 @@ def test_folders_a_repository_excludes_are_not_scanned(tmp_path, catalogue):
         "pyproject.toml": '[tool.cmlops-kg.scan]\nexclude = ["copy/**"]\n',
     }
     assert "experiment-tracking" not in {
-        v.key for v in scan_result(tmp_path, files, catalogue).verdicts
+        v.key for v in scanned(tmp_path, files, catalogue).verdicts
     }
 
 
@@ -384,6 +373,6 @@ def test_a_scan_table_that_cannot_be_used_is_ignored_with_a_warning(
     tmp_path, catalogue, text, warning
 ):
     files = {"systems/train.py": TRACKING, "pyproject.toml": text}
-    result = scan_result(tmp_path, files, catalogue)
+    result = scanned(tmp_path, files, catalogue)
     assert any(warning in w for w in result.warnings), result.warnings
     assert "experiment-tracking" in {v.key for v in result.verdicts}

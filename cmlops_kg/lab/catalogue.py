@@ -8,7 +8,6 @@ from pathlib import Path
 import rdflib
 
 LAB = rdflib.Namespace("https://w3id.org/cmlops/lab#")
-CMLOPS = "https://w3id.org/cmlops#"
 SCENARIOS_FILE = Path(__file__).resolve().parent / "scenarios.ttl"
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from cmlops_kg.errors import CmlopsError
 from cmlops_kg.lab.dataset import Split, write_csv
 
-SKELETON = Path(__file__).resolve().parent / "examples"
+EXAMPLES = Path(__file__).resolve().parent / "examples"
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def _target_name(rel: Path) -> Path:
 
 
 def _copy_layer(layer: int, repo: Path) -> None:
-    source = SKELETON / str(layer)
+    source = EXAMPLES / str(layer)
     for path in sorted(source.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             target = repo / _target_name(path.relative_to(source))

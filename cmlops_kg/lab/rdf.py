@@ -14,7 +14,7 @@ from cmlops_kg.lab.assessment import DATE, ConfigurationAssessment
 from cmlops_kg.lab.catalogue import LAB, Scenario, Simulation
 from cmlops_kg.lab.runner import RunResult
 from cmlops_kg.rdf.profiles import Profile
-from cmlops_kg.vocab import CMLOPS, DQV, PROV, RDF_TYPE, RDFS_LABEL, XSD
+from cmlops_kg.vocab import CMLOPS, DQV, PROV, RDF_TYPE, RDFS, RDFS_LABEL, XSD
 
 ARTEFACT_FAULTS = ("edit-repository", "rename-upstream-columns")
 
@@ -106,7 +106,7 @@ def observations(
             ),
             ox.Triple(
                 obs,
-                _n("http://www.w3.org/2000/01/rdf-schema#comment"),
+                _n(RDFS + "comment"),
                 ox.Literal(f"Measured by the validation lab: {how}.", language="en"),
             ),
         ]
