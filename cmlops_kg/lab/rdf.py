@@ -69,6 +69,28 @@ def measured_metrics(
             "from the commit of a benign model change to the model serving all traffic "
             "(control scenario)",
         )
+    faults = [r for r in runs if kinds[r.scenario].failure_mode is not None]
+    detected = [r for r in faults if r.detected_step is not None]
+    if detected:
+        out["metric-time-to-detect"] = (
+            statistics.mean(
+                (r.detected_step - sim.fault_at_step) * sim.step_hours for r in detected
+            ),  # type: ignore[operator]
+            "unit-hour",
+            f"mean over the {len(detected)} of {len(faults)} fault runs in which a check, a "
+            "monitor or a person detected the fault",
+        )
+    served = [r for r in faults if r.served_after_fault]
+    if served:
+        out["metric-prediction-quality-lost"] = (
+            statistics.mean(
+                max(0.0, 100.0 * r.extra_errors / r.served_after_fault) for r in served
+            ),
+            "unit-percent",
+            f"mean over the {len(served)} fault runs of the extra wrong or failed answers per "
+            "request served after the fault, against the day-0 release on the same requests "
+            "(a gain counts as no loss)",
+        )
     control = [r for r in runs if kinds[r.scenario].failure_mode is None]
     if control:
         per_day = statistics.mean(r.releases / (r.steps * sim.step_hours / 24) for r in control)
