@@ -47,16 +47,16 @@ def run_lab(args: argparse.Namespace) -> int:
     if args.lab_command == "list":
         return _list()
     if args.lab_command == "report":
-        from cmlops_kg.lab.report import load_result, markdown
+        from cmlops_kg.lab.report import load_result, text_report
 
-        sys.stdout.write(markdown(load_result(args.results)))
+        sys.stdout.write(text_report(load_result(args.results)))
         return 0
     _needs_sklearn()
     from cmlops_kg.lab.experiment import run_lab as experiment
-    from cmlops_kg.lab.report import markdown
+    from cmlops_kg.lab.report import text_report
 
     result = experiment(args.out, quick=args.quick, force=args.force)
-    sys.stdout.write(markdown(result))
+    sys.stdout.write(text_report(result))
     return 0
 
 

@@ -22,12 +22,16 @@ class Guard:
     relation: str
 
 
+def ontology_store() -> EmbeddedStore:
+    store = EmbeddedStore()
+    store.load_ontology()
+    return store
+
+
 def guards_of(
     failure_modes: list[str], store: EmbeddedStore | None = None
 ) -> dict[str, list[Guard]]:
-    if store is None:
-        store = EmbeddedStore()
-        store.load_ontology()
+    store = ontology_store() if store is None else store
     out: dict[str, list[Guard]] = {}
     for fm in failure_modes:
         rows = store.select("failure_mode_guards", {"failureMode": fm})
@@ -37,6 +41,16 @@ def guards_of(
             )
             for r in rows
         ]
+    return out
+
+
+def labels_of(failure_modes: list[str], store: EmbeddedStore | None = None) -> dict[str, str]:
+    """Each failure mode's name (its key where the ontology gives it no guard, and so no row)."""
+    store = ontology_store() if store is None else store
+    out = {}
+    for fm in failure_modes:
+        rows = store.select("failure_mode_guards", {"failureMode": fm})
+        out[fm] = str(rows[0]["failureModeLabel"]) if rows else practice_key(fm)
     return out
 
 
@@ -73,7 +87,7 @@ class Finding:
     kind: str
     failure_mode: str
     scenario: str
-    configuration: str
+    configurations: list[str]
     text: str
 
 
@@ -92,6 +106,7 @@ def evaluate(
     scenarios: list[Scenario],
     runs: list[RunResult],
     guards: dict[str, list[Guard]],
+    labels: dict[str, str] | None = None,
 ) -> Claim:
     by_cell: dict[tuple[str, str], list[RunResult]] = defaultdict(list)
     for r in runs:
@@ -119,66 +134,74 @@ def evaluate(
                 )
             )
     claim = Claim(cells)
-    claim.findings = findings(claim, scenarios, by_cell, guards)
+    claim.findings = findings(claim, scenarios, by_cell, guards, labels or {})
     return claim
 
 
-def findings(claim: Claim, scenarios: list[Scenario], by_cell: dict, guards: dict) -> list[Finding]:
-    out = []
+def findings(
+    claim: Claim, scenarios: list[Scenario], by_cell: dict, guards: dict, names: dict[str, str]
+) -> list[Finding]:
+    """One finding per kind, failure mode and scenario, naming every configuration it holds
+    for (the same lesson at four levels is one lesson)."""
     labels = {s.key: s.label for s in scenarios}
+    grouped: dict[tuple[str, str, str], list[Cell]] = defaultdict(list)
     for c in claim.cells:
-        fm = practice_key(c.failure_mode)
-        if c.agrees is None:
-            out.append(
-                Finding(
-                    "no-test",
-                    fm,
-                    c.scenario,
-                    c.configuration,
-                    f"{labels[c.scenario]} did no measurable harm in {c.configuration} "
-                    "and nothing flagged it: this run says nothing about the claim.",
-                )
-            )
-        elif c.agrees is False and c.guarded:
-            out.append(
-                Finding(
-                    "guard-did-not-help",
-                    fm,
-                    c.scenario,
-                    c.configuration,
-                    f"{c.configuration} has guards of {fm} ({', '.join(c.guards_in_place)}) "
-                    f"but {labels[c.scenario]} was missed in {c.runs - c.caught} of "
-                    f"{c.runs} runs.",
-                )
-            )
-        elif c.agrees is False:
-            how = sorted(
-                {
-                    r.detected_by or "kept out of production"
-                    for r in by_cell[(c.configuration, c.scenario)]
-                    if r.caught
-                }
-            )
-            out.append(
-                Finding(
-                    "unlisted-guard",
-                    fm,
-                    c.scenario,
-                    c.configuration,
-                    f"{c.configuration} has no practice the ontology lists as a guard "
-                    f"of {fm}, yet {labels[c.scenario]} was caught ({'; '.join(how)}): "
-                    "a guard the ontology does not name.",
-                )
-            )
+        kind = _kind(c)
+        if kind:
+            grouped[(kind, c.failure_mode, c.scenario)].append(c)
+    out = []
+    for (kind, fm, scenario), cells in grouped.items():
+        f = Finding(kind, practice_key(fm), scenario, [c.configuration for c in cells], "")
+        f.text = _text(f, cells, labels[scenario], names.get(fm, f.failure_mode), by_cell)
+        out.append(f)
     for sc in scenarios:
         if sc.failure_mode and not guards.get(sc.failure_mode):
-            out.append(
-                Finding(
-                    "unguarded-mode",
-                    practice_key(sc.failure_mode),
-                    sc.key,
-                    "",
-                    f"The ontology names no guard for {practice_key(sc.failure_mode)}.",
-                )
-            )
+            fm, name = practice_key(sc.failure_mode), names.get(sc.failure_mode, "")
+            text = f"The ontology names no guard for {name or fm}."
+            out.append(Finding("unguarded-mode", fm, sc.key, [], text))
     return out
+
+
+def _kind(c: Cell) -> str | None:
+    if c.agrees is None:
+        return "no-test"
+    if c.agrees is False:
+        return "guard-did-not-help" if c.guarded else "unlisted-guard"
+    return None
+
+
+def _names(configurations: list[str]) -> str:
+    return (
+        configurations[0]
+        if len(configurations) == 1
+        else (", ".join(configurations[:-1]) + " and " + configurations[-1])
+    )
+
+
+def _text(f: Finding, cells: list[Cell], scenario: str, mode: str, by_cell: dict) -> str:
+    where = _names(f.configurations)
+    have = "has" if len(f.configurations) == 1 else "have"
+    if f.kind == "no-test":
+        return (
+            f"{scenario} did no measurable harm in {where} and nothing flagged it: "
+            f"{'this run says' if len(cells) == 1 else 'these runs say'} nothing about the claim."
+        )
+    if f.kind == "guard-did-not-help":
+        missed = "; ".join(f"{c.configuration} {c.runs - c.caught} of {c.runs}" for c in cells)
+        in_place = sorted({g for c in cells for g in c.guards_in_place})
+        return (
+            f"{where} {have} guards of '{mode}' ({', '.join(in_place)}) but {scenario} "
+            f"was missed (runs missed: {missed})."
+        )
+    how = sorted(
+        {
+            r.detected_by or "kept out of production"
+            for c in cells
+            for r in by_cell[(c.configuration, c.scenario)]
+            if r.caught
+        }
+    )
+    return (
+        f"{where} {have} no practice the ontology lists as a guard of '{mode}', yet "
+        f"{scenario} was caught ({'; '.join(how)}): a guard the ontology does not name."
+    )

@@ -85,8 +85,10 @@ def run_lab(
             f"(up to {a.combined_potential})"
         )
     timings["assess"] = time.perf_counter() - started - sum(timings.values())
-    guards = claim.guards_of([s.failure_mode for s in scenarios if s.failure_mode])
-    tested = claim.evaluate(generate.CONFIGURATIONS, scenarios, runs, guards)
+    modes = [s.failure_mode for s in scenarios if s.failure_mode]
+    store = claim.ontology_store()
+    guards, mode_labels = claim.guards_of(modes, store), claim.labels_of(modes, store)
+    tested = claim.evaluate(generate.CONFIGURATIONS, scenarios, runs, guards, mode_labels)
     metrics, profiles = _store(out, runs, scenarios, sim, assessments)
     timings["total"] = time.perf_counter() - started
     result = LabResult(
@@ -101,6 +103,7 @@ def run_lab(
                 "label": s.label,
                 "definition": s.definition,
                 "failure_mode": s.failure_mode,
+                "failure_mode_label": mode_labels.get(s.failure_mode or "", ""),
             }
             for s in scenarios
         ],

@@ -7,12 +7,13 @@ from __future__ import annotations
 import html
 import json
 import statistics
+import textwrap
 from collections import defaultdict
 from pathlib import Path
 
 from cmlops_kg.errors import InputError
 from cmlops_kg.files import atomic_write
-from cmlops_kg.present.escape import md, xml
+from cmlops_kg.present.escape import md, terminal, xml
 
 __all__ = [
     "claim_rows",
@@ -87,17 +88,28 @@ def _levels(conf: dict[str, dict], key: str) -> str:
     return " or ".join(str(v) for v in sorted({c[key] for c in conf.values()}))
 
 
+def _missed(conf: dict[str, dict]) -> str:
+    missed = {k: c["missed"] for k, c in conf.items() if c["missed"]}
+    if not missed:
+        return (
+            "The scanner found every practice the repositories implement (their tools: Git, "
+            "pytest, GitHub Actions, pip-tools, Make, DVC, MLflow, Pandera, Argo Rollouts, "
+            "Prometheus, Alertmanager)."
+        )
+    parts = "; ".join(f"{k}: {', '.join(v)}" for k, v in missed.items())
+    return f"Practices the repositories implement that the scanner missed: {parts}."
+
+
 def closing_note(data: dict) -> list[str]:
     cells = data["cells"]
     tested = [c for c in cells if c["agrees"] is not None]
     agree = sum(c["agrees"] for c in tested)
-    kinds = defaultdict(int)
+    kinds = defaultdict(int)  # cells (configuration x failure mode), not grouped findings
     for f in data["findings"]:
-        kinds[f["kind"]] += 1
+        kinds[f["kind"]] += max(1, len(f.get("configurations") or []))
     conf = {c["key"]: c for c in data["configurations"]}
     recovered = [k for k, c in conf.items() if c["combined_level"] == c["level"]]
     potential = [k for k, c in conf.items() if c["combined_potential"] == c["level"]]
-    by_scan = [k for k, c in conf.items() if c["scan_level"] == c["level"] and c["level"] > 0]
     s = summary(data)
     first, last = min(s), max(s)
     busiest = max(s, key=lambda k: s[k]["manual"])
@@ -108,7 +120,7 @@ def closing_note(data: dict) -> list[str]:
         f"in {agree} of them and failed in {len(tested) - agree}.",
         f"Findings: {kinds['unlisted-guard']} faults caught by configurations without a listed "
         f"guard (guards the ontology does not name), {kinds['guard-did-not-help']} missed despite "
-        f"a listed guard, {kinds['no-test']} runs that tested nothing, "
+        f"a listed guard, {kinds['no-test']} cells that tested nothing, "
         f"{kinds['unguarded-mode']} exercised failure modes without any guard.",
         f"Extra mispredictions and failed requests over all faults: {s[first]['extra_errors']} "
         f"in {first}, {s[last]['extra_errors']} in {last}; faults reaching production: "
@@ -116,14 +128,11 @@ def closing_note(data: dict) -> list[str]:
         f"{s[last]['reached']}/{s[last]['faults']}.",
         f"The scanner alone proved level {_levels(conf, 'scan_level')} "
         f"(potential {_levels(conf, 'scan_potential')}) for the five "
-        f"configurations, whose intended levels are 0-4; it proved the intended level above 0 "
-        f"for {', '.join(by_scan) or 'none'}. With the lab's questionnaire answers (only what a "
-        f"repository cannot show) the proven level equals the intended one for "
+        f"configurations, whose intended levels are 0-4: the practices outside a repository "
+        f"stay unknown to a scan. With the lab's questionnaire answers (only what a repository "
+        f"cannot show) the proven level equals the intended one for "
         f"{', '.join(recovered) or 'none'} and the potential level for "
-        f"{', '.join(potential) or 'none'}: the repository practices the scanner missed (see "
-        "the table) stay unknown. They are home-grown implementations (plain Python drift "
-        "checks, a JSON registry, a canary configured in YAML) without the tool names its "
-        "signals look for.",
+        f"{', '.join(potential) or 'none'}. " + _missed(conf),
         f"Manual interventions: most in {busiest} ({s[busiest]['manual']}), fewest in "
         f"{calmest} ({s[calmest]['manual']}); monitoring that pages a person raised "
         f"{sum(v['false_alarms'] for v in s.values())} false alarms in all.",
@@ -131,7 +140,11 @@ def closing_note(data: dict) -> list[str]:
         "human delays (response, complaints, repair) are assumptions of scenarios.ttl, not "
         "measurements; the on-call person always finds the cause; 'reached production' needs "
         "more than 1 % extra errors after the fault, so a harmless fault counts as no test; "
-        "practices outside the repositories are premises (questionnaire answers), not exercised.",
+        "practices outside the repositories are premises (questionnaire answers), not exercised; "
+        "scikit-learn, pytest, MLflow, Pandera, pip-tools and prometheus_client run for real, "
+        "while GitHub Actions, DVC, Make, Kubernetes with Argo Rollouts, Prometheus and "
+        "Alertmanager are played by the runner from the repositories' own files (the test "
+        "suite runs the generated pipelines with the real DVC).",
     ]
 
 
@@ -181,7 +194,8 @@ def claim_rows(data: dict) -> tuple[list[str], list[list[str]]]:
         if sc["failure_mode"] is None:
             continue
         cells = {c["configuration"]: c for c in data["cells"] if c["scenario"] == sc["key"]}
-        row = [labels[sc["key"]], sc["failure_mode"].rsplit("#", 1)[1]]
+        mode = sc.get("failure_mode_label") or sc["failure_mode"].rsplit("#", 1)[1]
+        row = [labels[sc["key"]], mode]
         for key in configs:
             c = cells[key]
             flag = "" if c["agrees"] is None else (" ✓" if c["agrees"] else " ✗")
@@ -254,31 +268,55 @@ def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:
     return [*out, ""]
 
 
+def _intro(data: dict) -> str:
+    mode = "quick" if data["quick"] else "full"
+    return (
+        f"{mode} run: {len(data['configurations'])} configurations × "
+        f"{len(data['scenarios'])} scenarios × {len(data['seeds'])} seed(s), "
+        f"{data['steps']} simulated hours each, {data['seconds']['total']:.0f} s."
+    )
+
+
+CELL_LEGEND = (
+    "Each cell: whether the configuration has a practice the ontology lists as a guard "
+    "of the failure mode, and what the runs measured; ✓ the claim held, ✗ it did not."
+)
+
+
 def markdown(result: object) -> str:
     data = _get(result)
-    mode = "quick" if data["quick"] else "full"
-    lines = [
-        "# Validation lab",
-        "",
-        md(
-            f"{mode} run: {len(data['configurations'])} configurations × "
-            f"{len(data['scenarios'])} scenarios × {len(data['seeds'])} seed(s), "
-            f"{data['steps']} simulated hours each, {data['seconds']['total']:.0f} s."
-        ),
-        "",
-        "## The claim, per failure mode",
-        "",
-        md(
-            "Each cell: whether the configuration has a practice the ontology lists as a guard "
-            "of the failure mode, and what the runs measured; ✓ the claim held, ✗ it did not."
-        ),
-        "",
-    ]
+    lines = ["# Validation lab", "", md(_intro(data)), "", "## The claim, per failure mode", ""]
+    lines += [md(CELL_LEGEND), ""]
     lines += _md_table(*claim_rows(data))
     lines += ["## Findings", ""] + [f"- {md(f['text'])}" for f in data["findings"]] + [""]
     lines += ["## Intended and recovered levels", "", *_md_table(*level_rows(data))]
     lines += ["## Measured outcomes", "", md(EXTRA_ERRORS), "", *_md_table(*outcome_rows(data))]
     lines += ["## Closing note", ""] + [md(p) + "\n" for p in closing_note(data)]
+    return "\n".join(lines)
+
+
+def _text_table(head: list[str], rows: list[list[str]]) -> list[str]:
+    cells = [[terminal(c) for c in row] for row in [head, *rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(head))]
+    out = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    ]
+    return [out[0], "  ".join("-" * w for w in widths), *out[1:], ""]
+
+
+def _wrapped(text: str, indent: str = "") -> list[str]:
+    return textwrap.wrap(terminal(text), 100, initial_indent=indent, subsequent_indent="  ")
+
+
+def text_report(result: object) -> str:
+    """The report for a terminal: plain text, aligned tables, control characters removed."""
+    data = _get(result)
+    lines = ["VALIDATION LAB", *_wrapped(_intro(data)), "", "THE CLAIM, PER FAILURE MODE"]
+    lines += [*_wrapped(CELL_LEGEND), *_text_table(*claim_rows(data)), "FINDINGS"]
+    lines += [line for f in data["findings"] for line in _wrapped(f["text"], "- ")] + [""]
+    lines += ["INTENDED AND RECOVERED LEVELS", *_text_table(*level_rows(data))]
+    lines += ["MEASURED OUTCOMES", *_wrapped(EXTRA_ERRORS), *_text_table(*outcome_rows(data))]
+    lines += ["CLOSING NOTE"] + [line for p in closing_note(data) for line in [*_wrapped(p), ""]]
     return "\n".join(lines)
 
 
