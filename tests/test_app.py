@@ -772,6 +772,28 @@ def test_compare_sets_practices_against_outcomes():
     assert "Vectorly" in set(table["Organisation"])
 
 
+def test_compare_sets_practices_against_the_labs_measured_outcomes():
+    """The same view on measured data: the validation lab's five configurations, their
+    levels from their assessments and the prediction quality their runs lost."""
+    from cmlops_kg.lab.report import load_result
+
+    at = open_app("compare")
+    at.radio(key="cmp_outcome_data").set_value("Validation lab (measured)").run()
+    at.selectbox(key="cmp_metric").set_value("Prediction quality lost").run()
+    assert not at.exception
+    table = next(t.value for t in at.dataframe if "Prediction quality lost" in t.value.columns)
+    bundled = load_result()
+    labels = {c["label"] for c in bundled["configurations"]}
+    assert set(table["Organisation"]) == labels
+    measured = {
+        c["label"]: bundled["metrics"][c["key"]]["metric-prediction-quality-lost"]["value"]
+        for c in bundled["configurations"]
+    }
+    shown = dict(zip(table["Organisation"], table["Prediction quality lost"], strict=True))
+    for label, value in measured.items():
+        assert shown[label].startswith(f"{value:.3g}"), (label, shown[label], value)
+
+
 def test_app_reads_a_shared_store_named_by_the_environment(tmp_path, monkeypatch):
     """CMLOPS_KG_ENDPOINT switches the app to a real shared SPARQL server started here."""
     from oxigraph_server import OxigraphServer

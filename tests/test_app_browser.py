@@ -402,6 +402,20 @@ def test_validate_page_and_a_malformed_upload(browser_page, server: str) -> None
     no_exception(page)
 
 
+def test_compare_page_sets_practices_against_the_labs_measured_outcomes(
+    browser_page, server: str
+) -> None:
+    page = browser_page
+    open_page(page, server, "compare", "Compare organisations")
+    page.get_by_text("Practices against outcomes").wait_for()
+    page.get_by_text("Validation lab (measured)").click()
+    page.get_by_text("Level 4: self-healing").first.wait_for()
+    settle(page)
+    page.get_by_text("Practices against outcomes").scroll_into_view_if_needed()
+    shot(page, "compare-lab-outcomes")
+    no_exception(page)
+
+
 def test_lab_page(browser_page, server: str) -> None:
     page = browser_page
     open_page(page, server, "lab", "Validation lab")

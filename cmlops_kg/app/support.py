@@ -214,6 +214,22 @@ def bundled_store() -> EmbeddedStore:
     return store
 
 
+@st.cache_resource(show_spinner=False)
+def lab_store() -> EmbeddedStore:
+    """The ontology plus the validation lab's measured profiles (the bundled quick run): one
+    assessed configuration per level, with the outcomes its runs measured."""
+    from cmlops_kg.assessment.engine import Assessor
+    from cmlops_kg.lab.report import bundled_profiles
+    from cmlops_kg.rdf.profiles import read_profile
+
+    store = EmbeddedStore()
+    store.load_ontology()
+    engine = Assessor(store)
+    for path in bundled_profiles():
+        engine.load(read_profile(path))
+    return store
+
+
 # -- the session's own profile -------------------------------------------------------------------
 def set_current_source(source: ProfileSource) -> None:
     st.session_state[CURRENT_SOURCE] = source

@@ -14,6 +14,7 @@ import io
 import os
 import runpy
 import shlex
+import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -100,6 +101,21 @@ def run_script(root: Path, words: list[str], env: Mapping[str, str]) -> Outcome:
     return Outcome(" ".join(words), code, out.getvalue())
 
 
+# The unraisable-exception and thread-exception plugins collect garbage several times when a
+# session ends, about a second each in a process holding scikit-learn and MLflow; they only
+# turn such exceptions into warnings, which these runs do not report.
+PYTEST_OPTIONS = (
+    "-q",
+    "-p",
+    "no:cacheprovider",
+    "-p",
+    "no:unraisableexception",
+    "-p",
+    "no:threadexception",
+    "--import-mode=importlib",
+)
+
+
 def run_pytest(root: Path, words: list[str], env: Mapping[str, str]) -> Outcome:
     """``python -m pytest ...`` in this process (importlib mode: test modules of several
     repositories never collide)."""
@@ -108,9 +124,7 @@ def run_pytest(root: Path, words: list[str], env: Mapping[str, str]) -> Outcome:
     out = io.StringIO()
     args = [w for w in words[3:] if w not in ("-p", "no:cacheprovider")]
     with isolated(root, env), contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        code = pytest.main(
-            ["-q", "-p", "no:cacheprovider", "--import-mode=importlib", *args], plugins=[]
-        )
+        code = pytest.main([*PYTEST_OPTIONS, *args], plugins=[])
     return Outcome(" ".join(words), int(code), out.getvalue())
 
 
@@ -119,3 +133,26 @@ def load_service(deployment: Path, env: Mapping[str, str]) -> object:
     with isolated(deployment, env):
         namespace = runpy.run_path(str(deployment / "src" / "serve.py"))
         return namespace["load"](str(deployment))
+
+
+def run_program(root: Path, words: list[str], env: Mapping[str, str]) -> bool:
+    """A program a recipe names (mkdir, tar, echo...), in the repository; True when it exits
+    0. Bounded: a recipe that hangs fails the step."""
+    try:
+        done = subprocess.run(
+            words, cwd=root, env={**os.environ, **env}, capture_output=True, timeout=60
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
+
+
+def program_output(root: Path, words: list[str], env: Mapping[str, str]) -> str:
+    """What ``$(shell ...)`` gives: the program's standard output ('' if it fails)."""
+    try:
+        done = subprocess.run(
+            words, cwd=root, env={**os.environ, **env}, capture_output=True, text=True, timeout=60
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return done.stdout if done.returncode == 0 else ""

@@ -63,7 +63,6 @@ CONFIGURATIONS = (
             "data-validation",
             "experiment-tracking",
             "model-evaluation-baseline",
-            "evaluation-set-versioning",
             "prediction-logging",
             "reproducible-training",
         ),

@@ -39,6 +39,14 @@ EXTRA_ERRORS = (
     "negative when a retrained model does better than the day-0 one."
 )
 BUNDLED = Path(__file__).resolve().parent / "quick-results.json"
+# the quick run's profiles (assessments with their measured outcomes), for the app's views
+BUNDLED_PROFILES = Path(__file__).resolve().parent / "quick-profiles"
+
+
+def bundled_profiles() -> list[Path]:
+    return sorted(BUNDLED_PROFILES.glob("*.ttl"))
+
+
 MARK = {"caught": "caught", "missed": "MISSED", "harmless": "no harm"}
 
 

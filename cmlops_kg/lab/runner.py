@@ -2,7 +2,10 @@
 triggered training, the release pipeline, the deploy tool, production traffic replayed from the
 data set, the materialisation job, consumers and the on-call person - for one configuration
 and one fault scenario. What runs, and when, is read from the repository's own definitions
-(workflows, ``dvc.yaml``, ``release.yaml``, ``monitoring.yaml``, ``serve.yaml``); a
+(workflows, ``dvc.yaml``, ``Makefile``, ``serve.yaml``, the Argo Rollouts and CronJob manifests
+in ``deploy/``, Prometheus rules and Alertmanager routes in ``monitoring/``) and the platform
+services they use (an MLflow tracking server and model registry: a SQLite store of each run's
+own; Argo Rollouts, Prometheus and Alertmanager as ``platforms`` plays them); a
 configuration without a definition gets a person following the README, with the delays of
 ``scenarios.ttl``. The runner measures; it never decides an outcome by the configuration's
 level.
@@ -11,6 +14,7 @@ level.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,19 +26,48 @@ from cmlops_kg.lab import execute
 from cmlops_kg.lab.catalogue import Scenario, Simulation
 from cmlops_kg.lab.dataset import Split, write_csv
 from cmlops_kg.lab.generate import Configuration, git
-from cmlops_kg.lab.workflows import (
-    Workflow,
-    read_monitoring,
-    read_pipeline,
-    read_release,
-    read_workflows,
-)
+from cmlops_kg.lab.platforms import fires, read_canary, read_monitoring, samples
+from cmlops_kg.lab.workflows import Workflow, read_makefile, read_pipeline, read_workflows
 
 MANUAL_TRAIN = "python src/train.py --data ${UPSTREAM}/training.csv --out models/candidate"
 COMPLAINT = "consumers complained"
-DRIFT_ALERTS = ("feature_drift", "prediction_drift")
 RETRAIN_FIXES = ("scale-traffic-columns", "resample-traffic-labels")  # a new model is the remedy
 TRAFFIC_FAULTS = ("scale-traffic-columns", "resample-traffic-labels", "stop-materialisation")
+
+
+def _namespace(args: list[str]) -> tuple[str, list[str]]:
+    """kubectl's namespace (-n/--namespace; production when none is given) and the rest."""
+    words, namespace, skip = [], "production", False
+    for i, word in enumerate(args):
+        if skip:
+            skip = False
+        elif word in ("-n", "--namespace") and i + 1 < len(args):
+            namespace, skip = args[i + 1], True
+        elif word.startswith("--namespace="):
+            namespace = word.split("=", 1)[1]
+        else:
+            words.append(word)
+    return namespace, words
+
+
+def tracking_server(work: Path) -> str:
+    """The MLflow store of one run: a copy of an empty, migrated SQLite store (creating one
+    runs MLflow's schema migrations, seconds each; copying it is instant)."""
+    template = work.parent / ".mlflow-empty.db"
+    if not template.exists():
+        _create_store(template)
+    shutil.copyfile(template, work / "mlflow.db")
+    return f"sqlite:///{work / 'mlflow.db'}"
+
+
+def _create_store(path: Path) -> None:
+    import logging
+
+    from mlflow.tracking import MlflowClient
+
+    logging.getLogger("mlflow").setLevel(logging.ERROR)
+    logging.getLogger("alembic").setLevel(logging.ERROR)
+    MlflowClient(f"sqlite:///{path}").search_experiments()  # creates and migrates the schema
 
 
 @dataclass
@@ -116,20 +149,24 @@ class World:
         else:
             shutil.copytree(source, self.repo)
         self.env = {
+            "MLFLOW_TRACKING_URI": tracking_server(work),
             "UPSTREAM": str(work / "upstream"),
             "PRODUCTION": str(work / "prod"),
             "FEATURE_TABLE": str(work / "feature_table.json"),
-            "FEEDBACK": str(work / "feedback.csv"),
+            "OUTCOMES": str(work / "outcomes.csv"),
+            "PREDICTION_LOG": str(work / "predictions.jsonl"),
         }
+        self._write_platform_paths()
         self.result = RunResult(config.key, config.level, scenario.key, seed, steps)
         self.workflows: list[Workflow] = read_workflows(self.repo)
-        self.monitoring = read_monitoring(self.repo)
-        self.release_config = read_release(self.repo)
+        self.monitoring = read_monitoring(self.repo, sim.step_hours)
+        self.canary_spec = read_canary(self.repo)
         self.queue: list[tuple[int, str, Callable[[], None]]] = []
         self.upstream_broken = self.tree_faulty = self.change_in_tree = False
         self.candidate_faulty = self.candidate_has_change = False
         self.materialising = True
         self.canary: Canary | None = None
+        self.staged: dict[str, Deployment] = {}  # releases in namespaces other than production
         self.pending_change = False
         self.fixing = self.red = False
         self.window: list[dict] = []
@@ -144,6 +181,15 @@ class World:
         self.table["rows"], self.healthy_table["rows"] = {}, {}
         self._write_tables()
         self._start()
+
+    def _write_platform_paths(self) -> None:
+        """The CI environment's platform.yaml (read by dvc.yaml's vars): this run's paths."""
+        path = self.repo / "platform.yaml"
+        if path.exists():
+            keys = ("UPSTREAM", "PRODUCTION", "PREDICTION_LOG", "OUTCOMES")
+            path.write_text(
+                "".join(f"{k}: {json.dumps(self.env[k])}\n" for k in keys), encoding="utf-8"
+            )
 
     # -- bookkeeping --------------------------------------------------------------------------
     def log(self, text: str) -> None:
@@ -264,8 +310,10 @@ class World:
         target = self.work / "deploy" / f"{name}-{self.t + 1}-{len(self.result.events)}"
         shutil.copytree(self.repo / "src", target / "src")
         shutil.copyfile(self.repo / "serve.yaml", target / "serve.yaml")
+        models = self.repo / "models"
+        shipped = models / "release" if (models / "release").is_dir() else models / "candidate"
         for artefact in ("model.pkl", "reference.json"):
-            source = self.repo / "models" / "candidate" / artefact
+            source = shipped / artefact
             if source.exists():
                 shutil.copyfile(source, target / artefact)
         deployment = self._open(
@@ -318,14 +366,16 @@ class World:
     # -- running the repository's definitions ---------------------------------------------------
     def command(self, text: str) -> bool:
         words = execute.expand(text, self.env)
-        if not words or words[0] == "pip" or words[:2] == ["pip", "install"]:
+        if not words or words[0] in ("pip", "pip-sync"):
             return True  # the environment is already installed
         if words[:2] == ["dvc", "repro"]:
             return self.pipeline()
+        if words[0] == "make":
+            return self.make(words[1:] or ["all"])
+        if words[0] == "kubectl":
+            return self.kubectl(words[1:])
         if words[:3] == ["python", "-m", "pytest"]:
             outcome = execute.run_pytest(self.repo, words, self.env)
-        elif words[0] == "python" and words[1:2] == ["src/release.py"] and words[2] != "gate":
-            return self.release_step(words[2])
         elif words[0] == "python":
             outcome = execute.run_script(self.repo, words, self.env)
             if words[1] == "src/train.py" and outcome.code == 0:
@@ -338,6 +388,69 @@ class World:
             self.log(f"failed: {outcome.command}: {outcome.output.strip().splitlines()[-1:]}")
         return outcome.code == 0
 
+    def kubectl(self, args: list[str]) -> bool:
+        """The cluster: ``kubectl apply -f deploy/`` releases the candidate into a namespace
+        (production: through the Rollout's canary when there is one), ``kubectl argo rollouts
+        status`` waits for it to become ready (its pods answer the readiness probe), ``kubectl
+        argo rollouts undo`` rolls production back."""
+        namespace, words = _namespace(args)
+        if words[:1] == ["apply"] and "deploy/" in [w.rstrip("/") + "/" for w in words]:
+            if namespace != "production":
+                self.staged[namespace] = self.snapshot(namespace)
+            elif self.canary_spec is not None:
+                self.start_canary()
+            else:
+                self._install(self.snapshot("release"))
+            return True
+        if words[:3] == ["argo", "rollouts", "status"]:
+            staged = self.staged.get(namespace)
+            return staged is None or self._ready(staged, namespace)
+        if words[:3] == ["argo", "rollouts", "undo"]:
+            self.rollback("rollback workflow")
+            return True
+        self.log(f"kubectl {' '.join(args)}: not understood, not run")
+        return False
+
+    def _ready(self, deployment: Deployment, namespace: str) -> bool:
+        """The readiness probe: the release starts and answers a few requests."""
+        probe = self._requests(self.split.traffic[:5], False)
+        if self._predict(deployment, probe)[0] is None:
+            self.log(f"{namespace}: the release does not become ready")
+            return False
+        return True
+
+    def make(self, targets: list[str]) -> bool:
+        """``make T``: the Makefile's recipe lines for T, Python ones in this process like any
+        other command, the rest (mkdir, tar, echo) as programs in the repository."""
+        makefile = read_makefile(self.repo)
+        if makefile is None:
+            self.log("make: no Makefile")
+            return False
+        for target in targets:
+            if target not in makefile.rules:
+                self.log(f"make: no rule to make target '{target}'")
+                return False
+            for line in makefile.recipe(target):
+                text = self._make_variables(line, makefile.variables)
+                if text.split()[:1] == ["python"]:
+                    ok = self.command(text)
+                else:
+                    ok = execute.run_program(self.repo, execute.expand(text, self.env), self.env)
+                if not ok:
+                    self.log(f"make {target}: failed: {text}")
+                    return False
+        return True
+
+    def _make_variables(self, line: str, variables: dict[str, str]) -> str:
+        def value(name: str) -> str:
+            text = variables.get(name, "")
+            if text.startswith("$(shell ") and text.endswith(")"):
+                words = execute.expand(text[len("$(shell ") : -1], self.env)
+                return execute.program_output(self.repo, words, self.env).strip()
+            return text
+
+        return re.sub(r"\$\((\w+)\)", lambda m: value(m.group(1)), line)
+
     def pipeline(self) -> bool:
         for stage in read_pipeline(self.repo):
             if not self.command(stage.command):
@@ -349,7 +462,8 @@ class World:
         jobs = workflow.ordered_jobs()
         for index, job in enumerate(jobs):
             for step in job.steps:
-                if "release.py canary" in step:
+                canary = self._starts_canary(step)
+                if canary:
                     rest = jobs[index + 1 :]
                     self._deferred = lambda rest=rest: self._run_jobs(rest)
                 if not self.command(step):
@@ -357,8 +471,8 @@ class World:
                         f"workflow '{workflow.name}' job '{job.name}' failed ({event})"
                     )
                     return False
-                if "release.py canary" in step:
-                    return True  # the jobs after the canary run when it passes
+                if canary:
+                    return True  # the jobs after the canary run when the rollout completes
         self.log(f"workflow '{workflow.name}' passed ({event})")
         self._chain(workflow)
         return True
@@ -373,32 +487,27 @@ class World:
             if other.after(workflow.name):
                 self.run_workflow(other, f"after {workflow.name}")
 
-    def releases_automatically(self) -> bool:
-        return any(
-            "release.py canary" in s for w in self.workflows for j in w.jobs for s in j.steps
-        )
+    def _starts_canary(self, step: str) -> bool:
+        """A step that releases into production through the Rollout's canary."""
+        words = step.split()
+        if self.canary_spec is None or words[:1] != ["kubectl"]:
+            return False
+        namespace, rest = _namespace(words[1:])
+        return namespace == "production" and rest[:1] == ["apply"]
 
-    def release_step(self, step: str) -> bool:
-        if step == "canary":
-            self.start_canary()
-        elif step == "promote" and self.canary is not None:
-            self.log("promote")
-            deployment, self.canary = self.canary.deployment, None
-            self._install(deployment)
-        elif step == "rollback":
-            self.rollback("rollback workflow")
-        return True
+    def releases_automatically(self) -> bool:
+        return any(self._starts_canary(s) for w in self.workflows for j in w.jobs for s in j.steps)
 
     def start_canary(self) -> None:
-        spec = (self.release_config or {}).get("canary", {})
+        spec = self.canary_spec or {}
         deployment = self.snapshot("canary")
         self.canary = Canary(
             deployment,
             float(spec.get("fraction", 0.1)),
-            int(spec.get("steps", 1)),
+            max(1, round(float(spec.get("hours", 1)) / self.sim.step_hours)),
             spec,
             self.t,
-            self._deferred,
+            self._promote,
         )
         self.log(f"canary started ({self.canary.fraction:.0%} of traffic)")
 
@@ -622,6 +731,14 @@ class World:
         self.log("canary passed")
         c.then()
 
+    def _promote(self) -> None:
+        """The rollout's last step passed: Argo Rollouts makes the canary the stable release,
+        then the workflow's later jobs run."""
+        self.log("promote")
+        deployment, self.canary = self.canary.deployment, None  # type: ignore[union-attr]
+        self._install(deployment)
+        getattr(self, "_deferred", lambda: None)()
+
     def abort_canary(self, why: str) -> None:
         self.log(f"canary aborted: {why}")
         if self.canary is not None and self.canary.deployment.faulty:
@@ -632,6 +749,9 @@ class World:
 
     # -- monitoring -----------------------------------------------------------------------------
     def watch(self) -> None:
+        """Prometheus, every step: the monitoring job's metrics over its window (the
+        deployment's own ``observe``), the materialisation job's last update, and the alerting
+        rules evaluated on them."""
         mon = self.monitoring
         ref_path = self.work / "prod" / "reference.json"
         if mon is None or not ref_path.exists():
@@ -639,37 +759,38 @@ class World:
         recent = self.window[-mon.window_steps :]
         if len(recent) < mon.window_steps:
             return  # a check needs a full window of traffic
+        values = self._metrics(recent, json.loads(ref_path.read_text(encoding="utf-8")))
+        now = self.t * self.sim.step_hours * 3600
+        for rule in mon.rules:
+            if fires(rule.expr, values, now) and self.silenced.get(rule.check, -1) < self.t:
+                self.alert(rule.check, f"{rule.alert}: {rule.expr}", mon)
+
+    def _metrics(self, recent: list[dict], reference: dict) -> dict[str, list[float]]:
+        mon = self.monitoring
+        assert mon is not None
         served = [w for w in recent if w["predictions"] is not None]
-        reference = json.loads(ref_path.read_text(encoding="utf-8"))
         features = np.vstack([w["features"] for w in served]) if served else np.zeros((0, 1))
         predictions = [p for w in served for p in w["predictions"]]
-        labels = (
-            [y for w in served for y in w["labels"]]
-            if "performance_regression" in mon.checks
-            else None
-        )
-        check = self._monitor_function("monitor", "check")
-        alerts = (
-            check(
-                features,
-                predictions,
-                labels,
-                sum(w["errors"] for w in recent),
-                sum(w["served"] for w in recent),
-                reference,
-                mon.checks,
+        labels = [y for w in served for y in w["labels"]] if mon.needs_labels() else None
+        observe = self._monitor_function("monitor", "observe")
+        values = (
+            samples(
+                observe(
+                    features,
+                    predictions,
+                    labels,
+                    sum(w["errors"] for w in recent),
+                    sum(w["served"] for w in recent),
+                    reference,
+                )
             )
-            if check
-            else []
+            if observe
+            else {}
         )
-        if "feature_freshness" in mon.checks:
-            stale = self._monitor_function("freshness", "stale")
-            limit = mon.checks["feature_freshness"]["max_age_hours"] / self.sim.step_hours
-            if stale and stale(self.table["updated_at"], self.t, limit):
-                alerts.append(("feature_freshness", "online feature table not refreshed"))
-        for kind, detail in alerts:
-            if self.silenced.get(kind, -1) < self.t:
-                self.alert(kind, detail, mon)
+        # the materialisation job's own metric (a platform job: outside the repository)
+        updated = self.table["updated_at"] * self.sim.step_hours * 3600
+        values["feature_table_last_updated_timestamp_seconds"] = [float(updated)]
+        return values
 
     def _monitor_function(self, module: str, name: str) -> Callable | None:
         """The production deployment's own monitoring code (loaded once per release)."""
@@ -692,16 +813,15 @@ class World:
             self.log(f"alert (false alarm): {kind}: {detail}")
             return
         self.detect(f"monitoring alert {kind}: {detail}")
-        action = mon.actions.get(kind)
-        if action == "rematerialise":
+        how, what = mon.actions.get(kind) or ("page", "")
+        if how == "restart" and what == "materialise":
             self.log("materialisation job restarted automatically")
             self.restart_materialisation()
             return
-        dispatch = "drift" if kind in DRIFT_ALERTS else kind
-        targets = [w for w in self.workflows if w.on_dispatch(dispatch)] if action else []
+        targets = [w for w in self.workflows if w.on_dispatch(what)] if how == "dispatch" else []
         if targets:
             for w in targets:
-                self.run_workflow(w, f"repository_dispatch {dispatch}")
+                self.run_workflow(w, f"repository_dispatch {what}")
             return
         self.later(self.sim.human_response_steps, f"answers the page ({kind})", self.diagnose, True)
 
@@ -715,12 +835,21 @@ class World:
         if not self.materialising:
             self.restart_materialisation()
         elif self.production.faulty and getattr(self, "previous", None) is not None:
-            self.rollback("by the on-call person")
+            undo = [w for w in self.workflows if w.name == "rollback"]
+            if undo and "workflow_dispatch" in undo[0].triggers:
+                self.run_workflow(undo[0], "workflow_dispatch by the on-call person")
+            else:
+                self.rollback("by the on-call person")
             if self.tree_faulty:
                 self.fix_cause()
         else:
             # the traffic changed: retrain the way the repository trains
-            trains = [w for w in self.workflows if "workflow_dispatch" in w.triggers]
+            trains = [
+                w
+                for w in self.workflows
+                if "workflow_dispatch" in w.triggers
+                and any("dvc repro" in step for job in w.jobs for step in job.steps)
+            ]
             for w in trains or []:
                 self.run_workflow(w, "workflow_dispatch")
             if not trains and self.command(MANUAL_TRAIN):
@@ -728,22 +857,18 @@ class World:
 
     # -- the feedback the L4 pipeline trains on ---------------------------------------------------
     def write_feedback(self) -> None:
-        recent = int((self.monitoring.retrain if self.monitoring else {}).get("recent_steps", 0))
+        """The labelling service: the outcomes (ground truth) of the requests served in the
+        hours the repository's collect stage asks for, by request id."""
+        recent = self.monitoring.recent_steps if self.monitoring else 0
         if not recent:
             return
-        rows = []
-        for batch, requests in self.feedback[-recent:]:
-            for req, row in zip(requests, batch, strict=True):
-                online = self.table["rows"].get(row["id"], self.table["defaults"])
-                rows.append(
-                    {
-                        **{k: v for k, v in req.items() if k != "id"},
-                        **{c: repr(float(online[c])) for c in self.table["defaults"]},
-                        "label": row["label"],
-                    }
-                )
+        rows = [
+            {"request_id": row["id"], "label": row["label"]}
+            for batch, _ in self.feedback[-recent:]
+            for row in batch
+        ]
         if rows:
-            write_csv(self.work / "feedback.csv", rows)
+            write_csv(self.work / "outcomes.csv", rows)
 
 
 def run(

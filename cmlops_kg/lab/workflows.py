@@ -5,7 +5,8 @@ release (``release.yaml``) and monitoring (``monitoring.yaml``) configurations."
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -112,35 +113,81 @@ class Stage:
     command: str
 
 
+DVC_VARIABLE = re.compile(r"\$\{\s*([\w.]+)\s*\}")
+
+
 def read_pipeline(repo: Path) -> list[Stage]:
+    """The stages of dvc.yaml in order, their commands with DVC's ``${name}`` templating
+    resolved from the files its ``vars`` names (as ``dvc repro`` resolves them)."""
     path = repo / "dvc.yaml"
     if not path.exists():
         return []
-    stages = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("stages") or {}
-    return [Stage(name, spec["cmd"]) for name, spec in stages.items()]
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    values: dict = {}
+    for source in data.get("vars") or []:
+        if isinstance(source, str) and (repo / source).is_file():
+            values.update(yaml.safe_load((repo / source).read_text(encoding="utf-8")) or {})
+        elif isinstance(source, dict):
+            values.update(source)
+
+    def resolve(text: str) -> str:
+        return DVC_VARIABLE.sub(lambda m: str(_lookup(values, m.group(1), m.group(0))), text)
+
+    stages = data.get("stages") or {}
+    return [Stage(name, resolve(spec["cmd"])) for name, spec in stages.items()]
 
 
-@dataclass
-class Monitoring:
-    window_steps: int
-    checks: dict
-    actions: dict
-    retrain: dict = field(default_factory=dict)
+def _lookup(values: dict, dotted: str, unresolved: str) -> object:
+    node: object = values
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return unresolved
+        node = node[part]
+    return node
 
 
-def read_monitoring(repo: Path) -> Monitoring | None:
-    path = repo / "monitoring.yaml"
+MAKE_RULE = re.compile(r"^([\w.-]+)\s*:(?!=)\s*(.*)$")
+MAKE_VARIABLE = re.compile(r"^(\w+)\s*(\?=|:=|=)\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class Makefile:
+    """The rules of a Makefile as GNU make reads them for plain targets: variables, each
+    target's prerequisites and recipe lines (no pattern rules or conditionals: a team's
+    task-runner Makefile)."""
+
+    variables: dict[str, str]
+    rules: dict[str, tuple[list[str], list[str]]]
+
+    def recipe(self, target: str, done: set[str] | None = None) -> list[str]:
+        """The recipe lines that ``make target`` runs, prerequisites first, each once."""
+        done = set() if done is None else done
+        if target in done or target not in self.rules:
+            return []
+        done.add(target)
+        prerequisites, lines = self.rules[target]
+        out = [line for p in prerequisites for line in self.recipe(p, done)]
+        return out + [line.lstrip("@") for line in lines]
+
+
+def read_makefile(repo: Path) -> Makefile | None:
+    path = repo / "Makefile"
     if not path.exists():
         return None
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return Monitoring(
-        int(data.get("window_steps", 3)),
-        data.get("checks") or {},
-        data.get("actions") or {},
-        data.get("retrain") or {},
-    )
-
-
-def read_release(repo: Path) -> dict | None:
-    path = repo / "release.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    # a backslash-newline continues the line, as in make: one space, the indent dropped
+    text = re.sub(r"\\\n[ \t]*", " ", path.read_text(encoding="utf-8"))
+    variables: dict[str, str] = {}
+    rules: dict[str, tuple[list[str], list[str]]] = {}
+    current: list[str] | None = None
+    for line in text.splitlines():
+        if line.startswith("\t") and current is not None:
+            current.append(line.strip())
+        elif (var := MAKE_VARIABLE.match(line)) and not line.startswith("\t"):
+            variables[var.group(1)] = var.group(3).strip()
+            current = None
+        elif rule := MAKE_RULE.match(line):
+            current = []
+            rules[rule.group(1)] = (rule.group(2).split(), current)
+        elif line.strip() and not line.lstrip().startswith("#"):
+            current = None
+    return Makefile(variables, rules)

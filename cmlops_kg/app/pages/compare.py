@@ -268,11 +268,18 @@ METRICS = {
     "Failed deployment recovery time": "https://w3id.org/cmlops#metric-failed-deployment-recovery-time",
     "Time to retrain": "https://w3id.org/cmlops#metric-time-to-retrain",
     "Model lead time": "https://w3id.org/cmlops#metric-model-lead-time",
+    "Time to detect": "https://w3id.org/cmlops#metric-time-to-detect",
+    "Prediction quality lost": "https://w3id.org/cmlops#metric-prediction-quality-lost",
+}
+OUTCOME_DATA = {
+    "Bundled case studies (reported)": "cases",
+    "Validation lab (measured)": "lab",
 }
 
 
 def render_outcomes() -> None:
-    """Do teams with more mature practice have better outcomes? (bundled case studies)"""
+    """Do teams with more mature practice have better outcomes? On the case studies' reported
+    outcomes or on the validation lab's measured ones."""
     from cmlops_kg.app.figures import outcome_scatter_figure
     from cmlops_kg.assessment.outcomes import practice_vs_outcome
     from cmlops_kg.present.charts import outcome_scatter_data
@@ -280,9 +287,12 @@ def render_outcomes() -> None:
     st.subheader("Practices against outcomes")
     st.caption(
         "The framework claims that more mature practice brings better delivery outcomes. "
-        "Check it on data: each bundled case study's latest assessment, one dimension's level "
-        "against one outcome metric (queries/practice_vs_outcome.rq)."
+        "Check it on data: each team's latest assessment, one dimension's level against one "
+        "outcome metric (queries/practice_vs_outcome.rq) - the outcomes the bundled case "
+        "studies report, or those the validation lab measured on its five generated systems."
     )
+    data = st.radio("Outcome data", list(OUTCOME_DATA), horizontal=True, key="cmp_outcome_data")
+    store = ui.lab_store() if OUTCOME_DATA[data] == "lab" else ui.bundled_store()
     dimensions = {str(r["label"]): str(r["dimension"]) for r in ui.dimension_rows()}
     cols = st.columns(3)
     dimension = cols[0].selectbox(
@@ -290,11 +300,10 @@ def render_outcomes() -> None:
     )
     metric = cols[1].selectbox("Outcome metric", list(METRICS), key="cmp_metric")
     threshold = cols[2].slider("Level threshold", 1, 4, 3, key="cmp_threshold")
-    comparison = practice_vs_outcome(
-        ui.bundled_store(), dimensions[dimension], METRICS[metric], threshold
-    )
+    comparison = practice_vs_outcome(store, dimensions[dimension], METRICS[metric], threshold)
     if not comparison.teams:
-        st.info(f"No case study reports {metric.lower()}.")
+        source = "lab run measured" if OUTCOME_DATA[data] == "lab" else "case study reports"
+        st.info(f"No {source} {metric.lower()}.")
         return
     above, below = comparison.median(above=True), comparison.median(above=False)
     cols = st.columns(2)

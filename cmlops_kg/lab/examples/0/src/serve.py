@@ -18,8 +18,6 @@ class Service:
         with open(os.path.join(root, self.config["model"]), "rb") as handle:
             self.model = pickle.load(handle)
         self.table_path = os.path.expandvars(self.config["feature_table"])
-        log = self.config.get("prediction_log")
-        self.log_path = os.path.join(root, log) if log else None
 
     def _join(self, requests):
         with open(self.table_path, encoding="utf-8") as handle:
@@ -35,15 +33,7 @@ class Service:
         rows = self._join(requests)
         features = make_features(rows)
         predictions = [int(p) for p in self.model.predict(features)]
-        if self.log_path:
-            self._log(rows, predictions)
         return predictions, features
-
-    def _log(self, rows, predictions):
-        os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
-        with open(self.log_path, "a", encoding="utf-8") as handle:
-            for row, prediction in zip(rows, predictions):
-                handle.write(json.dumps({"row": row, "prediction": prediction}) + "\n")
 
 
 def load(root):

@@ -1,4 +1,5 @@
-"""Compare the candidate with the production model on the evaluation set; exit 1 if worse."""
+"""Evaluate the candidate on the versioned evaluation set against a simple baseline (the
+majority class) and the production model; exit 1 if it is worse than production."""
 
 import argparse
 import json
@@ -9,6 +10,8 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from data import read_rows
+from sklearn.dummy import DummyClassifier
+from sklearn.metrics import accuracy_score
 from features import make_features
 from tracking import log_run
 from train import load_params
@@ -40,14 +43,23 @@ def main(argv=None):
     features = make_features(rows)
     candidate = accuracy(args.candidate, features, labels)
     production = accuracy(args.production, features, labels)
-    result = {"candidate": candidate, "production": production, "tolerance": tolerance}
-    result["passed"] = production is None or candidate >= production - tolerance
+    # the simplest model worth beating: always the most frequent class
+    baseline = DummyClassifier(strategy="most_frequent").fit(features, labels)
+    baseline_accuracy = accuracy_score(labels, baseline.predict(features))
+    result = {
+        "candidate": candidate,
+        "production": production,
+        "baseline": baseline_accuracy,
+        "tolerance": tolerance,
+    }
+    beats_baseline = candidate > baseline_accuracy
+    result["passed"] = beats_baseline and (production is None or candidate >= production - tolerance)
     with open(os.path.join(args.candidate, "evaluation.json"), "w", encoding="utf-8") as handle:
         json.dump(result, handle)
-    log_run(params, {"holdout_accuracy": candidate})
+    log_run(params, {"holdout_accuracy": candidate, "baseline_accuracy": baseline_accuracy})
     print(f"evaluation: candidate {candidate:.3f}, production {production}")
     if not result["passed"]:
-        print("evaluation: the candidate is worse than production", file=sys.stderr)
+        print("evaluation: the candidate is worse than production or the baseline", file=sys.stderr)
         sys.exit(1)
 
 

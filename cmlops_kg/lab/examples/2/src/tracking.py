@@ -1,17 +1,22 @@
-"""Experiment tracking in MLflow's file-store layout (mlruns/<experiment>/<run>/...)."""
+"""Experiment tracking with MLflow: every pipeline run's parameters and metrics.
 
+The tracking server is the platform's (MLFLOW_TRACKING_URI); without one, a local SQLite
+store beside the repository.
+"""
+
+import logging
 import os
-import time
-import uuid
+
+import mlflow
+
+logging.getLogger("mlflow").setLevel(logging.ERROR)
+EXPERIMENT = "tumour-classifier"
 
 
-def log_run(params, metrics, root="mlruns", experiment="0"):
-    run = uuid.uuid4().hex
-    base = os.path.join(root, experiment, run)
-    for kind, values in (("params", params), ("metrics", metrics)):
-        os.makedirs(os.path.join(base, kind), exist_ok=True)
-        for name, value in values.items():
-            with open(os.path.join(base, kind, name), "w", encoding="utf-8") as handle:
-                stamp = int(time.time() * 1000)
-                handle.write(str(value) if kind == "params" else f"{stamp} {value} 0\n")
-    return run
+def log_run(params, metrics):
+    mlflow.set_tracking_uri(os.environ.get("MLFLOW_TRACKING_URI", "sqlite:///mlflow.db"))
+    mlflow.set_experiment(EXPERIMENT)
+    with mlflow.start_run() as run:
+        mlflow.log_params(params)
+        mlflow.log_metrics({k: v for k, v in metrics.items() if v is not None})
+    return run.info.run_id

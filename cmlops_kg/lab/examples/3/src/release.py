@@ -1,7 +1,7 @@
-"""Release steps: gate (model validation), canary and promote (the deploy tool acts on them)."""
+"""The model validation gate: a candidate is registered with its verdict, and the release stops
+unless it is accurate enough and no worse than production."""
 
 import argparse
-import json
 import os
 import pickle
 import sys
@@ -31,7 +31,9 @@ def gate(args, config):
     if production is not None and candidate is not None:
         passed = passed and candidate >= production - rules["max_regression"]
     stage = "staging" if passed else "rejected"
-    registry.register({"holdout_accuracy": candidate, "production": production}, stage)
+    registry.register(
+        {"holdout_accuracy": candidate, "production": production}, stage, args.candidate
+    )
     print(f"gate: candidate {candidate}, production {production}: {stage}")
     if not passed:
         sys.exit(1)
@@ -39,7 +41,7 @@ def gate(args, config):
 
 def main(argv=None):
     parser = argparse.ArgumentParser()
-    parser.add_argument("step", choices=["gate", "canary", "promote", "rollback"])
+    parser.add_argument("step", choices=["gate"])
     parser.add_argument("--config", required=True)
     parser.add_argument("--candidate")
     parser.add_argument("--production")
@@ -47,11 +49,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     with open(args.config, encoding="utf-8") as handle:
         config = yaml.safe_load(handle)
-    if args.step == "gate":
-        gate(args, config)
-    else:
-        # the deploy tool reads this request and routes traffic accordingly
-        print(json.dumps({"release": args.step, **config.get(args.step, {})}))
+    gate(args, config)
 
 
 if __name__ == "__main__":
