@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -125,6 +126,19 @@ def run_lab(
     return result
 
 
+def _fast_tmp() -> str | None:
+    """A memory-backed folder for the runs' working trees when the machine has room (each run's
+    tree is a few MB and removed when the run ends; git, CSV, pickles and MLflow's SQLite
+    commits are then not written to disk), else the default temporary folder."""
+    shm = Path("/dev/shm")
+    try:
+        stats = os.statvfs(shm)
+    except OSError:
+        return None
+    free = stats.f_bavail * stats.f_frsize
+    return str(shm) if free > 256 * 2**20 and os.access(shm, os.W_OK) else None
+
+
 def _run_all(
     repos: dict[str, Path],
     scenarios: list,
@@ -136,7 +150,7 @@ def _run_all(
 ) -> list[runner.RunResult]:
     total = len(repos) * len(scenarios) * len(seeds)
     runs = []
-    with tempfile.TemporaryDirectory(prefix="cmlops-lab-") as work:
+    with tempfile.TemporaryDirectory(prefix="cmlops-lab-", dir=_fast_tmp()) as work:
         for c in generate.CONFIGURATIONS:
             for sc in scenarios:
                 for seed in seeds:

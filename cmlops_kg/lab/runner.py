@@ -13,9 +13,11 @@ level.
 
 from __future__ import annotations
 
+import atexit
 import json
 import re
 import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,13 +52,19 @@ def _namespace(args: list[str]) -> tuple[str, list[str]]:
     return namespace, words
 
 
+_EMPTY_STORE: list[Path] = []  # this process's empty, migrated MLflow store
+
+
 def tracking_server(work: Path) -> str:
     """The MLflow store of one run: a copy of an empty, migrated SQLite store (creating one
-    runs MLflow's schema migrations, seconds each; copying it is instant)."""
-    template = work.parent / ".mlflow-empty.db"
-    if not template.exists():
-        _create_store(template)
-    shutil.copyfile(template, work / "mlflow.db")
+    runs MLflow's schema migrations, seconds each; copying it is instant). The empty store is
+    made once per process, in a temporary folder removed when the process ends."""
+    if not _EMPTY_STORE:
+        folder = Path(tempfile.mkdtemp(prefix="cmlops-lab-mlflow-"))
+        atexit.register(shutil.rmtree, folder, True)
+        _create_store(folder / "empty.db")
+        _EMPTY_STORE.append(folder / "empty.db")
+    shutil.copyfile(_EMPTY_STORE[0], work / "mlflow.db")
     return f"sqlite:///{work / 'mlflow.db'}"
 
 
