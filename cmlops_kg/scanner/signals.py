@@ -18,11 +18,11 @@ from typing import TypeVar
 from cmlops_kg.errors import InputError
 from cmlops_kg.present.words import counted
 from cmlops_kg.rdf.ontology import ontology_files
-from cmlops_kg.scanner import gates
+from cmlops_kg.scanner import gates, patterns
 from cmlops_kg.scanner.ci.steps import StepMapping
 from cmlops_kg.scanner.gates import COMMON, analyse
 from cmlops_kg.scanner.paths import EvidenceScope
-from cmlops_kg.scanner.patterns import ContentPattern, LazyRegex
+from cmlops_kg.scanner.patterns import Branches, ContentPattern, LazyRegex, branch_analysis
 from cmlops_kg.sparql.library import get_query
 from cmlops_kg.store.base import GraphStore
 from cmlops_kg.store.cache import cached_bytes, source_key
@@ -229,14 +229,15 @@ REGEX_KEYS = {
     "ciPattern": "CI command pattern",
     "triggerPattern": "CI trigger pattern",
 }
-Analysis = dict[str, tuple[frozenset[str] | None, tuple[str, ...] | None]]
+Analysis = dict[str, tuple[frozenset[str] | None, tuple[str, ...] | None, Branches | None]]
 
 
-def _checked_regexes(rows: Rows) -> dict[str, list[list[str] | None]]:
+def _checked_regexes(rows: Rows) -> dict[str, list]:
     """Every regular expression of the catalogue compiled once, in the order loading reads
     them (the first invalid one raises InputError), and the analysis (gates.py) of each:
-    (gate words, literals), as JSON."""
-    analysed: dict[str, list[list[str] | None]] = {}
+    (gate words, literals, and for content patterns their outermost alternatives with their
+    literals, patterns.py), as JSON."""
+    analysed: dict[str, list] = {}
 
     def check(text: str, where: str, what: str) -> None:
         _compile(text, where, what)
@@ -245,7 +246,11 @@ def _checked_regexes(rows: Rows) -> dict[str, list[list[str] | None]]:
             analysed[text] = [
                 None if words is None else sorted(words),
                 None if literals is None else list(literals),
+                None,
             ]
+        if what == REGEX_KEYS["pattern"]:  # content patterns search whole files: split them
+            branches = branch_analysis(text)
+            analysed[text][2] = None if branches is None else [list(b) for b in branches]
 
     for row in rows["signals"]:
         key = str(row["key"])
@@ -266,7 +271,7 @@ def _analysis(rows: Rows, cached: bool) -> Analysis:
     writes it, and of the Python version, whose regex parser checks), so that a scan compiles
     only the regexes it uses."""
     if cached:
-        files = [*_catalogue_files(), Path(gates.__file__), Path(__file__)]
+        files = [*_catalogue_files(), Path(gates.__file__), Path(patterns.__file__), Path(__file__)]
         version = f"py{sys.version_info[0]}.{sys.version_info[1]}"
         name = f"signal-regexes-{source_key(files)}-{version}.json"
         try:
@@ -281,8 +286,11 @@ def _analysis(rows: Rows, cached: bool) -> Analysis:
         text: (
             None if words is None else frozenset(words),
             None if literals is None else tuple(literals),
+            None
+            if branches is None
+            else tuple((part, None if lits is None else tuple(lits)) for part, lits in branches),
         )
-        for text, (words, literals) in data.items()
+        for text, (words, literals, branches) in data.items()
     }
 
 
@@ -418,8 +426,8 @@ def _add(sig: Signal, key: str, value: object, analysis: Analysis) -> None:
     elif key == "absentGlob":
         sig.absent_globs.append(text)
     elif key == "pattern":
-        words, literals = analysis[text]
-        sig.patterns.append(ContentPattern(text, words, literals))
+        words, literals, branches = analysis[text]
+        sig.patterns.append(ContentPattern(text, words, literals, branches))
     elif key == "ciPattern":
         sig.ci_patterns.append(_lazy(text, analysis))
     elif key == "trigger":
