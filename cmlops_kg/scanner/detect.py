@@ -58,7 +58,7 @@ class _Route:
     plan: _Plan | None  # the gates of ``content`` (when no tracked signal can join it)
 
     @classmethod
-    def build(cls, keys: list, signals: list[Signal]) -> _Route:
+    def build(cls, keys: list, signals: list[Signal], prefilters: _Prefilters) -> _Route:
         plain, content, tracked, absent = [], [], [], []
         for i, role in keys:
             if role == "absent":
@@ -70,8 +70,24 @@ class _Route:
             else:
                 plain.append(i)
         ready = content and not tracked
-        plan = _Plan.build(tuple(content), signals) if ready else None
+        plan = _Plan.build(tuple(content), prefilters) if ready else None
         return cls(plain, tuple(content), tracked, absent, plan)
+
+
+class _Prefilters:
+    """Each signal's gate words and literal sets, worked out once per scan (not once for every
+    route that holds the signal)."""
+
+    def __init__(self, signals: list[Signal]) -> None:
+        self.signals = signals
+        self._known: dict[int, tuple[frozenset[str] | None, tuple[tuple[bytes, ...], ...]]] = {}
+
+    def of(self, i: int) -> tuple[frozenset[str] | None, tuple[tuple[bytes, ...], ...]]:
+        known = self._known.get(i)
+        if known is None:
+            sig = self.signals[i]
+            known = self._known[i] = (sig.gate, sig.literal_sets)
+        return known
 
 
 @dataclass
@@ -88,13 +104,13 @@ class _Plan:
     always: list[int] = field(default_factory=list)  # ungated signals with no literal at all
 
     @classmethod
-    def build(cls, ids: tuple[int, ...], signals: list[Signal]) -> _Plan:
+    def build(cls, ids: tuple[int, ...], prefilters: _Prefilters) -> _Plan:
         by_word: dict[bytes, list[int]] = defaultdict(list)
         ungated = []
         for i in ids:
-            gate = signals[i].gate
+            gate, literal_sets = prefilters.of(i)
             if gate is None:
-                ungated.append((i, signals[i].literal_sets))
+                ungated.append((i, literal_sets))
             else:
                 for word in gate:
                     by_word[word.encode("ascii")].append(i)
@@ -274,6 +290,8 @@ class _Matcher:
         self.absent_seen: set[int] = set()
         self.routes: dict[tuple[int, ...], _Route] = {}
         self.plans: dict[tuple[int, ...], _Plan] = {}
+        self.required: dict[int, tuple[tuple[bytes, ...], ...]] = {}  # see _has_literals
+        self.prefilters = _Prefilters(signals)
 
     def allowed(self, i: int, rel: str) -> bool:
         scope = self.roles.restriction(rel)
@@ -304,7 +322,7 @@ class _Matcher:
             return
         route = self.routes.get(ids)
         if route is None:
-            route = self.routes[ids] = _Route.build(index.keys(ids), self.signals)
+            route = self.routes[ids] = _Route.build(index.keys(ids), self.signals, self.prefilters)
         if route.absent:
             self.absent_seen.update(route.absent)
         for i in route.plain:
@@ -314,6 +332,17 @@ class _Matcher:
             plan = self._tracked_plan(route, rel, tracked)
         if plan is not None:
             self._content(rel, plan, contents)
+
+    def _has_literals(self, i: int, lowered: bytes) -> bool:
+        """Whether an ASCII file (lower-cased) holds a literal of each of a signal's patterns
+        that has ASCII literals."""
+        required = self.required.get(i)
+        if required is None:
+            patterns = self.signals[i].patterns
+            required = self.required[i] = tuple(
+                p.ascii_literals for p in patterns if p.ascii_literals is not None
+            )
+        return all(any(lit in lowered for lit in lits) for lits in required)
 
     def _tracked_plan(self, route: _Route, rel: str, tracked: set[str] | None) -> _Plan | None:
         with_content = list(route.content)
@@ -328,7 +357,7 @@ class _Matcher:
             return None
         plan = self.plans.get(key)
         if plan is None:
-            plan = self.plans[key] = _Plan.build(key, self.signals)
+            plan = self.plans[key] = _Plan.build(key, self.prefilters)
         return plan
 
     def _content(self, rel: str, plan: _Plan, contents: Contents) -> None:
@@ -336,21 +365,17 @@ class _Matcher:
         if raw is None:
             return
         candidates = plan.candidates(raw[0])
+        if not candidates:  # the usual case: no gate word, no literal
+            return
         if rel not in self.run_by_ci:  # enough examples of these signals already
             candidates = [i for i in candidates if len(self.hits[i]) < MAX_HITS_PER_SIGNAL]
-        candidates = [i for i in candidates if self.allowed(i, rel)]
+        if self.roles.restriction(rel) is not None:  # else every signal is allowed here
+            candidates = [i for i in candidates if self.allowed(i, rel)]
         if candidates and raw[0].isascii():
             # an ASCII file lowers the same as bytes and as text: a pattern whose literals it
             # lacks cannot match (ContentPattern.search would say so after decoding it)
             lowered = raw[0].lower()
-            candidates = [
-                i
-                for i in candidates
-                if all(
-                    p.ascii_literals is None or any(lit in lowered for lit in p.ascii_literals)
-                    for p in self.signals[i].patterns
-                )
-            ]
+            candidates = [i for i in candidates if self._has_literals(i, lowered)]
         if not candidates:
             return
         text = raw[0].decode("utf-8", errors="replace")
