@@ -220,6 +220,10 @@ class GlobIndex:
         self._quick: dict[str, re.Pattern[str] | None] = {}
         self._cache: dict[tuple[str, tuple[int, ...]], tuple[int, ...]] = {}
         self._name_cache: dict[str, tuple[int, ...]] = {}
+        # per name end from its first dot (".py", ".tar.gz"): a regex that any name so ending
+        # which a name glob matches also matches (None: no name glob), and the ids of an
+        # ordinary name so ending (the suffix globs of its extensions)
+        self._by_ending: dict[str, tuple[re.Pattern[str] | None, tuple[int, ...]]] = {}
 
     def add(self, key: object, globs: Iterable[str]) -> None:
         for raw in globs:
@@ -232,6 +236,7 @@ class GlobIndex:
                     self._keys[gid].append(key)
         self._cache.clear()
         self._name_cache.clear()
+        self._by_ending.clear()
 
     def _register(self, glob: str) -> int:
         gid = len(self._dirs)
@@ -284,7 +289,39 @@ class GlobIndex:
         return self._quick[ext]
 
     def _name_ids(self, name: str) -> tuple[int, ...]:
-        """Ids of the globs whose last segment matches a file name."""
+        """Ids of the globs whose last segment matches a file name: for most names, those
+        of the suffix globs of its extensions, known from how it ends, after one regex search
+        has ruled out every name glob of those extensions."""
+        dot = name.find(".")
+        ending = name[dot:] if dot != -1 else ""  # every dot of the name, so its extensions
+        known = self._by_ending.get(ending)
+        if known is None:
+            known = self._by_ending[ending] = self._ending(ending)
+        maybe, ordinary = known
+        if name not in self._by_name and (maybe is None or maybe.search(name) is None):
+            return ordinary
+        return self._special_ids(name)
+
+    def _ending(self, ending: str) -> tuple[re.Pattern[str] | None, tuple[int, ...]]:
+        """For names ending so: a regex matching every such name a name glob can match (its
+        literal pieces, or the globs themselves where one has none), and the ordinary ids."""
+        exts = [""] + [ending[i:] for i, c in enumerate(ending) if c == "."]
+        found = [gid for ext in exts[1:] for gid in self._by_suffix.get(ext, ())]
+        ordinary = tuple(sorted(set(found + self._every)))
+        tests: list[str] = []
+        for ext in exts:
+            if ext not in self._by_tail:
+                continue
+            pieces = self._pieces.get(ext)
+            if pieces is not None:
+                tests += sorted(map(re.escape, set(pieces)))
+            else:  # a glob without a piece (a class): the globs of the extension, whole
+                globs = "|".join(_segment(last) for last, _ in self._by_tail[ext])
+                tests.append(f"^(?:{globs})$")
+        return (re.compile("|".join(tests)) if tests else None), ordinary
+
+    def _special_ids(self, name: str) -> tuple[int, ...]:
+        """Ids of the globs whose last segment matches a name some name glob may match."""
         exts = [""]
         dot = name.find(".")
         while dot != -1:
