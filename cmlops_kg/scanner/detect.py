@@ -26,7 +26,7 @@ from cmlops_kg.scanner.gates import words_of
 from cmlops_kg.scanner.gitindex import tracked_paths
 from cmlops_kg.scanner.globs import GlobIndex
 from cmlops_kg.scanner.literals import LiteralFinder
-from cmlops_kg.scanner.paths import EvidenceScope, PathRoles, logical_path
+from cmlops_kg.scanner.paths import EvidenceScope, PathRoles, condition_files, logical_path
 from cmlops_kg.scanner.patterns import ContentPattern, quote_line
 from cmlops_kg.scanner.signals import Signal, SignalCatalogue
 from cmlops_kg.scanner.walk import Tree
@@ -149,7 +149,10 @@ class _Plan:
                 looked.update(self.by_literal.get(lit, ()))
             for n in looked:
                 i, literal_sets = self.ungated[n]
-                if all(not present.isdisjoint(lits) for lits in literal_sets):
+                for lits in literal_sets:  # a literal of each set present (a loop: it is hot)
+                    if present.isdisjoint(lits):
+                        break
+                else:
                     found.append(i)
         return sorted(set(found)) if len(found) > 1 else found
 
@@ -217,7 +220,9 @@ def detect(
     files = [r for r in tree.files if options.in_scope(r) or r == ".git"]
     # scopes whose conditions the scanned folder meets (a notebook collection) restrict the
     # evidence of files outside the plain scopes; CI files are still found and parsed
-    active = [s for s in catalogue.scopes if s.conditional and s.holds(files, roles)]
+    conditional = [s for s in catalogue.scopes if s.conditional]
+    meeting = condition_files(conditional, files) if conditional else []
+    active = [s for s in conditional if s.holds(meeting, roles)]
     evidence = PathRoles(plain + active, options.exempt) if active else roles
     matcher = _Matcher(signals, evidence, result, set(result.ci.runs))
     for rel in tree.dirs:
@@ -342,7 +347,13 @@ class _Matcher:
             required = self.required[i] = tuple(
                 p.ascii_literals for p in patterns if p.ascii_literals is not None
             )
-        return all(any(lit in lowered for lit in lits) for lits in required)
+        for lits in required:  # loops, not generators: this runs for most candidates
+            for lit in lits:
+                if lit in lowered:
+                    break
+            else:
+                return False
+        return True
 
     def _tracked_plan(self, route: _Route, rel: str, tracked: set[str] | None) -> _Plan | None:
         with_content = list(route.content)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from cmlops_kg.scanner.patterns import LazyRegex
 
@@ -187,6 +187,7 @@ class GlobSet:
 
 
 _ANY_DEPTH, _ROOT = "any depth", "root"
+_Test = Callable[[str], "re.Match[str] | None"]
 
 
 class GlobIndex:
@@ -220,10 +221,11 @@ class GlobIndex:
         self._quick: dict[str, re.Pattern[str] | None] = {}
         self._cache: dict[tuple[str, tuple[int, ...]], tuple[int, ...]] = {}
         self._name_cache: dict[str, tuple[int, ...]] = {}
-        # per name end from its first dot (".py", ".tar.gz"): a regex that any name so ending
-        # which a name glob matches also matches (None: no name glob), and the ids of an
-        # ordinary name so ending (the suffix globs of its extensions)
-        self._by_ending: dict[str, tuple[re.Pattern[str] | None, tuple[int, ...]]] = {}
+        # per name end from its first dot (".py", ".tar.gz"): one test per extension it gives
+        # that has name globs, which every name so ending that one of them matches passes (None:
+        # none has), and the ids of an ordinary name so ending (its extensions' suffix globs)
+        self._by_ending: dict[str, tuple[tuple[_Test, ...], tuple[int, ...]]] = {}
+        self._whole: dict[str, re.Pattern[str]] = {}  # per extension: its name globs, whole
 
     def add(self, key: object, globs: Iterable[str]) -> None:
         for raw in globs:
@@ -237,6 +239,7 @@ class GlobIndex:
         self._cache.clear()
         self._name_cache.clear()
         self._by_ending.clear()
+        self._whole.clear()
 
     def _register(self, glob: str) -> int:
         gid = len(self._dirs)
@@ -290,35 +293,41 @@ class GlobIndex:
 
     def _name_ids(self, name: str) -> tuple[int, ...]:
         """Ids of the globs whose last segment matches a file name: for most names, those
-        of the suffix globs of its extensions, known from how it ends, after one regex search
-        has ruled out every name glob of those extensions."""
+        of the suffix globs of its extensions, known from how it ends, once a regex search per
+        extension (usually one or two) has ruled out every name glob of those extensions."""
         dot = name.find(".")
         ending = name[dot:] if dot != -1 else ""  # every dot of the name, so its extensions
         known = self._by_ending.get(ending)
         if known is None:
             known = self._by_ending[ending] = self._ending(ending)
-        maybe, ordinary = known
-        if name not in self._by_name and (maybe is None or maybe.search(name) is None):
-            return ordinary
-        return self._special_ids(name)
+        tests, ordinary = known
+        if name in self._by_name:
+            return self._special_ids(name)
+        for test in tests:
+            if test(name) is not None:
+                return self._special_ids(name)
+        return ordinary
 
-    def _ending(self, ending: str) -> tuple[re.Pattern[str] | None, tuple[int, ...]]:
-        """For names ending so: a regex matching every such name a name glob can match (its
-        literal pieces, or the globs themselves where one has none), and the ordinary ids."""
+    def _ending(self, ending: str) -> tuple[tuple[_Test, ...], tuple[int, ...]]:
+        """For names ending so: the tests a name must pass for a name glob to match it (the
+        extension's literal pieces, or where a glob has none its globs whole), and the ids."""
         exts = [""] + [ending[i:] for i, c in enumerate(ending) if c == "."]
         found = [gid for ext in exts[1:] for gid in self._by_suffix.get(ext, ())]
         ordinary = tuple(sorted(set(found + self._every)))
-        tests: list[str] = []
+        tests: list[_Test] = []
         for ext in exts:
-            if ext not in self._by_tail:
-                continue
-            pieces = self._pieces.get(ext)
-            if pieces is not None:
-                tests += sorted(map(re.escape, set(pieces)))
-            else:  # a glob without a piece (a class): the globs of the extension, whole
-                globs = "|".join(_segment(last) for last, _ in self._by_tail[ext])
-                tests.append(f"^(?:{globs})$")
-        return (re.compile("|".join(tests)) if tests else None), ordinary
+            if ext in self._by_tail:
+                quick = self._quick_gate(ext)
+                tests.append(quick.search if quick is not None else self._whole_gate(ext).match)
+        return tuple(tests), ordinary
+
+    def _whole_gate(self, ext: str) -> re.Pattern[str]:
+        """The name globs of an extension as one regex (for a match from the name's start)."""
+        whole = self._whole.get(ext)
+        if whole is None:
+            globs = "|".join(_segment(last) for last, _ in self._by_tail[ext])
+            whole = self._whole[ext] = re.compile(f"(?:{globs})$")
+        return whole
 
     def _special_ids(self, name: str) -> tuple[int, ...]:
         """Ids of the globs whose last segment matches a name some name glob may match."""

@@ -86,6 +86,11 @@ class EvidenceScope:
                 return True  # nothing can undo it
         return found
 
+    def condition_tails(self) -> tuple[str, ...] | None:
+        """Name ends of which every file meeting a condition has one (None: any name may)."""
+        sets = [GlobSet(g) for g in (self.requires_file, self.unless_file) if g]
+        return _joined(*(g.tails for g in sets))
+
     def regex(self) -> re.Pattern[str]:
         return _regex(self.globs)
 
@@ -101,6 +106,17 @@ def _literals(globs: tuple[str, ...]) -> tuple[str, ...]:
             pieces = [p.lstrip("/") for p in re.split(r"[*?\[\]]+", glob.lower()) if p.strip("/.")]
             out.append(max(pieces, key=len) if pieces else "")
     return tuple(out)
+
+
+def condition_files(scopes: list[EvidenceScope], files: list[str]) -> list[str]:
+    """The files that can meet a condition of any of these scopes, in order: ``holds`` gives
+    the same answer for them as for all files, and the tree's other files (most) are
+    dropped in one pass for all the scopes."""
+    tails = _joined(*(s.condition_tails() for s in scopes))
+    if tails is None:
+        return files
+    ends = (*tails, "\n")  # a path ending in a line break: the globs' regexes decide
+    return [rel for rel in files if rel.lower().endswith(ends)]
 
 
 def _joined(*tails: tuple[str, ...] | None) -> tuple[str, ...] | None:
