@@ -81,6 +81,7 @@ def _example(part: str) -> str:
         (r"(a)|\1", None),  # a group reference: the alternatives cannot stand alone
         (r"(?P<x>a)|(?P=x)", None),
         (r"(?x) a  # one | two", None),  # verbose: the "|" is in a comment
+        (r"a(?#(|)b", None),  # a comment: its parentheses are not groups
     ],
 )
 def test_only_the_outermost_alternation_is_split(source, parts):

@@ -143,8 +143,9 @@ class LazyRegex:
 
 
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
-# a reference from one alternative to a group of another: splitting would break it
-_GROUP_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+# a reference from one alternative to a group of another: splitting would break it; and a
+# comment, whose parentheses the split would count
+_GROUP_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(|\(\?#")
 # case-insensitive somewhere ("(?i)", "(?mi)", "(?i:"): a literal check is sound on ASCII only
 _CASELESS = re.compile(r"\(\?[aiLmsux]*i[aiLmsux]*(?:-[imsx]*)?[:)]")
 Branches = tuple[tuple[str, tuple[str, ...] | None], ...]
