@@ -26,7 +26,12 @@ from cmlops_kg.scanner.gates import words_of
 from cmlops_kg.scanner.gitindex import tracked_paths
 from cmlops_kg.scanner.globs import GlobIndex
 from cmlops_kg.scanner.literals import LiteralFinder
-from cmlops_kg.scanner.paths import EvidenceScope, PathRoles, condition_files, logical_path
+from cmlops_kg.scanner.paths import (
+    EvidenceScope,
+    PathRoles,
+    condition_files,
+    logical_paths,
+)
 from cmlops_kg.scanner.patterns import ContentPattern, quote_line
 from cmlops_kg.scanner.signals import Signal, SignalCatalogue
 from cmlops_kg.scanner.walk import Tree
@@ -202,7 +207,7 @@ def detect(
     file_index, dir_index = catalogue.cached("glob indexes", lambda: _build_indexes(signals))
     tracked = tracked_paths(options.git_dir)
     contents = Contents(tree, limit)
-    templated = {rel: lp for rel in tree.files if (lp := logical_path(rel)) is not None}
+    templated = logical_paths(list(tree.files))
     result = Detection(git_index=tracked is not None, refs=len(options.refs))
     plain = _told_examples(catalogue, options) + [s for s in catalogue.scopes if not s.conditional]
     roles = PathRoles(plain, options.exempt)

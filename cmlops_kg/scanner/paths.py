@@ -43,6 +43,15 @@ def logical_path(rel: str) -> str | None:
     return "/".join(inner) if inner[-1] else None
 
 
+def logical_paths(rels: list[str]) -> dict[str, str]:
+    """The logical path of every project-template file among ``rels``; most trees have none,
+    which one look at all the paths joined says (no "{" and no template suffix before a NUL)."""
+    joined = ("\0".join(rels) + "\0").lower()
+    if "{" not in joined and not any(s + "\0" in joined for s in TEMPLATE_SUFFIXES):
+        return {}
+    return {rel: lp for rel in rels if (lp := logical_path(rel)) is not None}
+
+
 @dataclass(frozen=True)
 class EvidenceScope:
     """Paths whose files may evidence only some practices."""
