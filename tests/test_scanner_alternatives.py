@@ -18,6 +18,11 @@ SPLIT = {
     for sig in load_catalogue().signals
     if any(p.branches for p in sig.patterns)
 }
+SPLIT_CI = {
+    sig.name: [p for p in sig.ci_patterns if p.branches]
+    for sig in load_catalogue().signals
+    if any(p.branches for p in sig.ci_patterns)
+}
 # filler: code-like ASCII, line breaks, and characters that case-fold onto ASCII letters
 # (U+017F long s, U+212A Kelvin sign, dotted and dotless i), against which a caseless
 # alternative must not be skipped for lacking its (ASCII) literals
@@ -50,6 +55,19 @@ def test_alternatives_find_what_the_whole_regex_finds(name, data):
         split = pattern.alternatives
         assert split is not None
         assert _span(split.search(text, text.lower())) == _span(pattern.regex.search(text))
+
+
+@pytest.mark.parametrize("name", sorted(SPLIT_CI))
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_ci_command_patterns_find_what_the_whole_regex_finds(name, data):
+    for lazy in SPLIT_CI[name]:
+        parts = alternatives(lazy.pattern)
+        assert parts is not None
+        examples = st.one_of(*(st.from_regex(part) for part in parts))
+        text = data.draw(st.lists(st.one_of(examples, FILLER), max_size=4).map(" ".join))
+        whole = re.compile(lazy.pattern).search(text)
+        assert _span(lazy.search(text)) == _span(whole)
 
 
 @pytest.mark.parametrize("name", sorted(SPLIT))

@@ -104,15 +104,26 @@ class LazyRegex:
     "no match" for ASCII text lacking them all without compiling or running the regex. Only
     for ASCII text and ASCII literals: there lower-casing and case-insensitive matching agree
     (``(?i)s`` also matches U+017F, which lower-cases to itself).
+
+    ``branches`` (see ``Alternatives``): then ``search`` looks for its alternatives one by one,
+    compiling only those whose literals the text holds.
     """
 
-    __slots__ = ("_compiled", "ascii_literals", "pattern")
+    __slots__ = ("_alternatives", "_branches", "_compiled", "ascii_literals", "pattern")
 
-    def __init__(self, pattern: str, literals: Iterable[str] | None = None) -> None:
+    def __init__(
+        self, pattern: str, literals: Iterable[str] | None = None, branches: Branches | None = None
+    ) -> None:
         self.pattern = pattern
         self._compiled: re.Pattern[str] | None = None
         lits = None if literals is None else tuple(literals)
         self.ascii_literals = lits if lits and all(lit.isascii() for lit in lits) else None
+        self._branches = branches
+        self._alternatives: Alternatives | None = None  # built on the first search
+
+    @property
+    def branches(self) -> Branches | None:
+        return self._branches
 
     @property
     def compiled(self) -> re.Pattern[str]:
@@ -125,6 +136,10 @@ class LazyRegex:
             lowered = string.lower()
             if not any(lit in lowered for lit in self.ascii_literals):
                 return None
+        if self._branches is not None and not args:
+            if self._alternatives is None:
+                self._alternatives = Alternatives(self._branches)
+            return self._alternatives.search(string, string.lower())
         return self.compiled.search(string, *args)
 
     def match(self, string: str, *args: int) -> re.Match[str] | None:

@@ -248,7 +248,7 @@ def _checked_regexes(rows: Rows) -> dict[str, list]:
                 None if literals is None else list(literals),
                 None,
             ]
-        if what == REGEX_KEYS["pattern"]:  # content patterns search whole files: split them
+        if what in (REGEX_KEYS["pattern"], REGEX_KEYS["ciPattern"]):  # split (patterns.py)
             branches = branch_analysis(text)
             analysed[text][2] = None if branches is None else [list(b) for b in branches]
 
@@ -363,8 +363,10 @@ def _facts(rows: Rows) -> tuple[Facts, dict[str, dict[str, list[str]]]]:
 
 def _lazy(text: str, analysis: Analysis) -> LazyRegex:
     """A catalogue regex, compiled when first used and skipped (without compiling it) for
-    ASCII text that lacks all of its literals."""
-    return LazyRegex(text, analysis[text][1])
+    ASCII text that lacks all of its literals; a CI command pattern is searched by its
+    alternatives (of which a command line holds the literals of few)."""
+    _words, literals, branches = analysis[text]
+    return LazyRegex(text, literals, branches)
 
 
 def _mappings(facts: Facts, analysis: Analysis) -> tuple[StepMapping, ...]:
