@@ -79,19 +79,24 @@ class _Route:
         return cls(plain, tuple(content), tracked, absent, plan)
 
 
+_Prefilter = tuple[tuple[bytes, ...] | None, tuple[tuple[bytes, ...], ...]]
+
+
 class _Prefilters:
-    """Each signal's gate words and literal sets, worked out once per scan (not once for every
-    route that holds the signal)."""
+    """Each signal's gate words (as bytes, like a file's words) and literal sets, worked out
+    once per scan (not once for every route that holds the signal)."""
 
     def __init__(self, signals: list[Signal]) -> None:
         self.signals = signals
-        self._known: dict[int, tuple[frozenset[str] | None, tuple[tuple[bytes, ...], ...]]] = {}
+        self._known: dict[int, _Prefilter] = {}
 
-    def of(self, i: int) -> tuple[frozenset[str] | None, tuple[tuple[bytes, ...], ...]]:
+    def of(self, i: int) -> _Prefilter:
         known = self._known.get(i)
         if known is None:
             sig = self.signals[i]
-            known = self._known[i] = (sig.gate, sig.literal_sets)
+            gate = sig.gate
+            words = None if gate is None else tuple(w.encode("ascii") for w in gate)
+            known = self._known[i] = (words, sig.literal_sets)
         return known
 
 
@@ -118,7 +123,7 @@ class _Plan:
                 ungated.append((i, literal_sets))
             else:
                 for word in gate:
-                    by_word[word.encode("ascii")].append(i)
+                    by_word[word].append(i)
         literals = tuple(sorted({lit for _, sets in ungated for lits in sets for lit in lits}))
         by_literal: dict[bytes, list[int]] = defaultdict(list)
         always = []
