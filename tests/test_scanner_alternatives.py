@@ -114,3 +114,14 @@ def test_a_caseless_alternative_is_searched_in_non_ascii_text_without_its_litera
     for text in ["ſafe xyz", "safe xyz", "xyz ſafe", "ſafe"]:
         expected = _span(pattern.regex.search(text))
         assert _span(pattern.alternatives.search(text, text.lower())) == expected, text
+
+
+def test_an_alternative_needs_a_literal_of_each_of_its_sets():
+    from cmlops_kg.scanner.gates import required_sets
+
+    assert {("pps.",), ("pipeline", "proto")} <= set(required_sets(r"\bpps\.(proto|Pipeline)\b"))
+    # what may be absent from a match is never required: lookarounds, optional parts
+    for source in [r"\bfoo(?!bar)", r"(?<!bar)foo", r"(bar)?foo", r"foo(bar)*"]:
+        assert required_sets(source) == (("foo",),), source
+    assert required_sets(r"foo|bar") == (("bar", "foo"),)  # one of them
+    assert required_sets(r"\w+") == ()

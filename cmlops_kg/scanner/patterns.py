@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from cmlops_kg.scanner.gates import analyse
+from cmlops_kg.scanner.gates import analyse, required_sets
 
 QUOTE_WIDTH = 100
 _SECRET_ASSIGNMENT = re.compile(
@@ -163,7 +163,8 @@ _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
 _GROUP_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(|\(\?#")
 # case-insensitive somewhere ("(?i)", "(?mi)", "(?i:"): a literal check is sound on ASCII only
 _CASELESS = re.compile(r"\(\?[aiLmsux]*i[aiLmsux]*(?:-[imsx]*)?[:)]")
-Branches = tuple[tuple[str, tuple[str, ...] | None], ...]
+# per alternative: its source and sets of literals, one of each of which its matches hold
+Branches = tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]
 
 
 def alternatives(source: str) -> list[str] | None:
@@ -200,8 +201,8 @@ def alternatives(source: str) -> list[str] | None:
 
 
 def branch_analysis(source: str) -> Branches | None:
-    """The outermost alternatives of a pattern, each with the literals one of which its every
-    match contains (gates.py; None: unknown), or None when the pattern is not split."""
+    """The outermost alternatives of a pattern, each with sets of literals one of each of
+    which its every match contains (gates.required_sets), or None when it is not split."""
     parts = alternatives(source)
     if parts is None:
         return None
@@ -210,7 +211,7 @@ def branch_analysis(source: str) -> Branches | None:
             re.compile(part)
     except re.error:  # not expected of a valid pattern; then it is searched whole
         return None
-    return tuple((part, analyse(part)[1]) for part in parts)
+    return tuple((part, required_sets(part)) for part in parts)
 
 
 class Alternatives:
@@ -228,18 +229,17 @@ class Alternatives:
 
     def __init__(self, branches: Branches) -> None:
         self._branches = [
-            (_sound_literals(literals), bool(_CASELESS.search(part)), LazyRegex(part))
-            for part, literals in branches
+            (_sound_sets(sets), bool(_CASELESS.search(part)), LazyRegex(part))
+            for part, sets in branches
         ]
 
     def search(self, text: str, lowered: str) -> re.Match[str] | None:
         best: re.Match[str] | None = None
         ascii_text = text.isascii()
-        for literals, caseless, regex in self._branches:
+        for sets, caseless, regex in self._branches:
             # "(?i)s" matches U+017F, which lower-cases to itself: a caseless alternative is
             # skipped for lacking its literals only in ASCII text
-            checked = literals is not None and (ascii_text or not caseless)
-            if checked and not any(lit in lowered for lit in literals):
+            if (ascii_text or not caseless) and not _holds_all(lowered, sets):
                 continue
             match = regex.compiled.search(text)
             if match is not None and (best is None or match.start() < best.start()):
@@ -247,9 +247,20 @@ class Alternatives:
         return best
 
 
-def _sound_literals(literals: tuple[str, ...] | None) -> tuple[str, ...] | None:
-    """ASCII literals, or None (no check): a non-ASCII one may match ASCII text caselessly."""
-    return literals if literals and all(lit.isascii() for lit in literals) else None
+def _sound_sets(sets: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    """The sets of ASCII literals only: a non-ASCII one may match ASCII text caselessly."""
+    return tuple(lits for lits in sets if lits and all(lit.isascii() for lit in lits))
+
+
+def _holds_all(lowered: str, sets: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether the text holds a literal of each set."""
+    for lits in sets:
+        for lit in lits:
+            if lit in lowered:
+                break
+        else:
+            return False
+    return True
 
 
 @dataclass(frozen=True)

@@ -250,7 +250,11 @@ def _checked_regexes(rows: Rows) -> dict[str, list]:
             ]
         if what in (REGEX_KEYS["pattern"], REGEX_KEYS["ciPattern"]):  # split (patterns.py)
             branches = branch_analysis(text)
-            analysed[text][2] = None if branches is None else [list(b) for b in branches]
+            analysed[text][2] = (
+                None
+                if branches is None
+                else [[part, [list(lits) for lits in sets]] for part, sets in branches]
+            )
 
     for row in rows["signals"]:
         key = str(row["key"])
@@ -288,7 +292,7 @@ def _analysis(rows: Rows, cached: bool) -> Analysis:
             None if literals is None else tuple(literals),
             None
             if branches is None
-            else tuple((part, None if lits is None else tuple(lits)) for part, lits in branches),
+            else tuple((part, tuple(tuple(lits) for lits in sets)) for part, sets in branches),
         )
         for text, (words, literals, branches) in data.items()
     }
