@@ -303,7 +303,9 @@ class GlobIndex:
         ending = name[dot:] if dot != -1 else ""  # every dot of the name, so its extensions
         known = self._by_ending.get(ending)
         if known is None:
-            known = self._by_ending[ending] = self._ending(ending)
+            known = self._ending(ending)
+            if len(self._by_ending) < 200_000:  # ("x.<hash>.json" names: a bound on memory)
+                self._by_ending[ending] = known
         tests, ordinary = known
         if name in self._by_name:
             return self._special_ids(name)
