@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 from cmlops_kg.scanner import load_catalogue, scan_repository
+from cmlops_kg.scanner.ci import shell
 from cmlops_kg.scanner.literals import finder
 from cmlops_kg.store import cache
 
@@ -201,10 +202,12 @@ def main() -> None:
         first = timed(lambda: scan_repository(root, catalogue)) + load
 
         def new_process_scan() -> None:
-            # as a new process: only the disk cache is there; no compiled regex is kept
+            # as a new process: only the disk cache is there; no compiled regex (nor split
+            # command line) is kept
             cache.clear_memory()
             re.purge()
             finder.cache_clear()
+            shell.split_cache_clear()
             scan_repository(root, load_catalogue())
 
         walks, scans = interleaved(lambda: plain_walk(root), new_process_scan, args.repeat)

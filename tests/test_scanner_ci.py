@@ -386,3 +386,33 @@ def test_alias_bombs_and_bad_yaml_are_reported_not_fatal():
     assert {f for f, _ in result.problems} == {".github/workflows/bomb.yml", ".gitlab-ci.yml"}
     # tags are composed, never constructed: the python/object tag is inert data
     assert result.jobs == []
+
+
+def test_ci_files_are_those_each_path_names_its_provider():
+    """ci_files finds the hinted paths in one search of them all: the answer is the one a
+    check of every path gives, also for templated paths, upper case and a NUL in a path."""
+    import random
+
+    from cmlops_kg.scanner.ci.parse import ci_files, provider_of
+
+    paths = [
+        ".github/workflows/ci.yml",
+        "a/.github/workflows/x.yml",
+        "Jenkinsfile",
+        "JENKINSFILE",
+        ".gitlab-ci.yml",
+        "azure-pipelines.yml",
+        ".circleci/config.yml",
+        "x/.circleci/config.yml",
+        "cloudbuild.yaml",
+        ".travis.yml",
+        "src/train.py",
+        "İ.github/workflows/a.yml",  # lower-cases to two characters
+        "a\x00.github/workflows/b.yml",
+    ]
+    rnd = random.Random(16)
+    for _ in range(1000):
+        some = list(dict.fromkeys(rnd.choice(paths) for _ in range(rnd.randint(0, 8))))
+        templated = {p: p.upper() for p in some if rnd.random() < 0.2}
+        by_path = [(prov, p) for p in some if (prov := provider_of(templated.get(p, p)))]
+        assert ci_files(some, templated) == sorted(by_path, key=lambda item: item[1])

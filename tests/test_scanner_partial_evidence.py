@@ -178,7 +178,7 @@ def test_conditional_scopes_decide_as_a_check_of_every_file_would(catalogue):
     import re as regex
 
     from cmlops_kg.scanner.globs import expand_braces, glob_regex
-    from cmlops_kg.scanner.paths import PathRoles
+    from cmlops_kg.scanner.paths import PathRoles, condition_files
 
     def full(globs):
         parts = [glob_regex(g) for raw in globs for g in expand_braces(raw)]
@@ -201,9 +201,12 @@ def test_conditional_scopes_decide_as_a_check_of_every_file_would(catalogue):
     conditional = [s for s in catalogue.scopes if s.conditional]
     assert conditional, "the catalogue has conditional scopes"
     names = ["a.ipynb", "b.py", "conf.py", "setup.py", "mkdocs.yml", "x.PY", "r.md", "Dockerfile"]
+    names += ["data.csv", "model.R", "book.Rmd", "img.png"]  # most files meet no condition
     folders = ["", "src/", "docs/", "tests/", "notebooks/", ".github/"]
     rnd = random.Random(14)
     for _ in range(300):
         files = [rnd.choice(folders) + rnd.choice(names) for _ in range(rnd.randint(0, 6))]
+        meeting = condition_files(conditional, files)  # what detect() passes
         for scope in conditional:
             assert scope.holds(files, plain) == brute(scope, files, plain), (scope.name, files)
+            assert scope.holds(meeting, plain) == brute(scope, files, plain), (scope.name, files)

@@ -1053,3 +1053,16 @@ def test_dvc_stages_with_outputs_are_a_scripted_build_of_them(tmp_path, catalogu
     )
     found = verdicts(scan_repository(repo(tmp_path / "r", {"dvc.yaml": dvc}), catalogue))
     assert found["build-automation"] == ("partial", None)
+
+
+def test_logical_paths_of_a_tree_are_those_of_each_path():
+    """detect() asks once for all paths (most trees hold no template); the answer is the one
+    logical_path gives each of them."""
+    from cmlops_kg.scanner.paths import logical_path, logical_paths
+
+    names = ["src/train.py", "a/{{.root}}/ci.yml", "x.J2", "README.md", "t/b.yml.tmpl", "{x}"]
+    for n in range(len(names) + 1):
+        some = [*names[:n], "plain.txt"]
+        expected = {p: lp for p in some if (lp := logical_path(p)) is not None}
+        assert logical_paths(some) == expected
+    assert logical_paths(["src/a.py", "docs/b.md"]) == {}

@@ -26,7 +26,12 @@ from cmlops_kg.scanner.gates import words_of
 from cmlops_kg.scanner.gitindex import tracked_paths
 from cmlops_kg.scanner.globs import GlobIndex
 from cmlops_kg.scanner.literals import LiteralFinder
-from cmlops_kg.scanner.paths import EvidenceScope, PathRoles, logical_path
+from cmlops_kg.scanner.paths import (
+    EvidenceScope,
+    PathRoles,
+    condition_files,
+    logical_paths,
+)
 from cmlops_kg.scanner.patterns import ContentPattern, quote_line
 from cmlops_kg.scanner.signals import Signal, SignalCatalogue
 from cmlops_kg.scanner.walk import Tree
@@ -58,7 +63,7 @@ class _Route:
     plan: _Plan | None  # the gates of ``content`` (when no tracked signal can join it)
 
     @classmethod
-    def build(cls, keys: list, signals: list[Signal]) -> _Route:
+    def build(cls, keys: list, signals: list[Signal], prefilters: _Prefilters) -> _Route:
         plain, content, tracked, absent = [], [], [], []
         for i, role in keys:
             if role == "absent":
@@ -70,8 +75,29 @@ class _Route:
             else:
                 plain.append(i)
         ready = content and not tracked
-        plan = _Plan.build(tuple(content), signals) if ready else None
+        plan = _Plan.build(tuple(content), prefilters) if ready else None
         return cls(plain, tuple(content), tracked, absent, plan)
+
+
+_Prefilter = tuple[tuple[bytes, ...] | None, tuple[tuple[bytes, ...], ...]]
+
+
+class _Prefilters:
+    """Each signal's gate words (as bytes, like a file's words) and literal sets, worked out
+    once per scan (not once for every route that holds the signal)."""
+
+    def __init__(self, signals: list[Signal]) -> None:
+        self.signals = signals
+        self._known: dict[int, _Prefilter] = {}
+
+    def of(self, i: int) -> _Prefilter:
+        known = self._known.get(i)
+        if known is None:
+            sig = self.signals[i]
+            gate = sig.gate
+            words = None if gate is None else tuple(w.encode("ascii") for w in gate)
+            known = self._known[i] = (words, sig.literal_sets)
+        return known
 
 
 @dataclass
@@ -88,16 +114,16 @@ class _Plan:
     always: list[int] = field(default_factory=list)  # ungated signals with no literal at all
 
     @classmethod
-    def build(cls, ids: tuple[int, ...], signals: list[Signal]) -> _Plan:
+    def build(cls, ids: tuple[int, ...], prefilters: _Prefilters) -> _Plan:
         by_word: dict[bytes, list[int]] = defaultdict(list)
         ungated = []
         for i in ids:
-            gate = signals[i].gate
+            gate, literal_sets = prefilters.of(i)
             if gate is None:
-                ungated.append((i, signals[i].literal_sets))
+                ungated.append((i, literal_sets))
             else:
                 for word in gate:
-                    by_word[word.encode("ascii")].append(i)
+                    by_word[word].append(i)
         literals = tuple(sorted({lit for _, sets in ungated for lits in sets for lit in lits}))
         by_literal: dict[bytes, list[int]] = defaultdict(list)
         always = []
@@ -133,7 +159,10 @@ class _Plan:
                 looked.update(self.by_literal.get(lit, ()))
             for n in looked:
                 i, literal_sets = self.ungated[n]
-                if all(not present.isdisjoint(lits) for lits in literal_sets):
+                for lits in literal_sets:  # a literal of each set present (a loop: it is hot)
+                    if present.isdisjoint(lits):
+                        break
+                else:
                     found.append(i)
         return sorted(set(found)) if len(found) > 1 else found
 
@@ -183,7 +212,7 @@ def detect(
     file_index, dir_index = catalogue.cached("glob indexes", lambda: _build_indexes(signals))
     tracked = tracked_paths(options.git_dir)
     contents = Contents(tree, limit)
-    templated = {rel: lp for rel in tree.files if (lp := logical_path(rel)) is not None}
+    templated = logical_paths(list(tree.files))
     result = Detection(git_index=tracked is not None, refs=len(options.refs))
     plain = _told_examples(catalogue, options) + [s for s in catalogue.scopes if not s.conditional]
     roles = PathRoles(plain, options.exempt)
@@ -201,7 +230,9 @@ def detect(
     files = [r for r in tree.files if options.in_scope(r) or r == ".git"]
     # scopes whose conditions the scanned folder meets (a notebook collection) restrict the
     # evidence of files outside the plain scopes; CI files are still found and parsed
-    active = [s for s in catalogue.scopes if s.conditional and s.holds(files, roles)]
+    conditional = [s for s in catalogue.scopes if s.conditional]
+    meeting = condition_files(conditional, files) if conditional else []
+    active = [s for s in conditional if s.holds(meeting, roles)]
     evidence = PathRoles(plain + active, options.exempt) if active else roles
     matcher = _Matcher(signals, evidence, result, set(result.ci.runs))
     for rel in tree.dirs:
@@ -274,6 +305,8 @@ class _Matcher:
         self.absent_seen: set[int] = set()
         self.routes: dict[tuple[int, ...], _Route] = {}
         self.plans: dict[tuple[int, ...], _Plan] = {}
+        self.required: dict[int, tuple[tuple[bytes, ...], ...]] = {}  # see _has_literals
+        self.prefilters = _Prefilters(signals)
 
     def allowed(self, i: int, rel: str) -> bool:
         scope = self.roles.restriction(rel)
@@ -304,7 +337,7 @@ class _Matcher:
             return
         route = self.routes.get(ids)
         if route is None:
-            route = self.routes[ids] = _Route.build(index.keys(ids), self.signals)
+            route = self.routes[ids] = _Route.build(index.keys(ids), self.signals, self.prefilters)
         if route.absent:
             self.absent_seen.update(route.absent)
         for i in route.plain:
@@ -314,6 +347,23 @@ class _Matcher:
             plan = self._tracked_plan(route, rel, tracked)
         if plan is not None:
             self._content(rel, plan, contents)
+
+    def _has_literals(self, i: int, lowered: bytes) -> bool:
+        """Whether an ASCII file (lower-cased) holds a literal of each of a signal's patterns
+        that has ASCII literals."""
+        required = self.required.get(i)
+        if required is None:
+            patterns = self.signals[i].patterns
+            required = self.required[i] = tuple(
+                p.ascii_literals for p in patterns if p.ascii_literals is not None
+            )
+        for lits in required:  # loops, not generators: this runs for most candidates
+            for lit in lits:
+                if lit in lowered:
+                    break
+            else:
+                return False
+        return True
 
     def _tracked_plan(self, route: _Route, rel: str, tracked: set[str] | None) -> _Plan | None:
         with_content = list(route.content)
@@ -328,7 +378,7 @@ class _Matcher:
             return None
         plan = self.plans.get(key)
         if plan is None:
-            plan = self.plans[key] = _Plan.build(key, self.signals)
+            plan = self.plans[key] = _Plan.build(key, self.prefilters)
         return plan
 
     def _content(self, rel: str, plan: _Plan, contents: Contents) -> None:
@@ -336,21 +386,17 @@ class _Matcher:
         if raw is None:
             return
         candidates = plan.candidates(raw[0])
+        if not candidates:  # the usual case: no gate word, no literal
+            return
         if rel not in self.run_by_ci:  # enough examples of these signals already
             candidates = [i for i in candidates if len(self.hits[i]) < MAX_HITS_PER_SIGNAL]
-        candidates = [i for i in candidates if self.allowed(i, rel)]
+        if self.roles.restriction(rel) is not None:  # else every signal is allowed here
+            candidates = [i for i in candidates if self.allowed(i, rel)]
         if candidates and raw[0].isascii():
             # an ASCII file lowers the same as bytes and as text: a pattern whose literals it
             # lacks cannot match (ContentPattern.search would say so after decoding it)
             lowered = raw[0].lower()
-            candidates = [
-                i
-                for i in candidates
-                if all(
-                    p.ascii_literals is None or any(lit in lowered for lit in p.ascii_literals)
-                    for p in self.signals[i].patterns
-                )
-            ]
+            candidates = [i for i in candidates if self._has_literals(i, lowered)]
         if not candidates:
             return
         text = raw[0].decode("utf-8", errors="replace")

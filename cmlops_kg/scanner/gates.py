@@ -222,6 +222,20 @@ def _words_in_run(text: str, left: bool, right: bool) -> list[Gate]:
 
 
 _ANALYSED: dict[str, tuple[frozenset[str] | None, tuple[str, ...] | None]] = {}
+MAX_LITERAL_SETS = 4  # for required_sets: the rarest few say nearly all
+
+
+def required_sets(pattern: str) -> tuple[tuple[str, ...], ...]:
+    """Several sets of lower-cased literals, one of each of which every match contains (all
+    of the pattern's sequence needs: ``\\bpps\\.(proto|Pipeline)`` needs "pps." and one of
+    "pipeline", "proto"), rarest first; () where nothing can be proven."""
+    try:
+        gates = _sequence(list(_parser.parse(pattern)), False, False)
+    except Exception:  # any parser surprise only disables the prefilter
+        return ()
+    sets = {tuple(sorted(g[1])) for g in gates if g[1] and all(g[1])}
+    ranked = sorted(sets, key=lambda lits: (-_literal_rarity((False, frozenset(lits))), lits))
+    return tuple(ranked[:MAX_LITERAL_SETS])
 
 
 def analyse(pattern: str) -> tuple[frozenset[str] | None, tuple[str, ...] | None]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from cmlops_kg.scanner.patterns import LazyRegex
 
@@ -187,16 +187,18 @@ class GlobSet:
 
 
 _ANY_DEPTH, _ROOT = "any depth", "root"
+_Test = Callable[[str], "re.Match[str] | None"]
 
 
 class GlobIndex:
     """Globs bucketed by their last segment, so that one path is tried against few of them.
 
     Last segments without wildcards are looked up by name, ``*.suffix`` by suffix, and the
-    rest by the extension of their literal tail (``test_*.py`` under ``.py``), all the name
-    globs of one extension in one regex of optional lookaheads, one group each, so that one
-    match says which of them a name matches. Which globs a file name can match is cached per name
-    (and, for ordinary names - no exact-name or tail glob - per extension); once the name
+    rest by the extension of their literal tail (``test_*.py`` under ``.py``): a name that
+    holds none of the literals of an extension's name globs (one regex search; most names)
+    matches none of them, and one that holds some is tried, by string operations, against
+    the globs whose literal it holds. Which globs a file name can match is cached per name
+    (and, for ordinary names - no exact-name or tail glob - per name ending); once the name
     matched, whether the path matches depends on its directory only, so that answer is cached
     per directory and set of candidate globs. Regexes are compiled on first use: a scan meets
     few of the catalogue's directories and extensions.
@@ -213,13 +215,18 @@ class GlobIndex:
         self._by_tail: dict[str, list[tuple[str, list[int]]]] = defaultdict(list)
         self._tails: dict[str, list[int]] = {}  # last segment -> the ids that end in it
         self._every: list[int] = []  # globs whose last segment is "*": every name matches
-        self._tail_gate: dict[str, re.Pattern[str]] = {}
+        self._tail_tests: dict[str, list[tuple[str, GlobMatcher, list[int]]]] = {}
         # per extension: a literal of each name glob, one of which a name must hold to match
         # any (None: some glob has none); most names hold none, and skip the gate
         self._pieces: dict[str, list[str] | None] = {}
         self._quick: dict[str, re.Pattern[str] | None] = {}
         self._cache: dict[tuple[str, tuple[int, ...]], tuple[int, ...]] = {}
         self._name_cache: dict[str, tuple[int, ...]] = {}
+        # per name end from its first dot (".py", ".tar.gz"): one test per extension it gives
+        # that has name globs, which every name so ending that one of them matches passes (None:
+        # none has), and the ids of an ordinary name so ending (its extensions' suffix globs)
+        self._by_ending: dict[str, tuple[tuple[_Test, ...], tuple[int, ...]]] = {}
+        self._whole: dict[str, re.Pattern[str]] = {}  # per extension: its name globs, whole
 
     def add(self, key: object, globs: Iterable[str]) -> None:
         for raw in globs:
@@ -232,6 +239,8 @@ class GlobIndex:
                     self._keys[gid].append(key)
         self._cache.clear()
         self._name_cache.clear()
+        self._by_ending.clear()
+        self._whole.clear()
 
     def _register(self, glob: str) -> int:
         gid = len(self._dirs)
@@ -258,7 +267,7 @@ class GlobIndex:
             ext = tail[tail.rfind(".") :] if "." in tail else ""
             self._tails[last] = [gid]
             self._by_tail[ext].append((last, self._tails[last]))
-            self._tail_gate.pop(ext, None)  # compiled again on first use (once, not per glob)
+            self._tail_tests.pop(ext, None)  # built again on first use (once, not per glob)
             piece = _necessary_piece(last, ext)
             pieces = self._pieces.setdefault(ext, [])
             if pieces is not None:
@@ -266,14 +275,17 @@ class GlobIndex:
             self._quick.pop(ext, None)
         return gid
 
-    def _gate(self, ext: str) -> re.Pattern[str] | None:
-        """The name globs of an extension as one regex: group n matches when the n-th does
-        (``^(?:(?=(test_[^/]*\\.py$))|)...``: each lookahead is tried, none consumes)."""
-        gate = self._tail_gate.get(ext)
-        if gate is None and ext in self._by_tail:
-            tries = "".join(f"(?:(?=({_segment(last)}$))|)" for last, _ in self._by_tail[ext])
-            gate = self._tail_gate[ext] = re.compile(f"^{tries}")
-        return gate
+    def _name_tests(self, ext: str) -> list[tuple[str, GlobMatcher, list[int]]]:
+        """The name globs of an extension, each with a literal every name it matches holds
+        ("" when unsure) and its matcher: a name is tried against the few whose literal it
+        holds, with string operations, so that no regex of all of them is compiled."""
+        tests = self._tail_tests.get(ext)
+        if tests is None:
+            tests = self._tail_tests[ext] = [
+                (_necessary_piece(last, ext), GlobMatcher.of_glob(last), ids)
+                for last, ids in self._by_tail[ext]
+            ]
+        return tests
 
     def _quick_gate(self, ext: str) -> re.Pattern[str] | None:
         """A regex finding any of the extension's name-glob literals (None: no quick reject)."""
@@ -284,7 +296,47 @@ class GlobIndex:
         return self._quick[ext]
 
     def _name_ids(self, name: str) -> tuple[int, ...]:
-        """Ids of the globs whose last segment matches a file name."""
+        """Ids of the globs whose last segment matches a file name: for most names, those
+        of the suffix globs of its extensions, known from how it ends, once a regex search per
+        extension (usually one or two) has ruled out every name glob of those extensions."""
+        dot = name.find(".")
+        ending = name[dot:] if dot != -1 else ""  # every dot of the name, so its extensions
+        known = self._by_ending.get(ending)
+        if known is None:
+            known = self._ending(ending)
+            if len(self._by_ending) < 200_000:  # ("x.<hash>.json" names: a bound on memory)
+                self._by_ending[ending] = known
+        tests, ordinary = known
+        if name in self._by_name:
+            return self._special_ids(name)
+        for test in tests:
+            if test(name) is not None:
+                return self._special_ids(name)
+        return ordinary
+
+    def _ending(self, ending: str) -> tuple[tuple[_Test, ...], tuple[int, ...]]:
+        """For names ending so: the tests a name must pass for a name glob to match it (the
+        extension's literal pieces, or where a glob has none its globs whole), and the ids."""
+        exts = [""] + [ending[i:] for i, c in enumerate(ending) if c == "."]
+        found = [gid for ext in exts[1:] for gid in self._by_suffix.get(ext, ())]
+        ordinary = tuple(sorted(set(found + self._every)))
+        tests: list[_Test] = []
+        for ext in exts:
+            if ext in self._by_tail:
+                quick = self._quick_gate(ext)
+                tests.append(quick.search if quick is not None else self._whole_gate(ext).match)
+        return tuple(tests), ordinary
+
+    def _whole_gate(self, ext: str) -> re.Pattern[str]:
+        """The name globs of an extension as one regex (for a match from the name's start)."""
+        whole = self._whole.get(ext)
+        if whole is None:
+            globs = "|".join(_segment(last) for last, _ in self._by_tail[ext])
+            whole = self._whole[ext] = re.compile(f"(?:{globs})$")
+        return whole
+
+    def _special_ids(self, name: str) -> tuple[int, ...]:
+        """Ids of the globs whose last segment matches a name some name glob may match."""
         exts = [""]
         dot = name.find(".")
         while dot != -1:
@@ -292,24 +344,16 @@ class GlobIndex:
             dot = name.find(".", dot + 1)
         special = name in self._by_name
         matched: list[int] = []
-        gates = self._tail_gate
         for ext in exts:
             if ext not in self._by_tail:
                 continue
             quick = self._quick_gate(ext)
             if quick is not None and quick.search(name) is None:
                 continue  # it lacks a literal of each name glob: none matches
-            gate = gates.get(ext)
-            if gate is None:
-                gate = self._gate(ext)
-                assert gate is not None
-            m = gate.match(name)
-            if m is not None and m.lastindex is not None:  # some name glob matched
-                special = True
-                tails = self._by_tail[ext]
-                for n, group in enumerate(m.groups()):
-                    if group is not None:
-                        matched.extend(tails[n][1])
+            for piece, matcher, ids in self._name_tests(ext):
+                if piece in name and matcher.match(name):
+                    special = True
+                    matched.extend(ids)
         if not special:  # only suffix globs can match: the same for every name so ending
             ext_key = "\x00" + "\x00".join(exts)
             cached = self._name_cache.get(ext_key)

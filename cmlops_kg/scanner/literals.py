@@ -12,10 +12,10 @@ into its words (maximal runs of ASCII letters, digits and ``_``, in C: ``bytes.t
   and is then confirmed with ``in``; a literal without word characters (``(``) is looked up
   with ``in`` directly.
 
-Which literals (and runs) occur inside a word is worked out once per distinct word (an index by
-first three bytes) and remembered, so the words a repository repeats cost a dictionary lookup;
-a word is first cut at the bytes no key holds (digits, often), so that ``record7`` costs only
-the lookup of ``record``.
+The words are first cut, all in one C call, at the bytes no key holds (digits, often), and
+which keys occur inside each such run is worked out once per distinct run (an index by first
+three bytes) and remembered: ``record7``, ``record8`` and ``load_7`` of a generated tree, or
+the unique identifiers of a real one, cost the remembered lookups of ``record`` and ``load_``.
 The answer is exactly ``{lit for lit in literals if lit in text}``.
 """
 
@@ -27,7 +27,7 @@ from collections.abc import Iterable
 
 # bytes -> the same byte for word characters (ASCII letters, digits, "_"), a space otherwise
 _WORD = bytes(b if (chr(b).isalnum() and b < 128) or b == 95 else 32 for b in range(256))
-MEMO_WORDS = 50_000  # distinct words remembered per finder (a bound on memory)
+MEMO_WORDS = 50_000  # distinct runs remembered per finder (a bound on memory)
 
 
 def words(text: bytes) -> list[bytes]:
@@ -61,37 +61,22 @@ class LiteralFinder:
             if len(key) > 2:
                 by_three[key[:3]].append(key)
         self._by_three = dict(by_three)
-        self._memo: dict[bytes, frozenset[bytes]] = {}  # words holding keys -> the keys
-        self._none: set[bytes] = set()  # words known to hold no key (most of them)
+        self._memo: dict[bytes, frozenset[bytes]] = {}  # runs holding keys -> the keys
+        self._none: set[bytes] = set()  # runs known to hold no key (most of them)
         # bytes in no key -> a space: a key lies within one run of the others, and words that
         # differ only in such bytes (record1, record2: digits, often) share their runs
         in_keys = {b for key in keys for b in key}
         self._cut = bytes(b if b in in_keys else 32 for b in range(256))
 
-    def _keys_in(self, word: bytes) -> frozenset[bytes]:
-        """The keys (word literals and longest runs) occurring inside one word."""
-        found = self._memo.get(word)
-        if found is None:
-            runs = word.translate(self._cut).split()
-            if runs != [word]:  # the keys of its runs (each remembered on its own)
-                found = frozenset().union(*(self._run_keys(run) for run in runs))
-            else:
-                found = self._scan(word)
-            self._remember(word, found)
-        return found
-
-    def _run_keys(self, run: bytes) -> frozenset[bytes]:
-        return frozenset() if run in self._none else self._keys_in(run)
-
-    def _remember(self, word: bytes, found: frozenset[bytes]) -> None:
+    def _remember(self, run: bytes, found: frozenset[bytes]) -> None:
         if len(self._memo) + len(self._none) < MEMO_WORDS:
             if found:
-                self._memo[word] = found
+                self._memo[run] = found
             else:
-                self._none.add(word)
+                self._none.add(run)
 
     def _scan(self, word: bytes) -> frozenset[bytes]:
-        """The keys inside a word, looked for position by position."""
+        """The keys inside a run of a word, looked for position by position."""
         hits = [k for k in self._singles if k in word] if self._singles else []
         if self._pairs:
             hits += [word[i : i + 2] for i in range(len(word) - 1)]
@@ -110,17 +95,17 @@ class LiteralFinder:
         in any order, repeated or not)."""
         if not self.literals:
             return set()
+        # the runs of the words: a key lies within one run (it holds neither non-word bytes nor
+        # the bytes cut), so the runs of the words are those of the text, and fewer bytes
+        source = text if text_words is None else b" ".join(text_words)
         keys: set[bytes] = set()
-        if text_words is None:
-            text_words = set(words(text))
-        elif not isinstance(text_words, (set, frozenset)):
-            text_words = set(text_words)
         memo = self._memo
-        # the words known to hold nothing are dropped in C, the rest looked at one by one
-        for word in text_words - self._none:
-            hits = memo.get(word)
+        # the runs known to hold nothing are dropped in C, the rest looked at one by one
+        for run in set(source.translate(self._cut).split()) - self._none:
+            hits = memo.get(run)
             if hits is None:
-                hits = self._keys_in(word)
+                hits = self._scan(run)
+                self._remember(run, hits)
             if hits:
                 keys |= hits
         found = keys & self._word_literals

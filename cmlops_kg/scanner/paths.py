@@ -43,6 +43,15 @@ def logical_path(rel: str) -> str | None:
     return "/".join(inner) if inner[-1] else None
 
 
+def logical_paths(rels: list[str]) -> dict[str, str]:
+    """The logical path of every project-template file among ``rels``; most trees have none,
+    which one look at all the paths joined says (no "{" and no template suffix before a NUL)."""
+    joined = ("\0".join(rels) + "\0").lower()
+    if "{" not in joined and not any(s + "\0" in joined for s in TEMPLATE_SUFFIXES):
+        return {}
+    return {rel: lp for rel in rels if (lp := logical_path(rel)) is not None}
+
+
 @dataclass(frozen=True)
 class EvidenceScope:
     """Paths whose files may evidence only some practices."""
@@ -86,6 +95,11 @@ class EvidenceScope:
                 return True  # nothing can undo it
         return found
 
+    def condition_tails(self) -> tuple[str, ...] | None:
+        """Name ends of which every file meeting a condition has one (None: any name may)."""
+        sets = [GlobSet(g) for g in (self.requires_file, self.unless_file) if g]
+        return _joined(*(g.tails for g in sets))
+
     def regex(self) -> re.Pattern[str]:
         return _regex(self.globs)
 
@@ -101,6 +115,17 @@ def _literals(globs: tuple[str, ...]) -> tuple[str, ...]:
             pieces = [p.lstrip("/") for p in re.split(r"[*?\[\]]+", glob.lower()) if p.strip("/.")]
             out.append(max(pieces, key=len) if pieces else "")
     return tuple(out)
+
+
+def condition_files(scopes: list[EvidenceScope], files: list[str]) -> list[str]:
+    """The files that can meet a condition of any of these scopes, in order: ``holds`` gives
+    the same answer for them as for all files, and the tree's other files (most) are
+    dropped in one pass for all the scopes."""
+    tails = _joined(*(s.condition_tails() for s in scopes))
+    if tails is None:
+        return files
+    ends = (*tails, "\n")  # a path ending in a line break: the globs' regexes decide
+    return [rel for rel in files if rel.lower().endswith(ends)]
 
 
 def _joined(*tails: tuple[str, ...] | None) -> tuple[str, ...] | None:

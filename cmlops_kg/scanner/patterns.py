@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from cmlops_kg.scanner.gates import analyse
+from cmlops_kg.scanner.gates import analyse, required_sets
 
 QUOTE_WIDTH = 100
 _SECRET_ASSIGNMENT = re.compile(
@@ -104,15 +104,26 @@ class LazyRegex:
     "no match" for ASCII text lacking them all without compiling or running the regex. Only
     for ASCII text and ASCII literals: there lower-casing and case-insensitive matching agree
     (``(?i)s`` also matches U+017F, which lower-cases to itself).
+
+    ``branches`` (see ``Alternatives``): then ``search`` looks for its alternatives one by one,
+    compiling only those whose literals the text holds.
     """
 
-    __slots__ = ("_compiled", "ascii_literals", "pattern")
+    __slots__ = ("_alternatives", "_branches", "_compiled", "ascii_literals", "pattern")
 
-    def __init__(self, pattern: str, literals: Iterable[str] | None = None) -> None:
+    def __init__(
+        self, pattern: str, literals: Iterable[str] | None = None, branches: Branches | None = None
+    ) -> None:
         self.pattern = pattern
         self._compiled: re.Pattern[str] | None = None
         lits = None if literals is None else tuple(literals)
         self.ascii_literals = lits if lits and all(lit.isascii() for lit in lits) else None
+        self._branches = branches
+        self._alternatives: Alternatives | None = None  # built on the first search
+
+    @property
+    def branches(self) -> Branches | None:
+        return self._branches
 
     @property
     def compiled(self) -> re.Pattern[str]:
@@ -125,6 +136,10 @@ class LazyRegex:
             lowered = string.lower()
             if not any(lit in lowered for lit in self.ascii_literals):
                 return None
+        if self._branches is not None and not args:
+            if self._alternatives is None:
+                self._alternatives = Alternatives(self._branches)
+            return self._alternatives.search(string, string.lower())
         return self.compiled.search(string, *args)
 
     def match(self, string: str, *args: int) -> re.Match[str] | None:
@@ -142,23 +157,134 @@ class LazyRegex:
         return f"LazyRegex({self.pattern!r})"
 
 
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+# a reference from one alternative to a group of another: splitting would break it; and a
+# comment, whose parentheses the split would count
+_GROUP_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(|\(\?#")
+# case-insensitive somewhere ("(?i)", "(?mi)", "(?i:"): a literal check is sound on ASCII only
+_CASELESS = re.compile(r"\(\?[aiLmsux]*i[aiLmsux]*(?:-[imsx]*)?[:)]")
+# per alternative: its source and sets of literals, one of each of which its matches hold
+Branches = tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]
+
+
+def alternatives(source: str) -> list[str] | None:
+    """The alternatives of a pattern's outermost ``|`` (each with the pattern's leading global
+    flags), or None when it has none or they cannot stand alone (group references, verbose
+    mode, where ``|`` may sit in a comment)."""
+    at = 0
+    while (flag := _GLOBAL_FLAGS.match(source, at)) is not None:
+        at = flag.end()
+    flags, body = source[:at], source[at:]
+    if "x" in flags or _GROUP_REFERENCE.search(body):
+        return None
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":  # a class: "|" and parentheses in it are literal; "]" first is too
+            i += 2 if body.startswith("[^", i) else 1
+            i += 1 if body.startswith("]", i) else 0
+            while i < len(body) and body[i] != "]":
+                i += 2 if body[i] == "\\" else 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(body[start:i])
+            start = i + 1
+        i += 1
+    parts.append(body[start:])
+    return [flags + part for part in parts] if len(parts) > 1 else None
+
+
+def branch_analysis(source: str) -> Branches | None:
+    """The outermost alternatives of a pattern, each with sets of literals one of each of
+    which its every match contains (gates.required_sets), or None when it is not split."""
+    parts = alternatives(source)
+    if parts is None:
+        return None
+    try:
+        for part in parts:
+            re.compile(part)
+    except re.error:  # not expected of a valid pattern; then it is searched whole
+        return None
+    return tuple((part, required_sets(part)) for part in parts)
+
+
+class Alternatives:
+    """A pattern's outermost alternatives, searched one by one, and only those whose literals
+    the text holds. ``re`` tries every alternative at every position of the text (a pattern of
+    thirty ``\\bname`` alternatives costs thirty attempts a byte); alone, each fails fast, most
+    are never run, and none is compiled before it is.
+
+    The answer is the whole pattern's: its leftmost match is the leftmost of the alternatives'
+    leftmost matches, and at one position the first alternative that matches there wins, as
+    ``re`` orders them (a match's span and text are the same; its groups are not used).
+    """
+
+    __slots__ = ("_branches",)
+
+    def __init__(self, branches: Branches) -> None:
+        self._branches = [
+            (_sound_sets(sets), bool(_CASELESS.search(part)), LazyRegex(part))
+            for part, sets in branches
+        ]
+
+    def search(self, text: str, lowered: str) -> re.Match[str] | None:
+        best: re.Match[str] | None = None
+        ascii_text = text.isascii()
+        for sets, caseless, regex in self._branches:
+            # "(?i)s" matches U+017F, which lower-cases to itself: a caseless alternative is
+            # skipped for lacking its literals only in ASCII text
+            if (ascii_text or not caseless) and not _holds_all(lowered, sets):
+                continue
+            match = regex.compiled.search(text)
+            if match is not None and (best is None or match.start() < best.start()):
+                best = match  # a later alternative wins only by starting further left
+        return best
+
+
+def _sound_sets(sets: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    """The sets of ASCII literals only: a non-ASCII one may match ASCII text caselessly."""
+    return tuple(lits for lits in sets if lits and all(lit.isascii() for lit in lits))
+
+
+def _holds_all(lowered: str, sets: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether the text holds a literal of each set."""
+    for lits in sets:
+        for lit in lits:
+            if lit in lowered:
+                break
+        else:
+            return False
+    return True
+
+
 @dataclass(frozen=True)
 class ContentPattern:
-    """A content pattern with what every match must contain (see gates.py); its regex is
-    compiled when it is first searched."""
+    """A content pattern with what every match must contain (see gates.py); its regex (or
+    each of its outermost alternatives, ``branches``) is compiled when it is first searched."""
 
     source: str
     words: frozenset[str] | None  # whole words, one of which every match contains
     literals: tuple[str, ...] | None  # substrings, one of which every match contains
+    branches: Branches | None = None  # its outermost alternatives with their literals
 
     @classmethod
     def compile(cls, source: str) -> ContentPattern:
         words, literals = analyse(source)
-        return cls(source, words, literals)
+        return cls(source, words, literals, branch_analysis(source))
 
     @functools.cached_property
     def regex(self) -> re.Pattern[str]:
         return re.compile(self.source)
+
+    @functools.cached_property
+    def alternatives(self) -> Alternatives | None:
+        return None if self.branches is None else Alternatives(self.branches)
 
     @functools.cached_property
     def ascii_literals(self) -> tuple[bytes, ...] | None:
@@ -170,7 +296,8 @@ class ContentPattern:
     def search(self, text: str, lowered: str) -> re.Match[str] | None:
         if self.literals is not None and not any(lit in lowered for lit in self.literals):
             return None
-        return self.regex.search(text)
+        split = self.alternatives
+        return self.regex.search(text) if split is None else split.search(text, lowered)
 
 
 def required_literals(pattern: str) -> tuple[str, ...] | None:

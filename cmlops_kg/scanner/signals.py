@@ -18,11 +18,11 @@ from typing import TypeVar
 from cmlops_kg.errors import InputError
 from cmlops_kg.present.words import counted
 from cmlops_kg.rdf.ontology import ontology_files
-from cmlops_kg.scanner import gates
+from cmlops_kg.scanner import gates, patterns
 from cmlops_kg.scanner.ci.steps import StepMapping
 from cmlops_kg.scanner.gates import COMMON, analyse
 from cmlops_kg.scanner.paths import EvidenceScope
-from cmlops_kg.scanner.patterns import ContentPattern, LazyRegex
+from cmlops_kg.scanner.patterns import Branches, ContentPattern, LazyRegex, branch_analysis
 from cmlops_kg.sparql.library import get_query
 from cmlops_kg.store.base import GraphStore
 from cmlops_kg.store.cache import cached_bytes, source_key
@@ -229,14 +229,15 @@ REGEX_KEYS = {
     "ciPattern": "CI command pattern",
     "triggerPattern": "CI trigger pattern",
 }
-Analysis = dict[str, tuple[frozenset[str] | None, tuple[str, ...] | None]]
+Analysis = dict[str, tuple[frozenset[str] | None, tuple[str, ...] | None, Branches | None]]
 
 
-def _checked_regexes(rows: Rows) -> dict[str, list[list[str] | None]]:
+def _checked_regexes(rows: Rows) -> dict[str, list]:
     """Every regular expression of the catalogue compiled once, in the order loading reads
     them (the first invalid one raises InputError), and the analysis (gates.py) of each:
-    (gate words, literals), as JSON."""
-    analysed: dict[str, list[list[str] | None]] = {}
+    (gate words, literals, and for content patterns their outermost alternatives with their
+    literals, patterns.py), as JSON."""
+    analysed: dict[str, list] = {}
 
     def check(text: str, where: str, what: str) -> None:
         _compile(text, where, what)
@@ -245,7 +246,15 @@ def _checked_regexes(rows: Rows) -> dict[str, list[list[str] | None]]:
             analysed[text] = [
                 None if words is None else sorted(words),
                 None if literals is None else list(literals),
+                None,
             ]
+        if what in (REGEX_KEYS["pattern"], REGEX_KEYS["ciPattern"]):  # split (patterns.py)
+            branches = branch_analysis(text)
+            analysed[text][2] = (
+                None
+                if branches is None
+                else [[part, [list(lits) for lits in sets]] for part, sets in branches]
+            )
 
     for row in rows["signals"]:
         key = str(row["key"])
@@ -266,7 +275,7 @@ def _analysis(rows: Rows, cached: bool) -> Analysis:
     writes it, and of the Python version, whose regex parser checks), so that a scan compiles
     only the regexes it uses."""
     if cached:
-        files = [*_catalogue_files(), Path(gates.__file__), Path(__file__)]
+        files = [*_catalogue_files(), Path(gates.__file__), Path(patterns.__file__), Path(__file__)]
         version = f"py{sys.version_info[0]}.{sys.version_info[1]}"
         name = f"signal-regexes-{source_key(files)}-{version}.json"
         try:
@@ -281,8 +290,11 @@ def _analysis(rows: Rows, cached: bool) -> Analysis:
         text: (
             None if words is None else frozenset(words),
             None if literals is None else tuple(literals),
+            None
+            if branches is None
+            else tuple((part, tuple(tuple(lits) for lits in sets)) for part, sets in branches),
         )
-        for text, (words, literals) in data.items()
+        for text, (words, literals, branches) in data.items()
     }
 
 
@@ -355,8 +367,10 @@ def _facts(rows: Rows) -> tuple[Facts, dict[str, dict[str, list[str]]]]:
 
 def _lazy(text: str, analysis: Analysis) -> LazyRegex:
     """A catalogue regex, compiled when first used and skipped (without compiling it) for
-    ASCII text that lacks all of its literals."""
-    return LazyRegex(text, analysis[text][1])
+    ASCII text that lacks all of its literals; a CI command pattern is searched by its
+    alternatives (of which a command line holds the literals of few)."""
+    _words, literals, branches = analysis[text]
+    return LazyRegex(text, literals, branches)
 
 
 def _mappings(facts: Facts, analysis: Analysis) -> tuple[StepMapping, ...]:
@@ -418,8 +432,8 @@ def _add(sig: Signal, key: str, value: object, analysis: Analysis) -> None:
     elif key == "absentGlob":
         sig.absent_globs.append(text)
     elif key == "pattern":
-        words, literals = analysis[text]
-        sig.patterns.append(ContentPattern(text, words, literals))
+        words, literals, branches = analysis[text]
+        sig.patterns.append(ContentPattern(text, words, literals, branches))
     elif key == "ciPattern":
         sig.ci_patterns.append(_lazy(text, analysis))
     elif key == "trigger":

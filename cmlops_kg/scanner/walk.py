@@ -150,8 +150,12 @@ def read_bytes(path: str, limit: int) -> bytes:
     try:
         # No fstat: the walk only lists regular files, and O_NONBLOCK makes a FIFO swapped in
         # since then harmless (it reads as empty). A file over the limit is read only up to it.
-        chunks: list[bytes] = []
-        size = 0
+        wanted = min(1 << 16, limit + 1)
+        first = os.read(fd, wanted)
+        if len(first) < wanted:  # a short read of a regular file is its end: most files
+            return first
+        chunks = [first]
+        size = len(first)
         while size <= limit:
             wanted = min(1 << 16, limit + 1 - size)
             chunk = os.read(fd, wanted)

@@ -109,11 +109,28 @@ def ci_files(paths: list[str], templated: dict[str, str] | None = None) -> list[
     """(provider, path) of every CI configuration found by its path."""
     templated = templated or {}
     found = []
-    for rel in paths:
+    for rel in _hinted(paths, templated):
         provider = provider_of(templated.get(rel, rel))
         if provider:
             found.append((provider, rel))
     return sorted(found, key=lambda item: item[1])
+
+
+def _hinted(paths: list[str], templated: dict[str, str]) -> list[str]:
+    """The paths whose (logical) path holds a CI hint, found by one search of all of them
+    joined by NUL (no path holds one, and no hint spans it) instead of one per path."""
+    joined = "\0".join(templated.get(rel, rel) for rel in paths).lower()
+    if joined.count("\0") != max(len(paths) - 1, 0):  # a NUL in a path (not from a walk)
+        return paths
+    hinted: list[str] = []
+    index, at, last = 0, 0, -1
+    for match in _HINT.finditer(joined):
+        index += joined.count("\0", at, match.start())  # the path the hint is in
+        at = match.start()
+        if index != last:
+            hinted.append(paths[index])
+            last = index
+    return hinted
 
 
 def _by_content(

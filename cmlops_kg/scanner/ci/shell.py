@@ -10,6 +10,7 @@ when a command merely names it (``git checkout $REF -- dvc.lock``, ``cat metrics
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 
@@ -103,11 +104,23 @@ def words(text: str) -> list[str]:
 
 def simple_commands(text: str) -> list[list[str]]:
     """The simple commands of a line (split at ;, &&, ||, |), without wrappers and runners."""
+    return [list(c) for c in _simple_commands(text)]
+
+
+def split_cache_clear() -> None:
+    """Forget the command lines split so far (a benchmark's new process knows none)."""
+    _simple_commands.cache_clear()
+
+
+@functools.lru_cache(maxsize=4096)
+def _simple_commands(text: str) -> tuple[tuple[str, ...], ...]:
+    # every follower of a CI command (make, tox, nox, pre-commit, scripts ...) asks for its
+    # simple commands: shlex splits each line once, not once per follower
     out: list[list[str]] = []
     for part in re.split(r"\s*(?:;|&&|\|\||\|)\s*", text):
         tokens = [t for t in words(part) if t]
         out.append(core(tokens))
-    return [c for c in out if c]
+    return tuple(tuple(c) for c in out if c)
 
 
 def core(tokens: list[str]) -> list[str]:
