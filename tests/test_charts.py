@@ -268,3 +268,45 @@ def test_pipeline_edges_are_coloured_by_their_worst_failure_mode():
     dot = pipeline_dot(pipes, [edge], guards=guards)
     (line,) = [line for line in dot.splitlines() if "->" in line]
     assert GUARD_COLOURS["unguarded"] in line and "(1 unguarded)" in line
+
+
+# Plotly renders a subset of HTML in labels, ticks and legends: names from profiles must not
+# carry markup or links into the page.
+HOSTILE = '<a href="https://evil.example">Acme</a> & <b>Co</b>'
+
+
+def _no_markup(text: str) -> None:
+    assert "<a" not in text and "<b>" not in text
+    assert "&lt;a" in text and "&amp;" in text
+
+
+def test_figures_escape_names_from_profiles_for_plotly():
+    from cmlops_kg.app.figures import drilldown_figure
+
+    _no_markup(radar_figure(result(HOSTILE, LEVELS)).data[-1].name)
+    heatmap = heatmap_figure(heatmap_data(rows_from_results([result(HOSTILE, LEVELS)])))
+    _no_markup(heatmap.data[0].y[0])
+    _no_markup(drilldown_figure([("Data", 2, 1.0)], HOSTILE).data[0].name)
+    history = history_series(HISTORY)
+    history.dimensions[HOSTILE] = history.dimensions.pop("Data")
+    assert any("&lt;b&gt;" in trace.name for trace in history_figure(history).data)
+
+
+def test_outcome_scatter_escapes_names_and_alternates_their_side_by_level():
+    from cmlops_kg.app.figures import outcome_scatter_figure
+    from cmlops_kg.present.charts import OutcomeScatter
+
+    data = OutcomeScatter(
+        labels=[HOSTILE, "Level 1: version control, tests, CI", "Level 2"],
+        levels=[0, 1, 2],
+        values=[1.0, 1.0, 2.0],
+        above=[False, False, False],
+        unit="/d",
+        threshold=3,
+        log_scale=False,
+    )
+    below = outcome_scatter_figure(data, "Deployment frequency").data[1]
+    _no_markup(below.text[0])
+    # level 0 and level 1 at the same value: their names on opposite sides of the markers
+    assert list(below.textposition) == ["top center", "bottom center", "top center"]
+    assert all(len(line) <= 18 for line in below.text[1].split("<br>"))

@@ -16,6 +16,7 @@ from cmlops_kg.present.charts import (
     radar_data,
     wrap_label,
 )
+from cmlops_kg.present.escape import plotly
 from cmlops_kg.present.graph import (
     INTERFACES_GROUP,
     KINDS,
@@ -28,6 +29,12 @@ from cmlops_kg.present.graph import (
 )
 
 
+def _label(text: object, width: int | None = 16) -> str:
+    """A label from a profile or the ontology, escaped for Plotly, wrapped to ``width``."""
+    escaped = plotly(text)
+    return escaped if width is None else wrap_label(escaped, width)
+
+
 def radar_figure(result: AssessmentResult, show_target: bool = True) -> go.Figure:
     fig = go.Figure()
     if show_target and result.dimensions:
@@ -35,7 +42,7 @@ def radar_figure(result: AssessmentResult, show_target: bool = True) -> go.Figur
         fig.add_trace(
             go.Scatterpolar(
                 r=target.r,
-                theta=[wrap_label(t) for t in target.theta],
+                theta=[_label(t) for t in target.theta],
                 name="Next level",
                 line={"dash": "dot", "color": "#9e9e9e"},
             )
@@ -44,9 +51,9 @@ def radar_figure(result: AssessmentResult, show_target: bool = True) -> go.Figur
     fig.add_trace(
         go.Scatterpolar(
             r=data.r,
-            theta=[wrap_label(t) for t in data.theta],
+            theta=[_label(t) for t in data.theta],
             fill="toself",
-            name=data.label,
+            name=_label(data.label, None),
             line={"color": "#1f77b4"},
         )
     )
@@ -69,8 +76,8 @@ def heatmap_figure(data: HeatmapData) -> go.Figure:
     fig = go.Figure(
         go.Heatmap(
             z=data.z,
-            x=[wrap_label(c) for c in data.columns],
-            y=data.rows,
+            x=[_label(c) for c in data.columns],
+            y=[_label(r, None) for r in data.rows],
             zmin=0,
             zmax=MAX_LEVEL,
             colorscale=scale,
@@ -93,7 +100,13 @@ def history_figure(series: HistorySeries) -> go.Figure:
     fig = go.Figure()
     for name, levels in series.dimensions.items():
         fig.add_trace(
-            go.Scatter(x=series.dates, y=levels, name=name, mode="lines+markers", opacity=0.45)
+            go.Scatter(
+                x=series.dates,
+                y=levels,
+                name=_label(name, None),
+                mode="lines+markers",
+                opacity=0.45,
+            )
         )
     fig.add_trace(
         go.Scatter(
@@ -126,25 +139,42 @@ def outcome_scatter_figure(data: OutcomeScatter, metric_label: str) -> go.Figure
             go.Scatter(
                 x=[level for level, _ in points],
                 y=[value for _, value in points],
-                text=["<br>".join(names) for names in points.values()],
+                text=["<br>".join(_label(n, 18) for n in names) for names in points.values()],
+                # neighbouring levels alternate above and below their markers: two teams one
+                # level apart at the same value would otherwise print their names over each other
+                textposition=[_SIDES[level % 2] for level, _ in points],
+                cliponaxis=False,
                 mode="markers+text",
-                textposition="top center",
                 marker={"size": 13, "color": colour},
                 name=f"{name} level {data.threshold}",
             )
         )
     fig.add_vline(x=data.threshold - 0.5, line_dash="dot", line_color="#888888")
     fig.update_layout(
-        xaxis={"title": "Dimension level", "range": [-0.5, MAX_LEVEL + 0.5], "dtick": 1},
+        xaxis={"title": "Dimension level", "range": [-0.7, MAX_LEVEL + 0.7], "dtick": 1},
         yaxis={
-            "title": f"{metric_label} ({data.unit})",
+            "title": f"{_label(metric_label, None)} ({_label(data.unit, None)})",
             "type": "log" if data.log_scale else "linear",
+            **({} if data.log_scale else {"range": _padded(data.values)}),
         },
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        height=420,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        height=440,
         legend={"orientation": "h", "y": -0.2, "yanchor": "top"},
     )
     return fig
+
+
+_SIDES = ("top center", "bottom center")
+
+
+def _padded(values: list[float]) -> list[float] | None:
+    """A linear axis range with room for two lines of label above the top marker and below
+    the bottom one (Plotly's own range would put them on the axis)."""
+    if not values:
+        return None
+    low, high = min(values), max(values)
+    pad = (high - low) * 0.25 or max(abs(high) * 0.25, 0.5)
+    return [low - pad, high + pad]
 
 
 def distribution_figure(distribution: dict[str, list[int]]) -> go.Figure:
@@ -154,7 +184,7 @@ def distribution_figure(distribution: dict[str, list[int]]) -> go.Figure:
         [
             go.Bar(
                 name=f"Level {level}",
-                y=[wrap_label(n, 28) for n in names],
+                y=[_label(n, 28) for n in names],
                 x=[distribution[n][level] for n in names],
                 orientation="h",
                 marker_color=LEVEL_COLOURS[level],
@@ -178,7 +208,7 @@ def weakest_figure(weak: list) -> go.Figure:
     """How many organisations each dimension holds back (``WeakDimension`` rows)."""
     fig = go.Figure(
         go.Bar(
-            y=[wrap_label(w.dimension, 28) for w in weak],
+            y=[_label(w.dimension, 28) for w in weak],
             x=[w.limits for w in weak],
             orientation="h",
             marker_color="#c2410c",
@@ -198,12 +228,12 @@ def weakest_figure(weak: list) -> go.Figure:
 
 def drilldown_figure(compared: list[tuple[str, int, float]], name: str) -> go.Figure:
     """One organisation's level per dimension beside the portfolio's median."""
-    labels = [wrap_label(d, 28) for d, _, _ in compared]
+    labels = [_label(d, 28) for d, _, _ in compared]
     fig = go.Figure(
         [
             # the numbers beside the bars: a dimension at level 0 draws no bar at all
             go.Bar(
-                name=name,
+                name=_label(name, None),
                 y=labels,
                 x=[lvl for _, lvl, _ in compared],
                 orientation="h",
@@ -275,16 +305,16 @@ def _hover(node: GraphNode) -> str:
     text = (node.definition or "").strip()
     if len(text) > DEFINITION_CHARS:
         text = text[:DEFINITION_CHARS].rsplit(" ", 1)[0] + " …"
-    lines = [f"<b>{node.label}</b>", " · ".join(filter(None, facts))]
+    lines = [f"<b>{plotly(node.label)}</b>", " · ".join(plotly(f) for f in facts if f)]
     if text:
-        lines.append(wrap_label(text, 60).replace("\n", "<br>"))
+        lines.append(_label(text, 60))
     return "<br>".join(lines)
 
 
 def _name(node: GraphNode) -> str:
     # interfaces are 'Data to model: training data hand-off': the ends are drawn as edges
     label = node.label.split(": ", 1)[-1] if node.kind == "interface" else node.label
-    return wrap_label(label, 16).replace("\n", "<br>")
+    return _label(label, 16)
 
 
 CURVE_STEPS = 8  # points of a bent edge
@@ -411,7 +441,7 @@ def _graph_annotations(view: GraphView) -> list[dict]:
         {
             "x": x,
             "y": 1.2,
-            "text": wrap_label(name, 14).replace("\n", "<br>"),
+            "text": _label(name, 14),
             "showarrow": False,
             "yanchor": "bottom",
             "font": {"size": 11, "color": "#546e7a"},

@@ -50,6 +50,13 @@ def xml(text: object) -> str:
     return html.escape(terminal(text), quote=True)
 
 
+def plotly(text: object) -> str:
+    """Text for a Plotly label, tick or legend entry: Plotly renders a subset of HTML (``<b>``,
+    ``<br>``, ``<a href>``) in them, so ``& < >`` are escaped (Plotly decodes those entities,
+    not ``&quot;``, so quotes stay as they are) and control characters removed."""
+    return html.escape(terminal(text), quote=False)
+
+
 def csv_cell(text: str) -> str:
     """A CSV cell a spreadsheet shows as text: one starting like a formula gets a ``'``."""
     return "'" + text if text.startswith(_FORMULA_START) else text
