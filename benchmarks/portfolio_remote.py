@@ -1,8 +1,8 @@
 """Portfolio on shared SPARQL servers: N generated teams loaded and assessed on the embedded
 store, on a real ``oxigraph serve`` and on a real OpenLink Virtuoso 7 (issue 20).
 
-    .venv/bin/python benchmarks/portfolio_remote.py --teams 100 [--virtuoso-teams 10]
-        [--engines embedded,oxigraph,virtuoso]
+    .venv/bin/python benchmarks/portfolio_remote.py --teams 10,100,1000
+        [--engines embedded,oxigraph,oxigraph-client,virtuoso,virtuoso-server]
 
 The teams are benchmarks/portfolio.py's synthetic profiles (the real practice catalogue, a
 realistic mix of maturity). For each engine, in this process: every team is validated and
@@ -10,12 +10,15 @@ loaded the way ``cmlops-kg load`` does it (staged upload, one update request tha
 moves it in), then the whole portfolio is assessed (every organisation over its own graphs).
 It prints, per engine, the median and range of the per-team load time, the portfolio's assess
 time per team, both as ratios against the embedded store's measured in the same run on the
-same teams, and the server's peak resident memory (VmHWM of its process). The servers are
-started here, each in a fresh folder, and stopped afterwards. Every engine must give the same
-levels as the embedded store for every team; the script checks it.
+same teams, and the peak resident memory (VmHWM of the server's process; for the embedded
+store, this process's). The servers are started here, each in a fresh folder, and stopped
+afterwards; each N in --teams is a run of its own. Every engine must give the same levels as the
+embedded store for every team; the script checks it.
 
-A team's load on Virtuoso takes seconds (its planner on the inference strata), so it runs on
-its own, smaller N (--virtuoso-teams); the ratios compare per-team costs, each measured.
+Engines: ``oxigraph`` (oxigraph serve, inference on the server), ``oxigraph-client`` (the same
+server, inference on the client), ``virtuoso`` (its preset: inference on the client) and
+``virtuoso-server`` (Virtuoso forced to infer on the server: 15-30 s a team, for comparison at
+a small N only).
 
 Not a test: timings depend on the machine.
 """
@@ -23,6 +26,7 @@ Not a test: timings depend on the machine.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -59,6 +63,7 @@ def _peak_mb(pid: int | None) -> float | None:
 
 
 def run(engine: str, store, paths: list[Path], pid: int | None = None) -> Run:
+    """Load every team (as ``cmlops-kg load`` does), then assess the whole portfolio."""
     from cmlops_kg.assessment.portfolio import assess_portfolio, ensure_ontology, load_profile_file
 
     ensure_ontology(store)
@@ -75,85 +80,129 @@ def run(engine: str, store, paths: list[Path], pid: int | None = None) -> Run:
     results = assess_portfolio(store)
     out.assess_s = time.perf_counter() - t
     out.levels = {r.organisation: r.overall_level for r in results}
-    out.peak_mb = _peak_mb(pid)
+    out.peak_mb = _peak_mb(pid or os.getpid())
     if len(out.levels) != len(paths):
         raise SystemExit(f"{engine}: {len(out.levels)} organisations assessed of {len(paths)}")
     return out
 
 
-def embedded(paths: list[Path]) -> Run:
+def embedded(paths: list[Path], folder: Path) -> Run:
+    """In a child process of its own, so that its peak memory is its own (this process also
+    holds the servers' runs)."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(_embedded, (paths,))
+
+
+def _embedded(paths: list[Path]) -> Run:
     from cmlops_kg.store.embedded import EmbeddedStore
 
     return run("embedded", EmbeddedStore(), paths)
 
 
-def served(engine: str, server, preset: str, timeout: float, paths: list[Path]) -> Run:
-    """The portfolio on a started server, which is stopped afterwards."""
+# engine: (server, preset, where the strata run)
+ENGINES = {
+    "oxigraph": ("oxigraph", "oxigraph", "server"),
+    "oxigraph-client": ("oxigraph", "oxigraph", "client"),
+    "virtuoso": ("virtuoso", "virtuoso", None),  # the preset's: client
+    "virtuoso-server": ("virtuoso", "virtuoso", "server"),
+}
+
+
+def served(engine: str, paths: list[Path], folder: Path) -> Run:
+    """The portfolio on a server started for it (in a fresh folder), stopped afterwards."""
     from cmlops_kg.store.remote import RemoteStore
 
+    kind, preset, inference = ENGINES[engine]
+    server = _server(kind, folder / engine)
     try:
-        store = RemoteStore(server.url, preset=preset, timeout=timeout)
+        store = RemoteStore(server.url, preset=preset, timeout=3600, inference=inference)
         return run(engine, store, paths, server.process.pid)
     finally:
         server.stop()
 
 
-def oxigraph(paths: list[Path], folder: Path) -> Run:
-    from oxigraph_server import OxigraphServer
+def _server(kind: str, location: Path):
+    if kind == "oxigraph":
+        from oxigraph_server import OxigraphServer
 
-    return served(
-        "oxigraph serve", OxigraphServer(folder / "oxigraph").start(), "oxigraph", 120, paths
-    )
-
-
-def virtuoso(paths: list[Path], folder: Path) -> Run:
+        return OxigraphServer(location).start()
     from virtuoso_server import VirtuosoServer, virtuoso_binary
 
     if virtuoso_binary() is None:
         raise SystemExit("Virtuoso is not installed (apt-get install virtuoso-opensource)")
-    return served("virtuoso", VirtuosoServer(folder / "virtuoso").start(), "virtuoso", 600, paths)
+    return VirtuosoServer(location).start()
 
 
 def summary(r: Run, base: Run) -> str:
     load = statistics.median(r.loads)
-    ratio_load = load / statistics.median(base.loads[: r.teams])
+    ratio_load = load / statistics.median(base.loads)
     per_team = r.assess_s / r.teams
     ratio_assess = per_team / (base.assess_s / base.teams)
     memory = f"{r.peak_mb:,.0f} MB" if r.peak_mb else "-"
     return (
-        f"{r.engine:15} N={r.teams:<6,} load/team median {1000 * load:8.1f} ms "
-        f"(range {1000 * min(r.loads):.1f} to {1000 * max(r.loads):.1f}) = {ratio_load:6.1f}x | "
-        f"assess/team {1000 * per_team:7.1f} ms = {ratio_assess:5.1f}x | server peak {memory}"
+        f"{r.engine:16} N={r.teams:<6,} load/team median {1000 * load:8.1f} ms "
+        f"(range {1000 * min(r.loads):.1f} to {1000 * max(r.loads):.1f}) = {ratio_load:5.1f}x | "
+        f"assess/team {1000 * per_team:8.1f} ms = {ratio_assess:5.1f}x | peak RSS {memory}"
     )
+
+
+def team_counts(text: str) -> list[int]:
+    try:
+        counts = [int(n) for n in text.split(",") if n.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give numbers of teams, e.g. 10,100") from None
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError("give at least one number of teams, each 1 or more")
+    return counts
+
+
+def engine_names(text: str) -> list[str]:
+    names = [e.strip() for e in text.split(",") if e.strip()]
+    unknown = [n for n in names if n != "embedded" and n not in ENGINES]
+    if unknown:
+        known = ", ".join(["embedded", *ENGINES])
+        raise argparse.ArgumentTypeError(f"unknown engine(s) {', '.join(unknown)}: use {known}")
+    return [n for n in names if n != "embedded"]
+
+
+def one_n(n: int, engines: list[str], folder: Path) -> bool:
+    """One run at N teams; False when an engine's levels differ from the embedded store's."""
+    (folder / "teams").mkdir(parents=True)
+    paths = write_profiles(n, folder / "teams")
+    print(f"N={n:,}: {len(paths)} generated teams; engines: embedded, {', '.join(engines)}")
+    base = embedded(paths, folder)
+    runs = [base, *(served(engine, paths, folder) for engine in engines)]
+    print()
+    ok = True
+    for r in runs:
+        print(summary(r, base), flush=True)
+        wrong = [o for o, level in r.levels.items() if base.levels.get(o) != level]
+        if wrong:
+            print(f"  !!! {len(wrong)} teams' levels differ from the embedded store's: {wrong[:3]}")
+            ok = False
+    print()
+    return ok
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--teams", type=int, default=100)
-    parser.add_argument("--virtuoso-teams", type=int, default=10)
-    parser.add_argument("--engines", default="embedded,oxigraph,virtuoso")
+    parser.add_argument("--teams", type=team_counts, default=[100], help="e.g. 10,100,1000")
+    parser.add_argument(
+        "--engines",
+        type=engine_names,
+        default=["oxigraph", "oxigraph-client", "virtuoso"],
+        help="besides embedded (always run, the baseline): " + ", ".join(ENGINES),
+    )
     args = parser.parse_args()
-    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    ok = True
     with tempfile.TemporaryDirectory(prefix="cmlops-remote-bench-") as tmp:
-        folder = Path(tmp)
-        (folder / "teams").mkdir()
-        paths = write_profiles(max(args.teams, args.virtuoso_teams), folder / "teams")
-        print(f"{len(paths)} generated teams; engines: {', '.join(engines)}", flush=True)
-        base = embedded(paths[: max(args.teams, args.virtuoso_teams)])
-        runs = [base]
-        if "oxigraph" in engines:
-            runs.append(oxigraph(paths[: args.teams], folder))
-        if "virtuoso" in engines:
-            runs.append(virtuoso(paths[: args.virtuoso_teams], folder))
-    print()
-    for r in runs:
-        print(summary(r, base))
-        wrong = [o for o, level in r.levels.items() if base.levels.get(o) != level]
-        if wrong:
-            print(f"  !!! {len(wrong)} teams' levels differ from the embedded store's: {wrong[:3]}")
-            return 1
-    print("every engine gave the embedded store's overall level for every team")
-    return 0
+        for n in args.teams:
+            ok = one_n(n, args.engines, Path(tmp) / f"n{n}") and ok
+    if ok:
+        print("every engine gave the embedded store's overall level for every team")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pyoxigraph as ox
 import pytest
+import rdflib
 from oxigraph_server import (
     OxigraphServer,
     answer,
@@ -18,6 +21,7 @@ from oxigraph_server import (
     hang,
     oxigraph_binary,
 )
+from rdflib.compare import isomorphic
 
 from cmlops_kg.assessment.portfolio import team_graph
 from cmlops_kg.cli import main
@@ -176,16 +180,22 @@ def test_the_plain_server_is_detected_as_not_serving_the_union(stores):
 
 
 # -- loading: atomic replace ---------------------------------------------------------------------
-def _profile(status: str, name: str = "team.ttl"):
-    text = f"""
+def _profile(status: str, name: str = "team.ttl", assessments: int = 1):
+    """A one-practice team; ``assessments`` > 1 adds earlier assessments (a, a2, a3, ...),
+    each with its own full set of inferred results."""
+    text = """
 @prefix cmlops: <https://w3id.org/cmlops#> . @prefix dcterms: <http://purl.org/dc/terms/> .
 @prefix org: <http://www.w3.org/ns/org#> . @prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 <https://example.org/t> a org:Organization ; rdfs:label "Team" .
-<https://example.org/t/a> a cmlops:Assessment ; cmlops:assesses <https://example.org/t> ;
-    dcterms:date "2026-01-01"^^xsd:date ; cmlops:method cmlops:method-audit .
-<https://example.org/t/a/e> a cmlops:Evidence ; prov:wasGeneratedBy <https://example.org/t/a> ;
+"""
+    for i in range(1, assessments + 1):
+        a = "https://example.org/t/a" + (str(i) if i > 1 else "")
+        text += f"""
+<{a}> a cmlops:Assessment ; cmlops:assesses <https://example.org/t> ;
+    dcterms:date "2026-01-{i:02d}"^^xsd:date ; cmlops:method cmlops:method-audit .
+<{a}/e> a cmlops:Evidence ; prov:wasGeneratedBy <{a}> ;
     cmlops:aboutPractice cmlops:version-control ; cmlops:status cmlops:status-{status} .
 """
     return parse_profile_bytes(text.encode(), name, "turtle")
@@ -259,6 +269,178 @@ def test_a_failing_commit_leaves_the_previous_profile_intact(server, monkeypatch
         remote.load_profile("urn:test:fail", new.triples, new.assessment_iris())
     assert _status_of_version_control(remote, "urn:test:fail") == "planned"
     assert not [g for g in remote.graphs() if is_staging(g)]
+
+
+# -- client inference: the strata run here, the results swapped in with the profile ------------
+CMLOPS = "https://w3id.org/cmlops#"
+SMALL_CASE = EXAMPLES_DIR / "profiles" / "calder-staffing.ttl"
+CLIENT_CASE = EXAMPLES_DIR / "profiles" / "quayside-mutual.ttl"  # its profile has blank nodes
+STALE = "urn:cmlops:staging:{}:dead-client-load"  # a staging name two hours old
+NUMBERS = {str(rdflib.XSD.integer), str(rdflib.XSD.decimal)}
+
+
+def read_back(data: bytes) -> rdflib.Graph:
+    """A graph as a server gives it back (parsed by Oxigraph: rdflib's Turtle parser takes
+    seconds), numbers written by value: Virtuoso keeps numbers as SQL numbers and gives a
+    whole xsd:decimal back as an xsd:integer (0.0 reads as 0)."""
+    graph = rdflib.Graph()
+    for t in ox.parse(data, format=ox.RdfFormat.TURTLE):
+        graph.add((_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)))
+    return graph
+
+
+def _rdflib(term: object) -> rdflib.term.Node:
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    assert isinstance(term, ox.Literal)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype.value in NUMBERS:
+        value = format(Decimal(term.value).normalize(), "f")
+        return rdflib.Literal(value, datatype=rdflib.XSD.decimal)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
+def assert_the_inferences_agree(url: str, preset: str, embedded: EmbeddedStore) -> None:
+    """A team loaded with client inference and with server inference into one server, and into
+    the embedded store: the same profile and the same results, blank nodes and all."""
+    profile = read_profile(CLIENT_CASE)
+    loaded = {}
+    for inference in ("client", "server"):
+        remote = RemoteStore(url, preset=preset, inference=inference, timeout=600)
+        graph = f"urn:test:{inference}-inferred"
+        remote.load_profile(graph, profile.triples, profile.assessment_iris())
+        loaded[inference] = [read_back(remote.export(g)) for g in (graph, inferred_graph(graph))]
+    embedded.load_profile("urn:test:embedded", profile.triples, profile.assessment_iris())
+    loaded["embedded"] = [
+        read_back(embedded.export(g)) for g in ("urn:test:embedded", "urn:test:embedded/inferred")
+    ]
+    client, server, local = (loaded[k] for k in ("client", "server", "embedded"))
+    assert len(client[1]) > 1000 and any(isinstance(t, rdflib.BNode) for t in client[0].subjects())
+    for ours, theirs in ((client, server), (client, local)):
+        assert isomorphic(ours[0], theirs[0]) and isomorphic(ours[1], theirs[1])
+
+
+def team_state(store: RemoteStore, graph: str) -> tuple:
+    """What a team holds: its profile's and its results' sizes, and version control's status
+    as the evidence gives it and as the results derive it (a whole team agrees with itself)."""
+    profile, results = (
+        list(ox.parse(store.export(g), format=ox.RdfFormat.TURTLE))
+        for g in (graph, inferred_graph(graph))
+    )
+    given = {t.object.value for t in profile if t.predicate.value == CMLOPS + "status"}
+    about = {t.subject for t in results if t.object.value == CMLOPS + "version-control"}
+    derived = {
+        t.object.value
+        for t in results
+        if t.subject in about and t.predicate.value == CMLOPS + "derivedStatus"
+    }
+    return len(profile), len(results), frozenset(given), frozenset(derived)
+
+
+def assert_a_kill_mid_swap_leaves_one_whole_team(start, preset: str, monkeypatch, durable=None):
+    """``kill -9`` of the server while the update request that swaps a client-inferred team in
+    runs; after a restart the team is the old one or the new one, whole, and the dead load's
+    staging graphs (profile and results) go with the next ``cmlops-kg load``.
+
+    ``start()`` starts the server on its folder (again); ``durable(server)`` makes what was
+    written so far survive a crash for sure (Virtuoso's checkpoint)."""
+    srv = start()
+    try:
+        remote = RemoteStore(srv.url, preset=preset, inference="client", timeout=120)
+        remote.load_ontology()
+        old, new = _profile("planned"), _profile("implemented", assessments=3)
+        swaps: list[float] = []
+        real_swap = remote._swap
+
+        def timed_swap(stage: str, graph: str) -> None:
+            started = time.monotonic()
+            real_swap(stage, graph)
+            swaps.append(time.monotonic() - started)
+
+        monkeypatch.setattr(remote, "_swap", timed_swap)
+        remote.load_profile("urn:test:probe", new.triples, new.assessment_iris())
+        remote.load_profile("urn:test:kill", old.triples, old.assessment_iris())
+        whole = {team_state(remote, "urn:test:kill"), team_state(remote, "urn:test:probe")}
+        assert len(whole) == 2 and all(s[2] == s[3] for s in whole)
+        if durable:
+            durable(srv)
+
+        def killed_mid_swap(stage: str, graph: str) -> None:
+            timer = threading.Timer(swaps[0] / 2, srv.kill)  # half-way through a like swap
+            timer.start()
+            try:
+                real_swap(stage, graph)
+            finally:
+                timer.join()
+
+        monkeypatch.setattr(remote, "_swap", killed_mid_swap)
+        monkeypatch.setattr(
+            "cmlops_kg.store.remote.staging_graph", lambda: STALE.format(int(time.time()) - 7200)
+        )
+        with pytest.raises(EndpointError):
+            remote.load_profile("urn:test:kill", new.triples, new.assessment_iris())
+    finally:
+        srv.stop()
+    restarted = start()
+    try:
+        remote = RemoteStore(restarted.url, preset=preset, timeout=120)
+        assert team_state(remote, "urn:test:kill") in whole
+        again = ["load", str(SMALL_CASE), "--endpoint", restarted.url, "--preset", preset]
+        assert main(again) == 0
+        assert not [g for g in remote.graphs() if is_staging(g)]
+        assert team_state(remote, "urn:test:kill") in whole
+    finally:
+        restarted.stop()
+
+
+def test_client_and_server_inference_give_the_embedded_stores_graphs(server):
+    remote = RemoteStore(server.url, timeout=30)
+    remote.load_ontology()
+    embedded = EmbeddedStore()
+    embedded.load_ontology()
+    assert_the_inferences_agree(server.url, "oxigraph", embedded)
+
+
+def test_a_server_killed_mid_swap_leaves_one_whole_client_inferred_team(tmp_path, monkeypatch):
+    assert_a_kill_mid_swap_leaves_one_whole_team(
+        lambda: OxigraphServer(tmp_path / "db", union_default_graph=False).start(),
+        "oxigraph",
+        monkeypatch,
+    )
+
+
+def test_a_dead_client_loads_staging_graphs_go_with_the_next_load(tmp_path, monkeypatch):
+    """The load died after uploading the profile and its results, before the swap: both
+    staging graphs stay on the server, are never read, and the next load drops them."""
+    srv = OxigraphServer(tmp_path / "db", union_default_graph=False).start()
+    try:
+        remote = RemoteStore(srv.url, inference="client", timeout=5)
+        remote.load_ontology()
+        old = _profile("planned")
+        remote.load_profile("urn:test:dead", old.triples, old.assessment_iris())
+        before = team_state(remote, "urn:test:dead")
+        monkeypatch.setattr(
+            "cmlops_kg.store.remote.staging_graph", lambda: STALE.format(int(time.time()) - 7200)
+        )
+        monkeypatch.setattr(remote, "_swap", lambda stage, graph: srv.kill())
+        new = _profile("implemented")
+        remote.load_profile("urn:test:dead", new.triples, new.assessment_iris())
+    finally:
+        srv.stop()
+    restarted = OxigraphServer(tmp_path / "db", union_default_graph=False).start()
+    try:
+        remote = RemoteStore(restarted.url, timeout=5)
+        staged = [g for g in remote.graphs() if is_staging(g)]
+        assert len(staged) == 2 and inferred_graph(staged[0]) in staged  # profile and results
+        assert team_state(remote, "urn:test:dead") == before
+        assert main(["load", str(SMALL_CASE), "--endpoint", restarted.url]) == 0
+        assert not [g for g in remote.graphs() if is_staging(g)]
+        assert team_state(remote, "urn:test:dead") == before
+    finally:
+        restarted.stop()
 
 
 # -- faults: clear message, exit code 3, nothing written -----------------------------------------

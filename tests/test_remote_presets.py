@@ -101,6 +101,11 @@ def test_an_unknown_preset_is_refused_with_the_choices(monkeypatch, capsys):
         ("[x", "not valid TOML"),
         (
             '[x]\ndescription = "d"\nquery = "{base}"\nupdate = "{base}"\ngraph_store = "{base}"'
+            '\ninference = "cloud"',
+            "inference must be one of server, client",
+        ),
+        (
+            '[x]\ndescription = "d"\nquery = "{base}"\nupdate = "{base}"\ngraph_store = "{base}"'
             '\nsystem_graphs = ["(unclosed"]',
             "is not a regular expression",
         ),
@@ -212,3 +217,17 @@ def test_an_unknown_auth_scheme_is_refused(monkeypatch):
     }
     with pytest.raises(EndpointError, match="not an authentication scheme"):
         EndpointAuth.from_environment(env)
+
+
+def test_where_the_inference_runs_comes_from_the_preset_or_the_environment():
+    assert RemoteStore("http://h:8890", preset="virtuoso").inference == "client"
+    assert RemoteStore("http://h:7878", preset="oxigraph").inference == "server"
+    assert RemoteStore("http://h:7878").inference == "server"
+    forced = {"CMLOPS_KG_ENDPOINT_INFERENCE": "Server"}
+    assert (
+        RemoteStore.from_environment("http://h:1", environ=forced, preset="virtuoso").inference
+        == "server"
+    )
+    with pytest.raises(EndpointError, match="not a place to run") as err:
+        RemoteStore.from_environment("http://h:1", environ={"CMLOPS_KG_ENDPOINT_INFERENCE": "gpu"})
+    assert "server, client" in err.value.render()

@@ -11,7 +11,13 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
-from test_remote import _normalised_rows, _profile, _status_of_version_control
+from test_remote import (
+    _normalised_rows,
+    _profile,
+    _status_of_version_control,
+    assert_a_kill_mid_swap_leaves_one_whole_team,
+    assert_the_inferences_agree,
+)
 from virtuoso_server import DBA_PASSWORD, VirtuosoServer, virtuoso_binary
 
 from cmlops_kg.sparql.library import library
@@ -30,7 +36,7 @@ WHOLE_STORE = sorted(
     if q.form == "SELECT" and not [p for p in q.parameters if p.required]
 )
 GRAPH = "urn:test:virtuoso"
-CRASH_AFTER_S = 2.0  # into a commit that takes 10-20 s on Virtuoso
+CRASH_AFTER_S = 2.0  # into a server-inferred commit, which takes 10-20 s on Virtuoso
 
 
 @pytest.fixture(scope="module")
@@ -131,13 +137,14 @@ def test_loading_a_team_again_replaces_it_and_its_results(stores):
 
 
 def test_a_server_killed_during_the_commit_leaves_the_previous_team_intact(tmp_path, monkeypatch):
-    """The commit is one update request (strata, drop, move); Virtuoso runs a request as one
-    transaction, so a crash in the middle of it leaves the previous profile and its results,
-    and the restarted server replays nothing of the interrupted commit."""
+    """With server inference the commit is one update request (strata, drop, move); Virtuoso
+    runs a request as one transaction, so a crash in the middle of it leaves the previous
+    profile and its results, and the restarted server replays nothing of the interrupted
+    commit."""
     location = tmp_path / "virtuoso"
     srv = VirtuosoServer(location).start()
     try:
-        remote = RemoteStore(srv.url, preset="virtuoso", timeout=120)
+        remote = RemoteStore(srv.url, preset="virtuoso", inference="server", timeout=120)
         remote.load_ontology()
         srv.sql("checkpoint;")  # the ontology and the first load survive the crash for sure
         old = _profile("planned")
@@ -167,6 +174,27 @@ def test_a_server_killed_during_the_commit_leaves_the_previous_team_intact(tmp_p
         assert _status_of_version_control(remote, "urn:test:virtuoso:kill") == "planned"
     finally:
         restarted.stop()
+
+
+def test_the_preset_infers_on_the_client(stores):
+    assert stores[1].inference == "client"
+
+
+def test_client_and_server_inference_give_the_embedded_stores_graphs(server, stores):
+    """One server-inferred load (10-20 s on Virtuoso) against a client-inferred one."""
+    embedded = EmbeddedStore()
+    embedded.load_ontology()
+    assert_the_inferences_agree(server.url, "virtuoso", embedded)
+
+
+def test_a_server_killed_mid_swap_leaves_one_whole_client_inferred_team(tmp_path, monkeypatch):
+    location = tmp_path / "virtuoso"
+    assert_a_kill_mid_swap_leaves_one_whole_team(
+        lambda: VirtuosoServer(location).start(),
+        "virtuoso",
+        monkeypatch,
+        durable=lambda srv: srv.sql("checkpoint;"),
+    )
 
 
 # -- the portfolio: a real case study loaded into both stores, every team assessed ------------

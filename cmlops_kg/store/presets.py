@@ -17,8 +17,9 @@ from cmlops_kg.errors import InputError, StoreError
 
 PRESET_ENV = "CMLOPS_KG_ENDPOINT_PRESET"
 AUTH_SCHEMES = ("basic", "digest")
+INFERENCE_MODES = ("server", "client")  # where a load runs the inference strata
 _REQUIRED = {"description", "query", "update", "graph_store"}
-_KNOWN = _REQUIRED | {"auth", "credentials", "system_graphs"}
+_KNOWN = _REQUIRED | {"auth", "credentials", "system_graphs", "inference"}
 _URLS = ("query", "update", "graph_store")
 
 
@@ -34,6 +35,10 @@ class Preset:
     # graphs the server keeps for itself (regular expressions over graph IRIs): a query over the
     # whole store then names its own graphs instead of reading the server's default graph
     system_graphs: tuple[str, ...] = ()
+    # where a load runs the inference strata: "server" (INSERT ... WHERE in the commit) or
+    # "client" (the embedded engine, results uploaded beside the profile), for servers that
+    # plan the strata badly (cmlops_kg.store.local_inference)
+    inference: str = "server"
 
     def is_system_graph(self, graph: str) -> bool:
         return any(re.search(pattern, graph) for pattern in self.system_graphs)
@@ -83,6 +88,7 @@ def parse_presets(text: str, where: str = "cmlops_kg/store/endpoints.toml") -> d
             auth=table.get("auth", "basic"),
             credentials=tuple(login[k] for k in _URLS) if login else None,  # type: ignore[arg-type]
             system_graphs=tuple(table.get("system_graphs", ())),
+            inference=table.get("inference", "server"),
         )
     return out
 
@@ -96,6 +102,8 @@ def _problem(table: object) -> str | None:
         return f"missing {sorted(missing)}, unknown {sorted(unknown)}"
     if table.get("auth", "basic") not in AUTH_SCHEMES:
         return f"auth must be one of {', '.join(AUTH_SCHEMES)}"
+    if table.get("inference", "server") not in INFERENCE_MODES:
+        return f"inference must be one of {', '.join(INFERENCE_MODES)}"
     login = table.get("credentials")
     if login is not None and (not isinstance(login, dict) or set(login) != set(_URLS)):
         return f"credentials must give exactly {', '.join(_URLS)}"

@@ -4,8 +4,11 @@ Queries and updates go through SPARQLWrapper (SPARQL 1.1 Protocol); profiles and
 are uploaded with the Graph Store Protocol over plain HTTP (SPARQLWrapper has none). Query
 parameters are bound with a ``VALUES`` block (SEP-0007 substitution does not exist over the
 protocol); a query scoped to a dataset sends it as ``default-graph-uri``; the inference
-strata run on the server as ``INSERT ... USING ... WHERE``. Any standards-compliant server
-works; the tests run a real ``oxigraph serve``.
+strata run on the server as ``INSERT ... USING ... WHERE``, or -- for a server that plans them
+badly (the preset's ``inference = "client"``, or CMLOPS_KG_ENDPOINT_INFERENCE) -- on the
+embedded engine, the results uploaded beside the staged profile
+(:mod:`cmlops_kg.store.local_inference`). Any standards-compliant server works; the tests run
+a real ``oxigraph serve`` and a real Virtuoso 7.
 
 Credentials come from the environment only (``CMLOPS_KG_ENDPOINT_USER`` and
 ``CMLOPS_KG_ENDPOINT_PASSWORD`` for basic auth, ``CMLOPS_KG_ENDPOINT_TOKEN`` for a bearer
@@ -16,6 +19,7 @@ token). They are never put in URLs, messages, logs or graphs; errors are raised 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -32,7 +36,7 @@ from cmlops_kg.rdf.terms import IRI, BNode, literal_value
 from cmlops_kg.sparql.lexer import query_form
 from cmlops_kg.sparql.library import QueryFile, bind_parameters, query_file
 from cmlops_kg.sparql.rewrite import bind_with_values
-from cmlops_kg.store.base import Dataset, GraphStore, Row, is_staging
+from cmlops_kg.store.base import Dataset, GraphStore, Row, is_staging, staging_graph
 from cmlops_kg.store.http import HttpError, HttpPolicy, HttpResponse
 from cmlops_kg.store.inference import (
     commit_dataset,
@@ -42,7 +46,14 @@ from cmlops_kg.store.inference import (
     prepared_ontology,
     profile_dataset,
 )
-from cmlops_kg.store.presets import AUTH_SCHEMES, PRESET_ENV, Preset, preset_named
+from cmlops_kg.store.local_inference import infer_on_client, staged_graphs, swap_update
+from cmlops_kg.store.presets import (
+    AUTH_SCHEMES,
+    INFERENCE_MODES,
+    PRESET_ENV,
+    Preset,
+    preset_named,
+)
 from cmlops_kg.vocab import ONTOLOGY_GRAPH
 
 DEFAULT_TIMEOUT = 30.0
@@ -54,6 +65,7 @@ UPDATE_ENV = "CMLOPS_KG_UPDATE_ENDPOINT"
 GSP_ENV = "CMLOPS_KG_GSP_ENDPOINT"
 PROXY_ENV = "CMLOPS_KG_ENDPOINT_PROXY"
 AUTH_ENV = "CMLOPS_KG_ENDPOINT_AUTH"
+INFERENCE_ENV = "CMLOPS_KG_ENDPOINT_INFERENCE"
 AUTH_FIX = (
     f"set {USER_ENV} and {PASSWORD_ENV} (basic auth) or {TOKEN_ENV} (bearer token) "
     "to credentials the server accepts"
@@ -210,8 +222,10 @@ class RemoteStore(GraphStore):
         max_response_mb: float | None = None,
         proxy: str | None = None,
         preset: str | None = None,
+        inference: str | None = None,
     ) -> None:
         chosen = preset_named(preset) if preset else None
+        self.inference = _inference_mode(inference, chosen)
         if auth is not None and chosen is not None:
             auth = auth.with_default_scheme(chosen.auth)
         self.preset = chosen.name if chosen else None
@@ -262,6 +276,7 @@ class RemoteStore(GraphStore):
             max_response_mb=MAX_RESPONSE_MB.value(environ),
             proxy=environ.get(PROXY_ENV) or None,
             preset=preset or environ.get(PRESET_ENV) or None,
+            inference=(environ.get(INFERENCE_ENV) or "").strip().lower() or None,
         )
 
     def __repr__(self) -> str:
@@ -326,8 +341,44 @@ class RemoteStore(GraphStore):
         self._send(sw, "update the store")
 
     def materialise(self, graph: str, assessments: Iterable[str]) -> None:
+        assessments = list(assessments)
+        if self.inference == "client":
+            profile = list(ox.parse(self.export(graph), format=ox.RdfFormat.TURTLE))
+            inferred = infer_on_client(profile, assessments)
+            if inferred is not None:
+                self._put(inferred_graph(graph), inferred)  # a PUT replaces it whole
+                return
         request = materialise_update(graph, assessments, using=False)
         self.update(request, using=profile_dataset(graph))
+
+    def load_profile(
+        self, graph: str, triples: list[ox.Triple], assessments: Sequence[str]
+    ) -> None:
+        """Replace a profile and its results atomically. With client inference the results
+        are computed here first (nothing is sent if that fails), uploaded into a staging graph
+        beside the staged profile, and one update request swaps both in (:meth:`_swap`)."""
+        inferred = infer_on_client(triples, assessments) if self.inference == "client" else None
+        if inferred is None:  # server inference (or a result on a profile's blank node)
+            super().load_profile(graph, triples, assessments)
+            return
+        stage = staging_graph()
+        try:
+            self._put(stage, triples)
+            self._put(inferred_graph(stage), inferred)
+            self._swap(stage, graph)
+        except BaseException:
+            self._discard_quietly(stage)
+            raise
+
+    def _swap(self, stage: str, graph: str) -> None:
+        # the staged graphs as the request's dataset too: Oxigraph's server runs MOVE over it
+        self.update(swap_update(stage, graph), using=staged_graphs(stage))
+
+    def _discard_quietly(self, stage: str) -> None:
+        with contextlib.suppress(Exception):  # best effort: the original error matters
+            self.update(
+                " ;\n".join(f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in staged_graphs(stage))
+            )
 
     def _commit(self, stage: str, graph: str, assessments: Sequence[str]) -> None:
         request = commit_update(stage, graph, assessments, using=False)
@@ -486,6 +537,19 @@ class RemoteStore(GraphStore):
                 _rows(self._query(ask, JSON, [], "probe the default graph"))[0]["result"]
             )
         return self._union
+
+
+def _inference_mode(asked: str | None, preset: Preset | None) -> str:
+    """Where loads run the inference strata: as asked, else as the preset says, else on the
+    server."""
+    mode = asked or (preset.inference if preset else "server")
+    if mode not in INFERENCE_MODES:
+        raise EndpointError(
+            f"inference {mode!r} is not a place to run the inference strata",
+            where=INFERENCE_ENV,
+            fix=f"use one of {', '.join(INFERENCE_MODES)} (or leave it out for the preset's)",
+        )
+    return mode
 
 
 def _rows(data: bytes) -> list[Row]:
