@@ -154,6 +154,8 @@ def _warm(examples: list[Example]) -> None:
             analysis.latest_results()
         except CmlopsError:  # the page that shows it says why
             continue
+    pdf_available()  # imports WeasyPrint (seconds), which the Assess page's first run asks for
+    bundled_store()  # every case study in one store: Compare's outcomes and the SPARQL page
 
 
 @st.cache_resource(show_spinner=False)
@@ -372,6 +374,8 @@ def practice_badges(detail: PracticeDetail, with_phase: bool = False) -> str:
 
 
 def pdf_available() -> bool:
+    """Whether PDF reports can be made (the first import takes seconds: the warm-up does it;
+    asked again on every run, so it stays true to what is installed)."""
     from cmlops_kg.present.pdf import available
 
     return available()
