@@ -147,14 +147,21 @@ def _warm(examples: list[Example]) -> None:
             analyses.append(analysis_of(example_source(example)))
         except CmlopsError:  # a broken example is reported when a page opens it
             continue
-    for analysis in analyses:  # then validation, the slow part (pySHACL)
+    for analysis in analyses:  # then validation
         _ = analysis.report
+    for analysis in analyses:  # then each organisation's latest result, which the Compare
+        try:  # and the Assess pages show first (about 0.1 s each)
+            analysis.latest_results()
+        except CmlopsError:  # the page that shows it says why
+            continue
+    pdf_available()  # imports WeasyPrint (seconds), which the Assess page's first run asks for
+    bundled_store()  # every case study in one store: Compare's outcomes and the SPARQL page
 
 
 @st.cache_resource(show_spinner=False)
 def warm_up() -> threading.Thread:
-    """Analyse and validate the bundled case studies once, in the background, so choosing
-    one on the Assess page is instant; the first page renders without waiting for it."""
+    """Analyse, validate and assess the bundled case studies once, in the background, so
+    choosing one on the Assess page is instant; the first page renders without waiting."""
     thread = threading.Thread(
         target=_warm, args=(bundled_examples(),), name="cmlops-warm-up", daemon=True
     )
@@ -367,6 +374,8 @@ def practice_badges(detail: PracticeDetail, with_phase: bool = False) -> str:
 
 
 def pdf_available() -> bool:
+    """Whether PDF reports can be made (the first import takes seconds: the warm-up does it;
+    asked again on every run, so it stays true to what is installed)."""
     from cmlops_kg.present.pdf import available
 
     return available()

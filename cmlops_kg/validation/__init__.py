@@ -63,6 +63,20 @@ def validation_context() -> tuple[ox.Triple, ...]:
     return tuple(quad.triple for quad in parsed)
 
 
+@lru_cache(maxsize=1)
+def _context_graph() -> rdflib.Graph:
+    """The validation context as an rdflib graph, built once per process (read only)."""
+    return triples_to_rdflib(validation_context())
+
+
+def _with_context(profile: rdflib.Graph) -> rdflib.Graph:
+    """The profile and the validation context read as one graph (what findings are described
+    from), without copying the context's thousands of triples into every report's graph."""
+    from rdflib.graph import ReadOnlyGraphAggregate
+
+    return ReadOnlyGraphAggregate([profile, _context_graph()])
+
+
 SHACL_ENGINE_ENV = "CMLOPS_KG_SHACL_ENGINE"
 SHACL_ENGINES = ("pyshacl", "rust", "auto")
 
@@ -136,8 +150,7 @@ def validate_profile(profile: Profile, engine: str | None = None) -> ValidationR
         )
         data = None
         if results is not None:  # labels for the findings; not needed when none are found
-            data = profile.to_rdflib()
-            triples_to_rdflib(validation_context(), data)
+            data = _with_context(profile.to_rdflib())
     else:
         from cmlops_kg.validation import pyshacl_engine  # rdflib and pySHACL load slowly
 

@@ -365,6 +365,17 @@ def render_metrics(result: AssessmentResult) -> None:
     st.markdown(f"**{readiness.summary}**")
 
 
+REPORTS = {"html": html_report, "markdown": markdown_report}
+
+
+# The download buttons need their data on every run of the page (any widget reruns it): each
+# report is written once per profile content (digest) and assessment, then kept (immutable).
+@st.cache_resource(show_spinner=False, max_entries=64)
+def report_text(kind: str, digest: str, assessment: str, _result: AssessmentResult) -> str:
+    del digest, assessment  # only the cache key: together they name _result
+    return REPORTS[kind](_result)
+
+
 def render_downloads(analysis: Analysis, result: AssessmentResult) -> None:
     stem = result.label.lower().replace(" ", "-") or "profile"
     row = st.container(horizontal=True)
@@ -379,7 +390,7 @@ def render_downloads(analysis: Analysis, result: AssessmentResult) -> None:
     )
     row.download_button(
         "Report (HTML)",
-        html_report(result),
+        report_text("html", analysis.digest, result.assessment, result),
         file_name=f"{stem}-report.html",
         mime="text/html",
         on_click="ignore",
@@ -388,7 +399,7 @@ def render_downloads(analysis: Analysis, result: AssessmentResult) -> None:
     )
     row.download_button(
         "Report (Markdown)",
-        markdown_report(result),
+        report_text("markdown", analysis.digest, result.assessment, result),
         file_name=f"{stem}-report.md",
         mime="text/markdown",
         on_click="ignore",

@@ -3,7 +3,7 @@ and the interfaces between them, and what the Google and Azure levels require.""
 
 from __future__ import annotations
 
-import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from cmlops_kg.app import support as ui
@@ -18,8 +18,14 @@ from cmlops_kg.present.framework import (
 from cmlops_kg.present.words import counted
 
 
-def practice_table(practices: list[PracticeSummary] | tuple[PracticeSummary, ...]) -> pd.DataFrame:
-    return pd.DataFrame(
+# Every rerun of this page (each keystroke in the search, each practice chosen) draws up to
+# a dozen tables: built once per set of practices as Arrow tables (immutable, so shared by
+# sessions), they are not rebuilt as DataFrames and converted to Arrow again on every run.
+@st.cache_resource(show_spinner=False, max_entries=512)
+def practice_table(iris: tuple[str, ...]) -> pa.Table:
+    """The rows of the practices ``iris`` (catalogue IRIs), in that order."""
+    by_iri = {p.iri: p for p in ui.catalogue().practices}
+    return pa.Table.from_pylist(
         [
             {
                 "Practice": p.label,
@@ -28,7 +34,22 @@ def practice_table(practices: list[PracticeSummary] | tuple[PracticeSummary, ...
                 "Level": p.level,
                 "Pipelines": ", ".join(p.pipelines),
             }
-            for p in practices
+            for p in (by_iri[iri] for iri in iris)
+        ]
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def crosswalk_table(iri: str, _detail: PracticeDetail) -> pa.Table:
+    """The crosswalk rows of the practice ``iri`` (``_detail``, its cached detail)."""
+    return pa.Table.from_pylist(
+        [
+            {
+                "Model": model,
+                "Ids": ", ".join(e.notation for e in entries),
+                "Items": "; ".join(e.label for e in entries),
+            }
+            for model, entries in _detail.crosswalk.items()
         ]
     )
 
@@ -73,9 +94,8 @@ def render_lifecycle(
                 st.caption(phase.definition)
             if practices:
                 height = 35 * (len(practices) + 1) + 3  # every row, no inner scrolling
-                st.dataframe(
-                    practice_table(practices), hide_index=True, width="stretch", height=height
-                )
+                table = practice_table(tuple(p.iri for p in practices))
+                st.dataframe(table, hide_index=True, width="stretch", height=height)
     if searching and not shown:
         st.info("No practice name matches the search.")
 
@@ -153,16 +173,8 @@ def render_crosswalk(detail: PracticeDetail) -> None:
     if not detail.crosswalk:
         st.caption("Not mapped to any external model yet.")
         return
-    rows = [
-        {
-            "Model": model,
-            "Ids": ", ".join(e.notation for e in entries),
-            "Items": "; ".join(e.label for e in entries),
-        }
-        for model, entries in detail.crosswalk.items()
-    ]
     st.dataframe(
-        pd.DataFrame(rows),
+        crosswalk_table(detail.iri, detail),
         hide_index=True,
         width="stretch",
         column_config={
