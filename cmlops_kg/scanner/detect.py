@@ -32,7 +32,7 @@ from cmlops_kg.scanner.paths import (
     condition_files,
     logical_paths,
 )
-from cmlops_kg.scanner.patterns import ContentPattern, quote_line
+from cmlops_kg.scanner.patterns import ContentPattern, _holds_all, quote_line
 from cmlops_kg.scanner.signals import Signal, SignalCatalogue
 from cmlops_kg.scanner.walk import Tree
 
@@ -357,13 +357,7 @@ class _Matcher:
             required = self.required[i] = tuple(
                 p.ascii_literals for p in patterns if p.ascii_literals is not None
             )
-        for lits in required:  # loops, not generators: this runs for most candidates
-            for lit in lits:
-                if lit in lowered:
-                    break
-            else:
-                return False
-        return True
+        return _holds_all(lowered, required)
 
     def _tracked_plan(self, route: _Route, rel: str, tracked: set[str] | None) -> _Plan | None:
         with_content = list(route.content)

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import AnyStr
 
 from cmlops_kg.scanner.gates import analyse, required_sets
 
@@ -252,8 +253,9 @@ def _sound_sets(sets: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...
     return tuple(lits for lits in sets if lits and all(lit.isascii() for lit in lits))
 
 
-def _holds_all(lowered: str, sets: tuple[tuple[str, ...], ...]) -> bool:
-    """Whether the text holds a literal of each set."""
+def _holds_all(lowered: AnyStr, sets: tuple[tuple[AnyStr, ...], ...]) -> bool:
+    """Whether the text (str, or bytes for the detector's ASCII prefilter) holds a literal
+    of each set; loops, not generators: this runs for most candidate files."""
     for lits in sets:
         for lit in lits:
             if lit in lowered:
