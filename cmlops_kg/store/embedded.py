@@ -25,7 +25,7 @@ from cmlops_kg.sparql.library import (
     query_file,
 )
 from cmlops_kg.store.base import Dataset, GraphStore, Row
-from cmlops_kg.store.inference import inferred_graph, prepared_ontology_ntriples
+from cmlops_kg.store.inference import inferred_graph, prepared_ontology_ntriples, swap_update
 from cmlops_kg.vocab import ONTOLOGY_GRAPH
 
 
@@ -171,17 +171,7 @@ class EmbeddedStore(GraphStore):
         staged_results = inferred_graph(stage)
         try:
             self._infer(stage, staged_results, assessments)
-            self.update(
-                " ;\n".join(
-                    [
-                        f"DROP SILENT GRAPH {ox.NamedNode(inferred_graph(graph))}",
-                        f"MOVE SILENT {ox.NamedNode(staged_results)} "
-                        f"TO {ox.NamedNode(inferred_graph(graph))}",
-                        f"DROP SILENT GRAPH {ox.NamedNode(graph)}",
-                        f"MOVE {ox.NamedNode(stage)} TO {ox.NamedNode(graph)}",
-                    ]
-                )
-            )
+            self.update(swap_update(stage, graph))
         except BaseException:
             self.drop_graph(staged_results)
             raise

@@ -97,6 +97,21 @@ def commit_update(stage: str, graph: str, assessments: Iterable[str], using: boo
     )
 
 
+def swap_update(stage: str, graph: str) -> str:
+    """One update request that puts a staged profile and its staged results in place of the
+    live ones (the embedded store's commit and a remote store's client-inference load): run as
+    one transaction, it leaves the old team or the new one, whole."""
+    live, staged = ox.NamedNode(inferred_graph(graph)), ox.NamedNode(inferred_graph(stage))
+    return update_request(
+        [
+            f"DROP SILENT GRAPH {live}",
+            f"MOVE SILENT {staged} TO {live}",  # SILENT: no results staged (no assessment)
+            f"DROP SILENT GRAPH {ox.NamedNode(graph)}",
+            f"MOVE {ox.NamedNode(stage)} TO {ox.NamedNode(graph)}",
+        ]
+    )
+
+
 def commit_dataset(stage: str, graph: str) -> list[str]:
     return [ONTOLOGY_GRAPH, stage, inferred_graph(graph)]
 

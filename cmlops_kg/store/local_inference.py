@@ -5,7 +5,7 @@ update request; the embedded engine runs the same strata on the same triples in 
 With ``inference = "client"`` (a preset's field, cmlops_kg/store/endpoints.toml) a remote load
 infers here, in a private store holding the prepared ontology and the profile, uploads the
 results beside the staged profile, and swaps both in with one update request
-(:func:`swap_update`).
+(:func:`cmlops_kg.store.inference.swap_update`).
 
 Blank nodes: a stratum may mint blank nodes that a later stratum joins on; all strata run in
 the one private store, and the results are uploaded as one document, so they stay one node
@@ -50,20 +50,6 @@ def _shares_blank_nodes(profile: Iterable[ox.Triple], inferred: Iterable[ox.Trip
 
 def _blank_nodes(triple: ox.Triple) -> list[ox.BlankNode]:
     return [t for t in (triple.subject, triple.object) if isinstance(t, ox.BlankNode)]
-
-
-def swap_update(stage: str, graph: str) -> str:
-    """One update request that puts a staged profile and its staged results in place of the
-    live ones: run as one transaction, it leaves the old team or the new one, whole."""
-    live, staged = ox.NamedNode(inferred_graph(graph)), ox.NamedNode(inferred_graph(stage))
-    return " ;\n".join(
-        [
-            f"DROP SILENT GRAPH {live}",
-            f"MOVE SILENT {staged} TO {live}",  # SILENT: no results staged (no assessment)
-            f"DROP SILENT GRAPH {ox.NamedNode(graph)}",
-            f"MOVE {ox.NamedNode(stage)} TO {ox.NamedNode(graph)}",
-        ]
-    )
 
 
 def staged_graphs(stage: str) -> list[str]:

@@ -45,8 +45,9 @@ from cmlops_kg.store.inference import (
     materialise_update,
     prepared_ontology,
     profile_dataset,
+    swap_update,
 )
-from cmlops_kg.store.local_inference import infer_on_client, staged_graphs, swap_update
+from cmlops_kg.store.local_inference import infer_on_client, staged_graphs
 from cmlops_kg.store.presets import (
     AUTH_SCHEMES,
     INFERENCE_MODES,
