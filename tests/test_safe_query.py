@@ -203,3 +203,26 @@ def test_bad_memory_limit_in_the_environment_is_an_error(ontology_store, monkeyp
     with pytest.raises(CmlopsError) as info:
         run_safe_query(ontology_store, "ASK { ?s ?p ?o }")
     assert "CMLOPS_KG_QUERY_MEMORY_MB" in info.value.what
+
+
+def test_a_refused_text_is_refused_every_time(ontology_store):
+    # verdicts are cached per text; a refusal must never be cached as a pass
+    update = "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
+    for _ in range(3):
+        with pytest.raises(QueryError, match="read-only"):
+            run_safe_query(ontology_store, update)
+    assert run_safe_query(ontology_store, "ASK { <urn:a> <urn:b> <urn:c> }").rows == [
+        {"result": False}
+    ]
+
+
+def test_query_children_are_reaped(ontology_store):
+    # the caller gets its answer before the child has exited; the child is reaped behind it
+    import multiprocessing
+
+    for _ in range(5):
+        run_safe_query(ontology_store, "ASK { ?s ?p ?o }")
+    deadline = time.monotonic() + 30
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert multiprocessing.active_children() == []

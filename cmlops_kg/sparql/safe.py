@@ -15,8 +15,10 @@ library callers all go through :func:`run_safe_query`.
 from __future__ import annotations
 
 import faulthandler
+import functools
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -80,6 +82,13 @@ def checked_form(text: str) -> str:
     """The form of ``text`` read from the parsed query, if it is one read-only query."""
     if not text.strip():
         raise QueryError("the query is empty", fix="write a SELECT, ASK, CONSTRUCT or DESCRIBE")
+    return _form_of(text)
+
+
+@functools.lru_cache(maxsize=256)
+def _form_of(text: str) -> str:
+    # rdflib's parser takes 50-90 ms for a library query: a text run again (the app's Run
+    # button, a library query) keeps its verdict; a refusal raises, so it is never cached
     return READ_FORMS[parse_read_query(text).name]
 
 
@@ -151,24 +160,44 @@ def _in_child(store: ox.Store, job: _Job, timeout: float) -> tuple[str, object]:
     child.start()
     sender.close()  # so that recv() sees EOF if the child dies without answering
     try:
-        if not receiver.poll(timeout):
-            raise QueryTimeoutError(
-                f"the query ran longer than {timeout:g} s and was stopped",
-                fix="add a LIMIT, bind a variable to a known IRI or drop an OPTIONAL; "
-                "results are also capped, so a narrower query is usually faster",
-            )
+        answer = _answer(receiver, child, job, timeout)
+    except BaseException:
+        _stop(child)
+        raise
+    finally:
+        receiver.close()
+    # the answer is in: the child exits by itself, and tearing down a copy of a large process
+    # takes tens of milliseconds that the caller need not wait for
+    threading.Thread(target=_stop, args=(child, 5.0), daemon=True).start()
+    return answer
+
+
+def _answer(
+    receiver: Connection, child: multiprocessing.process.BaseProcess, job: _Job, timeout: float
+) -> tuple[str, object]:
+    if not receiver.poll(timeout):
+        raise QueryTimeoutError(
+            f"the query ran longer than {timeout:g} s and was stopped",
+            fix="add a LIMIT, bind a variable to a known IRI or drop an OPTIONAL; "
+            "results are also capped, so a narrower query is usually faster",
+        )
+    try:
         return receiver.recv()
     except EOFError as exc:
+        child.join(timeout=5)  # for its exit code
         raise QueryError(
             f"the query process ended without an answer (exit code {child.exitcode}): it "
             f"probably needed more than the {job.memory_bytes / 2**20:g} MB it may use",
             fix=f"narrow the query or add a LIMIT (or raise {QUERY_MEMORY_MB.env})",
         ) from exc
-    finally:
-        if child.is_alive():
-            child.kill()
-        child.join(timeout=5)
-        receiver.close()
+
+
+def _stop(child: multiprocessing.process.BaseProcess, grace: float = 0.0) -> None:
+    """Wait ``grace`` seconds for ``child`` to end, then kill it, and reap it."""
+    child.join(timeout=grace)
+    if child.is_alive():
+        child.kill()
+    child.join(timeout=5)
 
 
 def _child_main(store: ox.Store, job: _Job, sender: Connection) -> None:

@@ -92,7 +92,7 @@ def library_query(store: GraphStore) -> tuple[QueryFile, dict[str, str]] | None:
     except CmlopsError as exc:
         ui.show_error(exc, "The query library cannot be read; you can still write your own")
         return None
-    names = sorted(lib, key=lambda n: (n.count("/"), n))
+    names = ui.library_names(lib)
     name = st.selectbox(
         "Query", names, format_func=lambda n: f"{lib[n].title} ({n})", key="sparql_query"
     )
