@@ -141,8 +141,8 @@ def run_engine(paths: list[Path], report) -> None:
     from cmlops_kg.validation import shacl_engine, validate_profile
 
     started = time.perf_counter()
-    store = EmbeddedStore()
-    store.load_ontology()
+    store = EmbeddedStore(exclusive=True)  # as 'cmlops-kg portfolio' makes its own: new teams
+    store.load_ontology()  # are loaded in place (no staging graphs left in memory)
     engine = shacl_engine("auto")
     invalid = 0
     for path in paths:

@@ -234,3 +234,64 @@ def test_both_shacl_engines_give_the_same_findings(path):
     rust, python = validate_profile(profile, "rust"), validate_profile(profile, "pyshacl")
     assert rust.conforms == python.conforms
     assert _comparable(rust) == _comparable(python)
+
+
+# -- a new team in an exclusive in-memory store is loaded in place (issue 16: memory) ------------
+def _graphs_of(store: EmbeddedStore) -> dict[str, object]:
+    from rdflib import Graph
+    from rdflib.compare import to_isomorphic
+
+    return {
+        g: to_isomorphic(Graph().parse(data=store.export(g), format="turtle"))
+        for g in store.graphs()
+    }
+
+
+@pytest.mark.parametrize("path", example_profiles(), ids=lambda p: p.stem)
+def test_loading_in_place_gives_what_staging_gives(path, monkeypatch):
+    profile = read_profile(path)
+    graph = f"urn:g:{path.stem}"
+    staged, in_place = EmbeddedStore(), EmbeddedStore(exclusive=True)
+    written: list[str] = []
+    original = EmbeddedStore.replace_graph
+
+    def spy(self, g, triples):
+        written.append(g)
+        return original(self, g, triples)
+
+    for s in (staged, in_place):
+        s.load_ontology()
+        written.clear()
+        monkeypatch.setattr(EmbeddedStore, "replace_graph", spy)
+        s.load_profile(graph, profile.triples, profile.assessment_iris())
+        monkeypatch.undo()
+        assert is_staging(written[0]) is (s is staged)  # the path each store took
+    assert _graphs_of(in_place) == _graphs_of(staged)
+
+
+def test_a_failed_load_in_place_leaves_nothing(monkeypatch):
+    store = EmbeddedStore(exclusive=True)
+    store.load_ontology()
+    first = inference_strata()[0]
+    broken = dataclasses.replace(first, text=first.text + " NOT SPARQL")
+    monkeypatch.setattr("cmlops_kg.store.embedded.inference_strata", lambda: [first, broken])
+    new = team("t1", "implemented")
+    with pytest.raises(QueryError):
+        store.load_profile("urn:g:t1", new.triples, new.assessment_iris())
+    assert store.graphs() == [ONTOLOGY_GRAPH]
+
+
+def test_a_replace_in_an_exclusive_store_is_still_staged(monkeypatch):
+    store = EmbeddedStore(exclusive=True)
+    store.load_ontology()
+    old = team("t1", "planned")
+    store.load_profile("urn:g:t1", old.triples, old.assessment_iris())
+    before = store.export("urn:g:t1"), store.export(inferred_graph("urn:g:t1"))
+    first = inference_strata()[0]
+    broken = dataclasses.replace(first, text=first.text + " NOT SPARQL")
+    monkeypatch.setattr("cmlops_kg.store.embedded.inference_strata", lambda: [first, broken])
+    new = team("t1", "implemented")
+    with pytest.raises(QueryError):
+        store.load_profile("urn:g:t1", new.triples, new.assessment_iris())
+    assert (store.export("urn:g:t1"), store.export(inferred_graph("urn:g:t1"))) == before
+    assert not [g for g in store.graphs() if is_staging(g)]

@@ -56,6 +56,8 @@ def _store(
             fix=f"pass --endpoint URL (or set {ENDPOINT_ENV}) for a shared server, or "
             f"--store DIR (or set {STORE_ENV}) for an embedded store kept on disk",
         )
+    if not (endpoint or location):  # this command's own store in memory, used by one thread
+        return EmbeddedStore(exclusive=True)  # (it loads new teams in place: less memory)
     return open_store(endpoint, location, timeout=timeout, read_only=read_only, preset=preset)
 
 
