@@ -618,3 +618,28 @@ def test_a_class_registered_with_an_admin_site_is_no_model_version(tmp_path, cat
     body = "from django.contrib import admin\n\nadmin.site.register(CustomerModel)\n"
     got = scan(tmp_path, {"src/shop/admin.py": body}, catalogue)
     assert "model-versioning" not in got
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "from google.cloud import bigquery\n\nrows = bigquery.Client().query(sql).result()\n",
+        "import apache_beam as beam\n\nsource = beam.io.BigQuerySource(table=args.table)\n",
+    ],
+)
+def test_a_table_read_through_a_warehouse_client_is_only_a_start(tmp_path, catalogue, body):
+    got = scan(tmp_path, {"src/etl/extract.py": body}, catalogue)
+    assert got["shared-data-access"] == ("partial", None)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'from feast import BigQuerySource\n\nstats = BigQuerySource(table="p.ds.stats")\n',
+        "from google.cloud import aiplatform as vertex_ai\n\n"
+        'ds = vertex_ai.TabularDataset.create(display_name="taxi", bq_source=uri)\n',
+    ],
+)
+def test_a_data_set_declared_in_a_managed_store_is_shared_data_access(tmp_path, catalogue, body):
+    got = scan(tmp_path, {"src/data/sources.py": body}, catalogue)
+    assert got["shared-data-access"] == ("implemented", "manual")
