@@ -230,13 +230,13 @@ def detect(
     files = [r for r in tree.files if options.in_scope(r) or r == ".git"]
     # scopes whose conditions the scanned folder meets (a notebook collection) restrict the
     # evidence of files outside the plain scopes; CI files are still found and parsed
-    conditional = [s for s in catalogue.scopes if s.conditional and not s.per_folder]
+    conditional = [s for s in catalogue.scopes if s.conditional]
     meeting = condition_files(conditional, files) if conditional else []
-    active = [s for s in conditional if s.holds(meeting, roles)]
+    active = [s for s in conditional if not s.per_folder and s.holds(meeting, roles)]
     # scopes whose conditions hold folder by folder (a folder of notebooks in a repository
     # with code elsewhere) restrict the folders meeting them, after the whole-folder scopes
-    for scope in catalogue.scopes:
-        if scope.per_folder and (found := scope.in_folders(files, roles, options.scope)):
+    for scope in conditional:
+        if scope.per_folder and (found := scope.in_folders(meeting, roles, options.scope)):
             active.append(found)
     evidence = PathRoles(plain + active, options.exempt) if active else roles
     matcher = _Matcher(signals, evidence, result, set(result.ci.runs))

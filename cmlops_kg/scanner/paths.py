@@ -115,23 +115,42 @@ class EvidenceScope:
         """This per-folder scope restricted to the folders that meet its conditions: folders
         (below ``top``, the scanned folder) holding a required file directly and no
         unless-file anywhere beneath them (files in other scopes and ignored files count for
-        neither). The scanned folder itself is the whole-folder scope's concern."""
+        neither). The scanned folder itself is the whole-folder scope's concern. ``files``
+        must hold every file that can meet a condition (``condition_files`` of any set of
+        scopes that includes this one)."""
         need, unless = GlobSet(self.requires_file), GlobSet(self.unless_file)
         ignored = GlobSet(self.ignores_file) if self.ignores_file else None
-        candidates: set[str] = set()
-        blocked: set[str] = set()  # folders with an unless-file somewhere beneath them
-        for rel in condition_files([self], files):
+
+        def counts(rel: str, low: str) -> bool:
+            return plain.restriction(rel) is None and not (ignored and ignored.match(low))
+
+        meeting = files
+        ends = need.tails or ("",)  # one C call rejects the names no required glob can match
+        candidates = set()
+        for rel in meeting:
             low = rel.lower()
-            if plain.restriction(rel) is not None or (ignored is not None and ignored.match(low)):
+            if not low.endswith(ends) and not low.endswith("\n"):
                 continue
             folder = rel.rpartition("/")[0]
-            if need.match(low):
+            if folder and folder != top and need.match(low) and counts(rel, low):
                 candidates.add(folder)
-            if unless.match(low):
-                while folder and folder not in blocked:
-                    blocked.add(folder)
-                    folder = folder.rpartition("/")[0]
-        folders = sorted(f for f in candidates - blocked if f and f != top)
+        if not candidates:  # the usual case: no notebooks, or all in the scanned folder
+            return None
+        blocked: set[str] = set()  # candidates with an unless-file somewhere beneath them
+        heads = tuple(folder + "/" for folder in candidates)
+        for rel in meeting:
+            if not rel.startswith(heads):  # most files: outside every candidate folder
+                continue
+            inside = []  # the candidates holding this file, walked up without a regex
+            folder = rel.rpartition("/")[0]
+            while folder:
+                if folder in candidates and folder not in blocked:
+                    inside.append(folder)
+                folder = folder.rpartition("/")[0]
+            low = rel.lower()
+            if inside and unless.match(low) and counts(rel, low):
+                blocked.update(inside)
+        folders = sorted(candidates - blocked)
         return replace(self, folders=tuple(folders)) if folders else None
 
     def literals(self) -> tuple[str, ...]:
