@@ -227,7 +227,12 @@ def detect(
     )
     if options.scope:
         _scope_ci(result.ci, options)
-    files = [r for r in tree.files if options.in_scope(r) or r == ".git"]
+    # the whole tree (the usual case) without a call per file
+    files = (
+        [r for r in tree.files if options.in_scope(r) or r == ".git"]
+        if options.scope
+        else list(tree.files)
+    )
     # scopes whose conditions the scanned folder meets (a notebook collection) restrict the
     # evidence of files outside the plain scopes; CI files are still found and parsed
     conditional = [s for s in catalogue.scopes if s.conditional]
