@@ -8,7 +8,7 @@ of a freshly trained model are part of model integration testing, even when CI r
 from __future__ import annotations
 
 import pytest
-from scan_repos import scanned, verdicts
+from scan_repos import notebook, scanned, verdicts
 
 from cmlops_kg.scanner import load_catalogue
 
@@ -537,3 +537,109 @@ def test_a_prediction_logged_without_its_model_version_is_only_a_start(tmp_path,
         tmp_path, {"src/serve.py": RECORD.replace(', "model_version": version', "")}, catalogue
     )
     assert got["prediction-logging"] == ("partial", None)
+
+
+# -- issue 14, false positives: course material, lesson notebooks, an aliased registry class ---
+SEARCH = """\
+import optuna
+
+study = optuna.create_study(direction="minimize")
+study.optimize(objective, n_trials=50)
+"""
+
+
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "week2/homework/hpo.py",
+        "cohorts/2023/02-tracking/solution-mlflow/hpo.py",
+        "lesson3/homework_solution.py",
+    ],
+)
+def test_homework_and_solutions_show_a_practice_only_as_present(tmp_path, catalogue, rel):
+    got = scan(tmp_path, {rel: SEARCH, "src/app/serve.py": "import flask\n"}, catalogue)
+    assert got["hyperparameter-tuning"] == ("partial", None)
+
+
+@pytest.mark.parametrize("rel", ["src/tuning/hpo.py", "src/homeworks_api/hpo.py"])
+def test_a_search_in_the_projects_own_code_is_tuning(tmp_path, catalogue, rel):
+    got = scan(tmp_path, {rel: SEARCH}, catalogue)
+    assert got["hyperparameter-tuning"] == ("implemented", "manual")
+
+
+def test_a_test_in_course_material_stays_a_test(tmp_path, catalogue):
+    # the test scope decides first: a search in test code evidences no tuning at all (course
+    # material would have shown it as present)
+    got = scan(tmp_path, {"homework/tests/test_hpo.py": SEARCH}, catalogue)
+    assert "hyperparameter-tuning" not in got
+
+
+STAGES = """\
+from mlflow.tracking import MlflowClient
+
+MlflowClient().transition_model_version_stage(name="taxi", version=3, stage="Staging")
+"""
+
+
+def test_a_folder_of_notebooks_without_code_shows_a_practice_only_as_present(tmp_path, catalogue):
+    files = {
+        "02-experiment-tracking/model-registry.ipynb": notebook(STAGES),
+        "02-experiment-tracking/requirements.txt": "mlflow\n",
+        "06-best-practices/code/batch.py": "import pandas as pd\n",
+    }
+    got = scan(tmp_path, files, catalogue)
+    assert got["model-registry"] == ("partial", None)
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        # next to the code it drives (a notebook in the root of a repository with code)
+        {"02-registry.ipynb": notebook(STAGES), "src/pipeline/train.py": "import pandas\n"},
+        # in a folder with a script of its own
+        {"deploy/registry.ipynb": notebook(STAGES), "deploy/predict.py": "import pandas\n"},
+    ],
+)
+def test_a_notebook_next_to_code_counts_as_configured(tmp_path, catalogue, files):
+    got = scan(tmp_path, files, catalogue)
+    assert got["model-registry"] == ("implemented", "manual")
+
+
+def test_a_model_registered_through_an_aliased_class_is_versioned(tmp_path, catalogue):
+    body = (
+        "from azureml.core import Model as AMLModel\n\n"
+        "AMLModel.register(workspace=ws, model_name=name, model_path=path, tags=tags)\n"
+    )
+    got = scan(tmp_path, {"src/register/register_model.py": body}, catalogue)
+    assert got["model-versioning"] == ("implemented", "manual")
+
+
+def test_a_class_registered_with_an_admin_site_is_no_model_version(tmp_path, catalogue):
+    body = "from django.contrib import admin\n\nadmin.site.register(CustomerModel)\n"
+    got = scan(tmp_path, {"src/shop/admin.py": body}, catalogue)
+    assert "model-versioning" not in got
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "from google.cloud import bigquery\n\nrows = bigquery.Client().query(sql).result()\n",
+        "import apache_beam as beam\n\nsource = beam.io.BigQuerySource(table=args.table)\n",
+    ],
+)
+def test_a_table_read_through_a_warehouse_client_is_only_a_start(tmp_path, catalogue, body):
+    got = scan(tmp_path, {"src/etl/extract.py": body}, catalogue)
+    assert got["shared-data-access"] == ("partial", None)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'from feast import BigQuerySource\n\nstats = BigQuerySource(table="p.ds.stats")\n',
+        "from google.cloud import aiplatform as vertex_ai\n\n"
+        'ds = vertex_ai.TabularDataset.create(display_name="taxi", bq_source=uri)\n',
+    ],
+)
+def test_a_data_set_declared_in_a_managed_store_is_shared_data_access(tmp_path, catalogue, body):
+    got = scan(tmp_path, {"src/data/sources.py": body}, catalogue)
+    assert got["shared-data-access"] == ("implemented", "manual")

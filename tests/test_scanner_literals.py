@@ -34,6 +34,8 @@ def test_the_finder_agrees_with_in_whatever_the_case_and_with_given_words(litera
         expected = {lit for lit in literals if lit in data}
         assert finder.present(data) == expected
         assert finder.present(data, words(data)) == expected
+        # as the detector passes them: a set, whose words the finder remembers across texts
+        assert finder.present(data, set(words(data))) == expected
         lowered = data.lower()  # the scanner passes the gate's words of the original bytes
         assert finder.present(lowered, words_of(data)) == {
             lit for lit in literals if lit in lowered

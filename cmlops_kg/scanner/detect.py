@@ -227,12 +227,22 @@ def detect(
     )
     if options.scope:
         _scope_ci(result.ci, options)
-    files = [r for r in tree.files if options.in_scope(r) or r == ".git"]
+    # the whole tree (the usual case) without a call per file
+    files = (
+        [r for r in tree.files if options.in_scope(r) or r == ".git"]
+        if options.scope
+        else list(tree.files)
+    )
     # scopes whose conditions the scanned folder meets (a notebook collection) restrict the
     # evidence of files outside the plain scopes; CI files are still found and parsed
     conditional = [s for s in catalogue.scopes if s.conditional]
     meeting = condition_files(conditional, files) if conditional else []
-    active = [s for s in conditional if s.holds(meeting, roles)]
+    active = [s for s in conditional if not s.per_folder and s.holds(meeting, roles)]
+    # scopes whose conditions hold folder by folder (a folder of notebooks in a repository
+    # with code elsewhere) restrict the folders meeting them, after the whole-folder scopes
+    for scope in conditional:
+        if scope.per_folder and (found := scope.in_folders(meeting, roles, options.scope)):
+            active.append(found)
     evidence = PathRoles(plain + active, options.exempt) if active else roles
     matcher = _Matcher(signals, evidence, result, set(result.ci.runs))
     for rel in tree.dirs:

@@ -63,6 +63,10 @@ class LiteralFinder:
         self._by_three = dict(by_three)
         self._memo: dict[bytes, frozenset[bytes]] = {}  # runs holding keys -> the keys
         self._none: set[bytes] = set()  # runs known to hold no key (most of them)
+        # the same per word, for callers that have a text's words: a set of words minus those
+        # known to hold nothing is one C call, cheaper than joining, cutting and splitting them
+        self._word_memo: dict[bytes, frozenset[bytes]] = {}
+        self._none_words: set[bytes] = set()
         # bytes in no key -> a space: a key lies within one run of the others, and words that
         # differ only in such bytes (record1, record2: digits, often) share their runs
         in_keys = {b for key in keys for b in key}
@@ -95,19 +99,12 @@ class LiteralFinder:
         in any order, repeated or not)."""
         if not self.literals:
             return set()
-        # the runs of the words: a key lies within one run (it holds neither non-word bytes nor
-        # the bytes cut), so the runs of the words are those of the text, and fewer bytes
-        source = text if text_words is None else b" ".join(text_words)
-        keys: set[bytes] = set()
-        memo = self._memo
-        # the runs known to hold nothing are dropped in C, the rest looked at one by one
-        for run in set(source.translate(self._cut).split()) - self._none:
-            hits = memo.get(run)
-            if hits is None:
-                hits = self._scan(run)
-                self._remember(run, hits)
-            if hits:
-                keys |= hits
+        if text_words is None:
+            # the runs of the text: a key lies within one run (it holds neither non-word bytes
+            # nor the bytes cut)
+            keys = self._keys_in(set(text.translate(self._cut).split()))
+        else:
+            keys = self._keys_of_words(text_words)
         found = keys & self._word_literals
         for key in keys:
             for lit in self._pieced.get(key, ()):
@@ -117,6 +114,40 @@ class LiteralFinder:
             if lit in text:
                 found.add(lit)
         return found
+
+    def _keys_in(self, runs: set[bytes]) -> set[bytes]:
+        """The keys inside some of the runs; the runs known to hold nothing are dropped in C,
+        the rest looked at one by one."""
+        keys: set[bytes] = set()
+        memo = self._memo
+        for run in runs - self._none:
+            hits = memo.get(run)
+            if hits is None:
+                hits = self._scan(run)
+                self._remember(run, hits)
+            if hits:
+                keys |= hits
+        return keys
+
+    def _keys_of_words(self, text_words: Iterable[bytes]) -> set[bytes]:
+        """The keys inside some of the words (the runs of a word are runs of the text, and
+        every run of the text lies in a word): what each word holds is remembered, so a file
+        whose words were all seen before costs one set difference."""
+        given = text_words if isinstance(text_words, (set, frozenset)) else set(text_words)
+        keys: set[bytes] = set()
+        memo = self._word_memo
+        for word in given - self._none_words:
+            hits = memo.get(word)
+            if hits is None:
+                hits = frozenset(self._keys_in(set(word.translate(self._cut).split())))
+                if len(memo) + len(self._none_words) < MEMO_WORDS:
+                    if hits:
+                        memo[word] = hits
+                    else:
+                        self._none_words.add(word)
+            if hits:
+                keys |= hits
+        return keys
 
 
 @functools.lru_cache(maxsize=256)

@@ -12,7 +12,7 @@ such a scope: its notebook cells teach techniques, they are not a product's prac
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cmlops_kg.scanner.globs import GlobSet, expand_braces, glob_regex
 
@@ -64,6 +64,9 @@ class EvidenceScope:
     unless_file: tuple[str, ...] = ()  # ... and no file (outside other scopes) one of these,
     ignores_file: tuple[str, ...] = ()  # files matching these not counted
     present_only: frozenset[str] = frozenset()  # practices its findings show only as present
+    every: bool = False  # every practice allowed, each only as present (course material)
+    per_folder: bool = False  # conditions hold folder by folder (a folder of notebooks)
+    folders: tuple[str, ...] = ()  # the folders meeting them: the globs hold inside these only
 
     @property
     def conditional(self) -> bool:
@@ -101,7 +104,54 @@ class EvidenceScope:
         return _joined(*(g.tails for g in sets))
 
     def regex(self) -> re.Pattern[str]:
-        return _regex(self.globs)
+        if not self.folders:
+            return _regex(self.globs)
+        # folder names are literal (no glob syntax: a template folder holds braces)
+        heads = "|".join(re.escape(f.lower()) + "/" for f in self.folders)
+        inner = "|".join(glob_regex(g)[1:] for raw in self.globs for g in expand_braces(raw))
+        return re.compile(f"^(?:{heads})(?:{inner})")
+
+    def in_folders(self, files: list[str], plain: PathRoles, top: str = "") -> EvidenceScope | None:
+        """This per-folder scope restricted to the folders that meet its conditions: folders
+        (below ``top``, the scanned folder) holding a required file directly and no
+        unless-file anywhere beneath them (files in other scopes and ignored files count for
+        neither). The scanned folder itself is the whole-folder scope's concern. ``files``
+        must hold every file that can meet a condition (``condition_files`` of any set of
+        scopes that includes this one)."""
+        need, unless = GlobSet(self.requires_file), GlobSet(self.unless_file)
+        ignored = GlobSet(self.ignores_file) if self.ignores_file else None
+
+        def counts(rel: str, low: str) -> bool:
+            return plain.restriction(rel) is None and not (ignored and ignored.match(low))
+
+        meeting = files
+        ends = need.tails or ("",)  # one C call rejects the names no required glob can match
+        candidates = set()
+        for rel in meeting:
+            low = rel.lower()
+            if not low.endswith(ends) and not low.endswith("\n"):
+                continue
+            folder = rel.rpartition("/")[0]
+            if folder and folder != top and need.match(low) and counts(rel, low):
+                candidates.add(folder)
+        if not candidates:  # the usual case: no notebooks, or all in the scanned folder
+            return None
+        blocked: set[str] = set()  # candidates with an unless-file somewhere beneath them
+        heads = tuple(folder + "/" for folder in candidates)
+        for rel in meeting:
+            if not rel.startswith(heads):  # most files: outside every candidate folder
+                continue
+            inside = []  # the candidates holding this file, walked up without a regex
+            folder = rel.rpartition("/")[0]
+            while folder:
+                if folder in candidates and folder not in blocked:
+                    inside.append(folder)
+                folder = folder.rpartition("/")[0]
+            low = rel.lower()
+            if inside and unless.match(low) and counts(rel, low):
+                blocked.update(inside)
+        folders = sorted(candidates - blocked)
+        return replace(self, folders=tuple(folders)) if folders else None
 
     def literals(self) -> tuple[str, ...]:
         """Substrings one of which every matching path contains (a quick reject)."""
@@ -166,9 +216,15 @@ class PathRoles:
     def limited(self, rel: str, practices: list[str]) -> bool:
         """Whether a finding in ``rel`` shows these practices only as present (partial)."""
         scope = self.restriction(rel)
-        return scope is not None and bool(practices) and set(practices) <= scope.present_only
+        return (
+            scope is not None
+            and bool(practices)
+            and (scope.every or set(practices) <= scope.present_only)
+        )
 
     def allows(self, rel: str, practices: list[str]) -> bool:
         """Whether a finding in ``rel`` may evidence (or argue against) all these practices."""
         scope = self.restriction(rel)
-        return scope is None or (bool(practices) and set(practices) <= scope.practices)
+        return (
+            scope is None or scope.every or (bool(practices) and set(practices) <= scope.practices)
+        )

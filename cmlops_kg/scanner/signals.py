@@ -186,6 +186,8 @@ FACTS_READ = frozenset(
         "scopeRequiresFile",
         "scopeUnlessFile",
         "scopeIgnoresFile",
+        "scopeLimitsEveryPractice",
+        "scopePerFolder",
     }
 )
 LINKS_READ = frozenset(
@@ -410,9 +412,16 @@ def _scopes(facts: Facts, links: dict) -> list[EvidenceScope]:
                     tuple(values.get("scopeUnlessFile", [])),
                     tuple(values.get("scopeIgnoresFile", [])),
                     frozenset(limited.get(term, [])),
+                    _flag(values, "scopeLimitsEveryPractice"),
+                    _flag(values, "scopePerFolder"),
                 )
             )
-    return out
+    # scopes of every practice last: a test or an example in course material is one first
+    return sorted(out, key=lambda scope: scope.every)
+
+
+def _flag(values: dict[str, list[str]], key: str) -> bool:
+    return values.get(key, ["false"])[0].lower() == "true"
 
 
 def _specificity(pattern: ContentPattern) -> tuple[int, int, str]:
