@@ -273,7 +273,19 @@ class EmbeddedStore(GraphStore):
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError(f"query {qf.name!r} is a {qf.form} query, not a SELECT")
         names = [v.value for v in result.variables]
-        return [{n: from_oxigraph(sol[n]) for n in names} for sol in result]
+        values: dict[object, object] = {}  # a term's Python value, converted once per query
+
+        def value(term: object) -> object:
+            if term is None:
+                return None
+            found = values.get(term)
+            if found is None:  # labels, IRIs and booleans repeat across rows
+                found = values[term] = from_oxigraph(term)
+            return found
+
+        # a solution iterates its terms in the order of its variables (None when unbound);
+        # by position and memoised, a third of the Python time of a row (issue 16)
+        return [dict(zip(names, map(value, sol), strict=True)) for sol in result]
 
     def construct(
         self,
