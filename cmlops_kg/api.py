@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cmlops_kg.assessment.engine import Assessor
+from cmlops_kg.assessment.engine import Assessor, assessment_queries
 from cmlops_kg.errors import SelectionError, ValidationFailed
 from cmlops_kg.rdf.profiles import ProfileSource, as_profile
 from cmlops_kg.store import open_store as _open_store
@@ -133,9 +133,10 @@ def open_store(
 
 
 def _private_store() -> EmbeddedStore:
-    """A fresh in-memory store with the ontology, for one assessment in this thread."""
+    """A fresh in-memory store with the ontology, for one assessment in this thread: only
+    the triples the assessment's queries can match (a third fewer to load and join)."""
     store = EmbeddedStore(exclusive=True)
-    store.load_ontology()
+    store.load_ontology(answering=assessment_queries())
     return store
 
 

@@ -61,6 +61,20 @@ def test_assess_markdown(capsys):
     assert "## Roadmap" in out
 
 
+def test_save_results_writes_every_assessments_results_and_the_same_report(capsys, tmp_path):
+    """Without --save-results the CLI assesses in a private store that infers the reported
+    assessment's results only; with it, every assessment's, to export. Both print the same."""
+    saved = tmp_path / "results.ttl"
+    code, plain, _ = run(capsys, "assess", LEDGERLY, "--format", "json")
+    assert code == 0
+    code, exported, _ = run(capsys, "assess", LEDGERLY, "--format", "json", "--save-results", saved)
+    assert code == 0 and exported == plain
+    graph = list(ox.parse(path=str(saved), format=ox.RdfFormat.TURTLE))
+    of = ox.NamedNode("https://w3id.org/cmlops#ofAssessment")
+    assessed = {t.object.value for t in graph if t.predicate == of}
+    assert assessed == {h["assessment"] for h in json.loads(plain)["history"]}
+
+
 @pytest.mark.parametrize("fmt", ["json-ld", "rdf-xml", "n-triples"])
 def test_assess_same_result_in_every_syntax(capsys, tmp_path, fmt):
     ext = {"json-ld": ".jsonld", "rdf-xml": ".rdf", "n-triples": ".nt"}[fmt]

@@ -39,10 +39,37 @@ from cmlops_kg.assessment.result import (
 from cmlops_kg.errors import SelectionError
 from cmlops_kg.rdf.ontology import is_ontology_term
 from cmlops_kg.rdf.profiles import Profile, ProfileSource, as_profile
+from cmlops_kg.sparql.library import QueryFile, get_query, inference_strata
 from cmlops_kg.store.base import GraphStore
 from cmlops_kg.store.embedded import EmbeddedStore
 
 LOPSIDED_SPREAD = 2
+# every library query an Assessor runs (besides the inference strata): a private store is
+# given only the ontology triples these can match (EmbeddedStore.load_ontology(answering=...))
+# and refuses any other, so a query added below must be added here too
+RESULT_QUERIES = (
+    "assessments",
+    "assessment_context",
+    "criterion_status",
+    "dimension_levels",
+    "external_level_gaps",
+    "external_levels",
+    "gaps",
+    "history",
+    "interface_guards",
+    "obligations",
+    "open_questions",
+    "outcomes",
+    "overall_level",
+    "practice_status",
+    "roadmap",
+    "roadmap_reasons",
+)
+
+
+def assessment_queries() -> list[QueryFile]:
+    """The queries that load a profile and read its result: the strata, then the others."""
+    return [*inference_strata(), *(get_query(name) for name in RESULT_QUERIES)]
 
 
 def profile_graph_name(profile: Profile) -> str:

@@ -90,8 +90,10 @@ def assess_file(
 ) -> AssessmentResult | None:
     """The result, or None when the profile does not conform (the report went to stderr)."""
     profile = read_profile(path, input_format)
-    store = EmbeddedStore(exclusive=True)  # this assessment's own
-    store.load_ontology()
+    store = None  # api.assess's private store: the reported assessment's results only
+    if save_results is not None:  # every result of the profile, to export
+        store = EmbeddedStore(exclusive=True)  # this assessment's own
+        store.load_ontology()
     try:
         result = api.assess(
             profile,
@@ -109,7 +111,7 @@ def assess_file(
             file=sys.stderr,
         )
         return None
-    if save_results is not None:
+    if store is not None and save_results is not None:
         write_output(save_results, store.export(inferred_graph(profile_graph_name(profile))))
     return result
 

@@ -7,7 +7,7 @@ stratum are joined by the next and a load is one transaction on any backend.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,7 +21,7 @@ from cmlops_kg.sparql.library import (
     prepare_queries,
 )
 from cmlops_kg.sparql.rewrite import construct_as_insert, update_request
-from cmlops_kg.store.cache import cached_ntriples, source_key
+from cmlops_kg.store.cache import cached_bytes, cached_ntriples, source_key
 from cmlops_kg.vocab import ONTOLOGY_GRAPH
 
 
@@ -45,6 +45,37 @@ def prepared_ontology_key(files: Iterable[Path] | None = None) -> str:
     is derived from the prepared ontology is cached under this key too)."""
     paths = list(files) if files is not None else ontology_files()
     return source_key([*paths, *(q.path for q in prepare_queries())])
+
+
+def answering_ontology_ntriples(
+    queries: Sequence[QueryFile], files: Iterable[Path] | None = None
+) -> bytes:
+    """The prepared ontology less the triples whose predicate none of ``queries`` names (no
+    pattern of theirs can match them: :mod:`cmlops_kg.sparql.predicates`), for a store that
+    answers those queries only. A third fewer triples to load per private store, and smaller
+    indexes to join (issue 16). Cached like the prepared ontology, under a key that adds the
+    queries' files; the whole prepared ontology when some pattern could match any predicate."""
+    paths = list(files) if files is not None else ontology_files()
+    from cmlops_kg.sparql import predicates  # its code decides what is kept: part of the key
+
+    sources = [*paths, *(q.path for q in prepare_queries()), *(q.path for q in queries)]
+    key = source_key([*sources, Path(predicates.__file__)])
+    return cached_bytes(
+        f"ontology-{key}-answering.nt",
+        lambda: _restrict(prepared_ontology_ntriples(paths), queries),
+    )
+
+
+def _restrict(data: bytes, queries: Sequence[QueryFile]) -> bytes:
+    from cmlops_kg.sparql.predicates import matched_predicates  # rdflib's parser: cache misses
+
+    predicates = matched_predicates(queries)
+    if predicates is None:
+        return data
+    kept = (
+        t for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES) if t.predicate.value in predicates
+    )
+    return ox.serialize(kept, format=ox.RdfFormat.N_TRIPLES)
 
 
 def _prepare(paths: list[Path], queries: list[QueryFile]) -> bytes:
