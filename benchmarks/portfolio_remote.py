@@ -2,12 +2,16 @@
 store, on a real ``oxigraph serve`` and on a real OpenLink Virtuoso 7 (issue 20).
 
     .venv/bin/python benchmarks/portfolio_remote.py --teams 10,100,1000
-        [--engines embedded,oxigraph,oxigraph-client,virtuoso,virtuoso-server]
+        [--engines embedded,oxigraph,oxigraph-client,oxigraph-batched,virtuoso,
+                   virtuoso-per-team,virtuoso-server]
+        [--batch 50]
 
 The teams are benchmarks/portfolio.py's synthetic profiles (the real practice catalogue, a
 realistic mix of maturity). For each engine, in this process: every team is validated and
 loaded the way ``cmlops-kg load`` does it (staged upload, one update request that infers and
-moves it in), then the whole portfolio is assessed (every organisation over its own graphs).
+moves it in), then the whole portfolio is assessed (every organisation over its own graphs;
+on Virtuoso, each summary question asked once per batch of teams, see
+cmlops_kg.sparql.batch).
 It prints, per engine, the median and range of the per-team load time, the portfolio's assess
 time per team, both as ratios against the embedded store's measured in the same run on the
 same teams, and the peak resident memory (VmHWM of the server's process; for the embedded
@@ -16,7 +20,11 @@ afterwards; each N in --teams is a run of its own. Every engine must give the sa
 embedded store for every team; the script checks it.
 
 Engines: ``oxigraph`` (oxigraph serve, inference on the server), ``oxigraph-client`` (the same
-server, inference on the client), ``virtuoso`` (its preset: inference on the client) and
+server, inference on the client), ``oxigraph-batched`` (server inference, assessed in batches
+of --batch teams as Virtuoso is; Oxigraph's preset asks one team at a time), ``virtuoso``
+(its preset: inference on the client, assessed in batches of its ``portfolio_batch`` teams,
+or of --batch when given), ``virtuoso-per-team`` (one team at a time: ~20-30 s a team, small
+N only) and
 ``virtuoso-server`` (Virtuoso forced to infer on the server: 15-30 s a team, for comparison at
 a small N only).
 
@@ -26,6 +34,7 @@ Not a test: timings depend on the machine.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
@@ -50,6 +59,48 @@ class Run:
     assess_s: float = 0.0
     levels: dict[str, int] = field(default_factory=dict)
     peak_mb: float | None = None
+    phases: dict[str, float] = field(default_factory=dict)  # seconds spent loading, by step
+
+
+# where a load's time goes: (module or class, attribute, step)
+LOAD_STEPS = (
+    ("cmlops_kg.assessment.portfolio", "validate_profile", "validate"),
+    ("cmlops_kg.store.remote", "infer_on_client", "client inference"),
+    ("cmlops_kg.store.remote:RemoteStore", "_put", "GSP PUT"),
+    ("cmlops_kg.store.remote:RemoteStore", "_swap", "swap update"),
+    ("cmlops_kg.store.remote:RemoteStore", "_commit", "server commit"),
+)
+
+
+@contextlib.contextmanager
+def timed_steps(phases: dict[str, float]):
+    """Time each load step (LOAD_STEPS) into ``phases`` while the block runs."""
+    import importlib
+
+    saved = []
+    for where, name, step in LOAD_STEPS:
+        module, _, cls = where.partition(":")
+        owner = importlib.import_module(module)
+        owner = getattr(owner, cls) if cls else owner
+        original = getattr(owner, name)
+        saved.append((owner, name, original))
+        setattr(owner, name, _timing(original, step, phases))
+    try:
+        yield
+    finally:
+        for owner, name, original in saved:
+            setattr(owner, name, original)
+
+
+def _timing(function, step: str, phases: dict[str, float]):
+    def timed(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            phases[step] = phases.get(step, 0.0) + time.perf_counter() - t
+
+    return timed
 
 
 def _peak_mb(pid: int | None) -> float | None:
@@ -70,7 +121,8 @@ def run(engine: str, store, paths: list[Path], pid: int | None = None) -> Run:
     out = Run(engine, len(paths))
     for i, path in enumerate(paths, 1):
         t = time.perf_counter()
-        outcome = load_profile_file(store, path)
+        with timed_steps(out.phases):
+            outcome = load_profile_file(store, path)
         out.loads.append(time.perf_counter() - t)
         if outcome.status != "loaded":
             raise SystemExit(f"{engine}: {path.name} was not loaded: {outcome.error}")
@@ -101,26 +153,42 @@ def _embedded(paths: list[Path]) -> Run:
     return run("embedded", EmbeddedStore(), paths)
 
 
-# engine: (server, preset, where the strata run)
+# engine: (server, preset, where the strata run, assessing batched: None is the preset's
+# choice -- Oxigraph one team at a time, Virtuoso in batches)
 ENGINES = {
-    "oxigraph": ("oxigraph", "oxigraph", "server"),
-    "oxigraph-client": ("oxigraph", "oxigraph", "client"),
-    "virtuoso": ("virtuoso", "virtuoso", None),  # the preset's: client
-    "virtuoso-server": ("virtuoso", "virtuoso", "server"),
+    "oxigraph": ("oxigraph", "oxigraph", "server", None),
+    "oxigraph-client": ("oxigraph", "oxigraph", "client", None),
+    "oxigraph-batched": ("oxigraph", "oxigraph", "server", True),
+    "virtuoso": ("virtuoso", "virtuoso", None, None),  # the preset's: client inference
+    "virtuoso-per-team": ("virtuoso", "virtuoso", None, False),
+    "virtuoso-server": ("virtuoso", "virtuoso", "server", None),
 }
+SETTINGS: dict[str, int | None] = {"batch": None}  # --batch
 
 
 def served(engine: str, paths: list[Path], folder: Path) -> Run:
     """The portfolio on a server started for it (in a fresh folder), stopped afterwards."""
     from cmlops_kg.store.remote import RemoteStore
 
-    kind, preset, inference = ENGINES[engine]
+    kind, preset, inference, batched = ENGINES[engine]
     server = _server(kind, folder / engine)
     try:
-        store = RemoteStore(server.url, preset=preset, timeout=3600, inference=inference)
+        store = RemoteStore(
+            server.url,
+            preset=preset,
+            timeout=3600,
+            inference=inference,
+            batch_size=_batch(batched),
+        )
         return run(engine, store, paths, server.process.pid)
     finally:
         server.stop()
+
+
+def _batch(batched: bool | None) -> int | None:
+    if batched is False:
+        return 1
+    return SETTINGS["batch"] or (50 if batched else None)  # None: the preset's
 
 
 def _server(kind: str, location: Path):
@@ -142,10 +210,17 @@ def summary(r: Run, base: Run) -> str:
     ratio_assess = per_team / (base.assess_s / base.teams)
     memory = f"{r.peak_mb:,.0f} MB" if r.peak_mb else "-"
     return (
-        f"{r.engine:16} N={r.teams:<6,} load/team median {1000 * load:8.1f} ms "
+        f"{r.engine:17} N={r.teams:<6,} load/team median {1000 * load:8.1f} ms "
         f"(range {1000 * min(r.loads):.1f} to {1000 * max(r.loads):.1f}) = {ratio_load:5.1f}x | "
         f"assess/team {1000 * per_team:8.1f} ms = {ratio_assess:5.1f}x | peak RSS {memory}"
+        f"\n{'':17} load split, mean ms/team: {load_split(r)}"
     )
+
+
+def load_split(r: Run) -> str:
+    steps = {k: 1000 * v / r.teams for k, v in r.phases.items() if v}
+    other = 1000 * sum(r.loads) / r.teams - sum(steps.values())
+    return ", ".join(f"{k} {v:.0f}" for k, v in steps.items()) + f", rest {other:.0f}"
 
 
 def team_counts(text: str) -> list[int]:
@@ -195,7 +270,11 @@ def main() -> int:
         default=["oxigraph", "oxigraph-client", "virtuoso"],
         help="besides embedded (always run, the baseline): " + ", ".join(ENGINES),
     )
+    parser.add_argument(
+        "--batch", type=int, default=None, help="teams per batched query (default: 50)"
+    )
     args = parser.parse_args()
+    SETTINGS["batch"] = max(1, args.batch) if args.batch else None
     ok = True
     with tempfile.TemporaryDirectory(prefix="cmlops-remote-bench-") as tmp:
         for n in args.teams:

@@ -20,6 +20,7 @@ from oxigraph_server import (
     free_port,
     hang,
     oxigraph_binary,
+    oxigraph_server,
 )
 from rdflib.compare import isomorphic
 
@@ -536,3 +537,54 @@ def test_cli_load_portfolio_and_query_on_a_shared_server(server, capsys, monkeyp
     monkeypatch.setenv("CMLOPS_KG_ENDPOINT", server.url)
     assert main(["query", "organisations", "--format", "csv"]) == 0
     assert "Ledgerly" in capsys.readouterr().out
+
+
+# -- the portfolio asked in batches (issue 20) -------------------------------------------------
+def assert_the_batched_portfolio_matches(
+    remote: RemoteStore, embedded: EmbeddedStore, folder, monkeypatch, teams: int = 3
+) -> None:
+    """Generated teams loaded into both stores; the remote portfolio, asked one text per
+    library query for the whole batch, gives every team the embedded store's results."""
+    import importlib.util
+    import sys
+    from dataclasses import asdict
+
+    from cmlops_kg.assessment.portfolio import assess_portfolio, load_profile_file
+    from cmlops_kg.resources import ROOT
+
+    spec = importlib.util.spec_from_file_location("bench", ROOT / "benchmarks" / "portfolio.py")
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench
+    spec.loader.exec_module(bench)
+    graphs = set()
+    for path in bench.write_profiles(teams, folder):
+        for store in (embedded, remote):
+            outcome = load_profile_file(store, path)
+            assert outcome.status == "loaded", outcome.error
+        graphs.add(outcome.graph)
+    sent: list[str] = []
+    real_query = RemoteStore._query
+
+    def recording(self, text, fmt, dataset, action):
+        sent.append(text)
+        return real_query(self, text, fmt, dataset, action)
+
+    monkeypatch.setattr(RemoteStore, "_query", recording)
+    remote.batch_size = 50
+    found = [asdict(r) for r in assess_portfolio(remote) if r.graph in graphs]
+    monkeypatch.undo()
+    expected = [asdict(r) for r in assess_portfolio(embedded) if r.graph in graphs]
+    assert len(expected) == teams
+    assert found == expected
+    # one text per summary question (and its overlap check) for the batch, none per team
+    assert sum("VALUES (?__k" in text for text in sent) == 2 * 5
+    assert not [text for text in sent if "VALUES ?assessment" in text]
+
+
+def test_the_batched_portfolio_on_oxigraph_matches_the_embedded_store(tmp_path, monkeypatch):
+    with oxigraph_server(tmp_path / "server", union_default_graph=False) as srv:
+        remote = RemoteStore(srv.url, timeout=60)
+        embedded = EmbeddedStore()
+        for store in (embedded, remote):
+            store.load_ontology()
+        assert_the_batched_portfolio_matches(remote, embedded, tmp_path, monkeypatch)

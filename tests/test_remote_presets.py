@@ -114,6 +114,11 @@ def test_an_unknown_preset_is_refused_with_the_choices(monkeypatch, capsys):
             '\nsystem_graphs = "^urn:"',
             "must be a list",
         ),
+        (
+            '[x]\ndescription = "d"\nquery = "{base}"\nupdate = "{base}"\ngraph_store = "{base}"'
+            "\nportfolio_batch = 0",
+            "portfolio_batch must be a whole number of teams, 1 or more",
+        ),
     ],
 )
 def test_a_broken_preset_file_says_what_is_wrong(text, problem):
@@ -231,3 +236,14 @@ def test_where_the_inference_runs_comes_from_the_preset_or_the_environment():
     with pytest.raises(EndpointError, match="not a place to run") as err:
         RemoteStore.from_environment("http://h:1", environ={"CMLOPS_KG_ENDPOINT_INFERENCE": "gpu"})
     assert "server, client" in err.value.render()
+
+
+def test_how_many_teams_a_portfolio_query_asks_about_comes_from_the_preset():
+    """Virtuoso compiles every new text slowly: its portfolio asks in batches; Oxigraph runs
+    the batched text slower than a team's own, so it asks one team at a time."""
+    assert RemoteStore("http://h:8890", preset="virtuoso").batch_size == 50
+    assert RemoteStore("http://h:7878", preset="oxigraph").batch_size == 1
+    assert RemoteStore("http://h:7878").batch_size == 1
+    assert RemoteStore("http://h:8890", preset="virtuoso", batch_size=1).batch_size == 1
+    with pytest.raises(EndpointError, match="asks nothing"):
+        RemoteStore("http://h:7878", batch_size=0)

@@ -16,6 +16,7 @@ from test_remote import (
     _profile,
     _status_of_version_control,
     assert_a_kill_mid_swap_leaves_one_whole_team,
+    assert_the_batched_portfolio_matches,
     assert_the_inferences_agree,
 )
 from virtuoso_server import DBA_PASSWORD, VirtuosoServer, virtuoso_binary
@@ -217,3 +218,12 @@ def test_the_portfolio_on_virtuoso_matches_the_embedded_store(stores):
         results.append(team)
     embedded, remote = results
     assert remote == embedded
+
+
+def test_the_batched_portfolio_on_virtuoso_matches_the_embedded_store(
+    stores, tmp_path, monkeypatch
+):
+    """Virtuoso compiles each batched text once (about 20 s for dimension_levels here), not
+    once per team."""
+    embedded, remote = stores
+    assert_the_batched_portfolio_matches(remote, embedded, tmp_path, monkeypatch)

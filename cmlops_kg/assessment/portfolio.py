@@ -10,7 +10,7 @@ shared SPARQL server alike: this module only talks to
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +18,8 @@ from cmlops_kg import api
 from cmlops_kg.errors import InputError, SelectionError
 from cmlops_kg.rdf.ontology import is_ontology_term
 from cmlops_kg.rdf.profiles import ASSESSES, Profile, read_profile
-from cmlops_kg.store.base import GraphStore, OrganisationEntry
+from cmlops_kg.sparql.library import query_file
+from cmlops_kg.store.base import GraphStore, OrganisationEntry, Row, ScopedStore
 from cmlops_kg.store.inference import profile_dataset
 from cmlops_kg.validation import validate_profile
 from cmlops_kg.validation.report import ValidationReport
@@ -129,10 +130,13 @@ class TeamResult:
         }
 
 
-def assess_organisation(store: GraphStore, entry: OrganisationEntry) -> TeamResult | None:
+def assess_organisation(
+    store: GraphStore, entry: OrganisationEntry, view: GraphStore | None = None
+) -> TeamResult | None:
     """The latest assessment of one organisation, read over its own graphs only (through
-    :func:`cmlops_kg.api.assess`, like every other assessment)."""
-    view = store.scoped(profile_dataset(entry.graph))
+    :func:`cmlops_kg.api.assess`, like every other assessment; ``view``: that scoped store,
+    e.g. one holding the answers of a batch, see :func:`assess_portfolio`)."""
+    view = view or store.scoped(profile_dataset(entry.graph))
     try:
         result = api.assess(store=view, organisation=entry.organisation, summary=True)
     except SelectionError:
@@ -162,16 +166,77 @@ def assess_organisation(store: GraphStore, entry: OrganisationEntry) -> TeamResu
 
 def assess_portfolio(store: GraphStore, progress: Progress | None = None) -> list[TeamResult]:
     """Every organisation held by the store, each assessed over its own profile's graphs (so
-    the cost per team does not grow with the size of the portfolio)."""
+    the cost per team does not grow with the size of the portfolio). A store with a
+    ``batch_size`` above 1 is asked each question of a summary once per batch of teams
+    (:meth:`~cmlops_kg.store.base.GraphStore.select_each`), the answers then shaped team by
+    team exactly as one team's are."""
     entries = store.organisations()
+    size = max(1, int(getattr(store, "batch_size", 1)))
     results = []
-    for done, entry in enumerate(entries, start=1):
-        result = assess_organisation(store, entry)
-        if result is not None:
-            results.append(result)
-        if progress:
-            progress(done, len(entries))
+    done = 0
+    for start in range(0, len(entries), size):
+        batch = entries[start : start + size]
+        views = prefetched_views(store, batch) if len(batch) > 1 else [None] * len(batch)
+        for entry, view in zip(batch, views, strict=True):
+            result = assess_organisation(store, entry, view)
+            if result is not None:
+                results.append(result)
+            done += 1
+            if progress:
+                progress(done, len(entries))
     return results
+
+
+# the questions a summary assessment asks (Assessor.result with summary=True) besides
+# "assessments"; any other question a view is asked goes to the store, one team at a time
+SUMMARY_QUERIES = ("dimension_levels", "overall_level", "external_levels", "gaps")
+
+
+def prefetched_views(store: GraphStore, batch: Sequence[OrganisationEntry]) -> list[ScopedStore]:
+    """One scoped view per team, holding the answers to a summary's questions, each asked once
+    for the whole batch."""
+    datasets = [profile_dataset(e.graph) for e in batch]
+    views = [PrefetchedStore(store, ds) for ds in datasets]
+    listed = store.select_each("assessments", [(ds, None) for ds in datasets])
+    chosen: list[int] = []
+    for k, (entry, rows) in enumerate(zip(batch, listed, strict=True)):
+        views[k].answer("assessments", None, rows)
+        # the latest of the organisation's assessments, as Assessor.choose_assessment picks
+        mine = [r for r in rows if str(r["organisation"]) == entry.organisation]
+        if mine:
+            views[k].latest = str(mine[0]["assessment"])
+            chosen.append(k)
+    for name in SUMMARY_QUERIES:
+        asked = [(datasets[k], {"assessment": views[k].latest}) for k in chosen]
+        for k, rows in zip(chosen, store.select_each(name, asked), strict=True):
+            views[k].answer(name, {"assessment": views[k].latest}, rows)
+    return views
+
+
+class PrefetchedStore(ScopedStore):
+    """A team's view of a shared store that answers the questions asked for it in advance
+    (the same rows the store gives for them) and asks the store anything else."""
+
+    def __init__(self, base: GraphStore, dataset: Sequence[str]) -> None:
+        super().__init__(base, dataset)
+        self.latest: str | None = None
+        self._answers: dict[tuple[str, tuple[tuple[str, str], ...]], list[Row]] = {}
+
+    @staticmethod
+    def _key(query: object, params: Mapping[str, object] | None):
+        name = query_file(query).name  # type: ignore[arg-type]
+        bound = tuple(sorted((k, str(v)) for k, v in (params or {}).items() if v not in (None, "")))
+        return name, bound
+
+    def answer(self, query: str, params: Mapping[str, object] | None, rows: list[Row]) -> None:
+        self._answers[self._key(query, params)] = rows
+
+    def select(self, query, params=None, *, dataset=None) -> list[Row]:
+        if dataset is None:
+            found = self._answers.get(self._key(query, params))
+            if found is not None:
+                return [dict(r) for r in found]
+        return super().select(query, params, dataset=dataset)
 
 
 def level_distribution(results: Iterable[TeamResult]) -> dict[int, int]:

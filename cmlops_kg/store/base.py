@@ -30,6 +30,8 @@ ENDPOINT_ENV = "CMLOPS_KG_ENDPOINT"
 STORE_ENV = "CMLOPS_KG_STORE"
 Row = dict[str, object]
 Dataset = Sequence[str] | None
+# one question of a batch (GraphStore.select_each): the graphs it reads and its parameters
+Asked = tuple[Sequence[str], Mapping[str, object] | None]
 
 
 def staging_graph() -> str:
@@ -111,6 +113,15 @@ class GraphStore(abc.ABC):
     @abc.abstractmethod
     def export(self, graph: str) -> bytes:
         """The graph as Turtle."""
+
+    # how many teams a portfolio asks about at once (select_each); 1: one team at a time
+    batch_size = 1
+
+    def select_each(self, query: QueryFile | str, asked: Sequence[Asked]) -> list[list[Row]]:
+        """The rows of ``query`` for each (dataset, parameters) asked, in order: the same as
+        one :meth:`select` each, which is what this does (a remote store may ask them all in
+        one request, see :mod:`cmlops_kg.sparql.batch`)."""
+        return [self.select(query, params, dataset=list(dataset)) for dataset, params in asked]
 
     # -- built on the primitives above, the same for every backend ------------------------------
     def materialise(self, graph: str, assessments: Iterable[str]) -> None:

@@ -19,7 +19,7 @@ PRESET_ENV = "CMLOPS_KG_ENDPOINT_PRESET"
 AUTH_SCHEMES = ("basic", "digest")
 INFERENCE_MODES = ("server", "client")  # where a load runs the inference strata
 _REQUIRED = {"description", "query", "update", "graph_store"}
-_KNOWN = _REQUIRED | {"auth", "credentials", "system_graphs", "inference"}
+_KNOWN = _REQUIRED | {"auth", "credentials", "system_graphs", "inference", "portfolio_batch"}
 _URLS = ("query", "update", "graph_store")
 
 
@@ -39,6 +39,9 @@ class Preset:
     # "client" (the embedded engine, results uploaded beside the profile), for servers that
     # plan the strata badly (cmlops_kg.store.local_inference)
     inference: str = "server"
+    # how many teams a portfolio asks each question about at once (1: one team at a time);
+    # for servers that compile every new query text slowly (cmlops_kg.sparql.batch)
+    portfolio_batch: int = 1
 
     def is_system_graph(self, graph: str) -> bool:
         return any(re.search(pattern, graph) for pattern in self.system_graphs)
@@ -89,6 +92,7 @@ def parse_presets(text: str, where: str = "cmlops_kg/store/endpoints.toml") -> d
             credentials=tuple(login[k] for k in _URLS) if login else None,  # type: ignore[arg-type]
             system_graphs=tuple(table.get("system_graphs", ())),
             inference=table.get("inference", "server"),
+            portfolio_batch=table.get("portfolio_batch", 1),
         )
     return out
 
@@ -104,6 +108,9 @@ def _problem(table: object) -> str | None:
         return f"auth must be one of {', '.join(AUTH_SCHEMES)}"
     if table.get("inference", "server") not in INFERENCE_MODES:
         return f"inference must be one of {', '.join(INFERENCE_MODES)}"
+    batch = table.get("portfolio_batch", 1)
+    if not isinstance(batch, int) or isinstance(batch, bool) or batch < 1:
+        return "portfolio_batch must be a whole number of teams, 1 or more"
     login = table.get("credentials")
     if login is not None and (not isinstance(login, dict) or set(login) != set(_URLS)):
         return f"credentials must give exactly {', '.join(_URLS)}"
