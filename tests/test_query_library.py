@@ -9,6 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from cmlops_kg.assessment.engine import Assessor
+from cmlops_kg.errors import QueryError
 from cmlops_kg.rdf.profiles import read_profile
 from cmlops_kg.resources import EXAMPLES_DIR
 from cmlops_kg.sparql.library import QueryFile, library
@@ -88,3 +89,37 @@ def test_parameters_are_projected_so_they_bind_the_same_way_everywhere(name):
 def test_the_form_comes_from_the_lexer_not_from_words_in_comments(text, form):
     query = QueryFile("q", Path("q.rq"), text, "q", "")
     assert query.form == form
+
+
+def test_the_one_lexer_reads_strings_variables_and_blank_nodes_as_units():
+    from cmlops_kg.sparql.lexer import lexemes, tokens
+
+    text = (
+        "PREFIX select: <https://e/x#WHERE>  # WHERE {\n"
+        'SELECT ?select WHERE { _:b select:p """a\n} CONSTRUCT""" ; a ?o . '
+        "FILTER(?o != 'x}' && ?o >= 1.5e3) }"
+    )
+    kinds = [(lex.kind, lex.text) for lex in lexemes(text)]
+    assert ("var", "?select") in kinds and ("bnode", "_:b") in kinds
+    assert ("string", '"""a\n} CONSTRUCT"""') in kinds and ("number", "1.5e3") in kinds
+    words = [(t.kind, t.text, t.depth) for t in tokens(text)]
+    assert words == [
+        ("word", "PREFIX", 0),
+        ("word", "SELECT", 0),
+        ("word", "WHERE", 0),
+        ("{", "{", 0),
+        ("word", "a", 1),
+        ("word", "FILTER", 1),
+        ("}", "}", 0),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [('ASK { ?s ?p "open }', "unterminated string"), ("ASK { ?s ?p ?o } \\", "unexpected")],
+)
+def test_the_lexer_names_what_it_cannot_read(text, message):
+    from cmlops_kg.sparql.lexer import tokens
+
+    with pytest.raises(QueryError, match=message):
+        list(tokens(text))

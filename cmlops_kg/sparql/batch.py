@@ -38,22 +38,10 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from cmlops_kg.errors import QueryError
+from cmlops_kg.sparql.lexer import Lexeme, lexemes
 
 KEY = "__k"  # the column naming the request a row answers
 
-_TOKEN = re.compile(
-    r"""
-    (?P<ws>\s+|\#[^\n]*)
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-  | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
-  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<number>[+-]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?)
-  | (?P<pname>(?:[A-Za-z][\w.-]*)?:(?:[\w.:%-]*[\w:%-])?|[A-Za-z_][\w]*)
-  | (?P<op>\^\^|&&|\|\||!=|<=|>=|[{}()\[\];,./|^*+?!=<>-])
-    """,
-    re.VERBOSE,
-)
 _REFUSED = {"GRAPH", "SERVICE", "MINUS", "LIMIT", "OFFSET", "FROM", "BASE", "LATERAL"}
 _AGGREGATES = {"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"}
 _MODIFIERS = {"GROUP", "HAVING", "ORDER", "VALUES"}
@@ -65,24 +53,6 @@ class Request:
 
     dataset: tuple[str, ...]
     bindings: Mapping[str, ox.NamedNode | ox.Literal]
-
-
-@dataclass
-class _Tok:
-    kind: str
-    text: str
-
-
-def _tokens(text: str) -> list[_Tok]:
-    out, i = [], 0
-    while i < len(text):
-        match = _TOKEN.match(text, i)
-        if match is None:
-            raise QueryError(f"cannot batch the query: unexpected {text[i : i + 20]!r}")
-        if match.lastgroup != "ws":
-            out.append(_Tok(match.lastgroup or "", match.group(0)))
-        i = match.end()
-    return out
 
 
 def values_rows(names: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -101,7 +71,7 @@ def values_rows(names: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 
 class _Rewriter:
-    def __init__(self, toks: list[_Tok], requests: Sequence[Request]) -> None:
+    def __init__(self, toks: list[Lexeme], requests: Sequence[Request]) -> None:
         self.toks, self.i, self.fresh = toks, 0, 0
         self.requests = list(requests)
         width = {len(r.dataset) for r in self.requests}
@@ -111,7 +81,7 @@ class _Rewriter:
         self.width, self.params = width.pop(), params.pop()
 
     # -- reading ---------------------------------------------------------------------------
-    def peek(self, ahead: int = 0) -> _Tok | None:
+    def peek(self, ahead: int = 0) -> Lexeme | None:
         j = self.i + ahead
         return self.toks[j] if j < len(self.toks) else None
 
@@ -119,7 +89,7 @@ class _Rewriter:
         tok = self.peek(ahead)
         return tok.text.upper() if tok is not None and tok.kind == "pname" else ""
 
-    def take(self, text: str | None = None) -> _Tok:
+    def take(self, text: str | None = None) -> Lexeme:
         tok = self.peek()
         if tok is None or (text is not None and tok.text.upper() != text):
             raise QueryError(f"cannot batch the query: expected {text!r}")
@@ -376,7 +346,7 @@ def batched_query(text: str, requests: Sequence[Request]) -> str:
     of the request they answer); :class:`QueryError` when the query cannot be batched."""
     if not requests:
         raise QueryError("nothing to batch")
-    toks = _tokens(text)
+    toks = list(lexemes(text))
     start = next(
         (j for j, t in enumerate(toks) if t.kind == "pname" and t.text.upper() == "SELECT"), None
     )

@@ -2,9 +2,11 @@
 
 The query form of a library file (:attr:`~cmlops_kg.sparql.library.QueryFile.form`) and the
 text rewrites of :mod:`cmlops_kg.sparql.rewrite` (a ``VALUES`` block, CONSTRUCT as INSERT) read
-a query through :func:`tokens`, so braces or keywords inside comments, strings or IRIs are never
-mistaken for syntax. Deciding whether a query is safe to run is not lexing: the read-only guard
-(:mod:`cmlops_kg.sparql.guard`) parses the query with a real SPARQL parser.
+a query through :func:`tokens`, and the portfolio's batch rewrite (:mod:`cmlops_kg.sparql.batch`)
+through :func:`lexemes`, which :func:`tokens` is built on: braces or keywords inside comments,
+strings or IRIs are never mistaken for syntax. Deciding whether a query is safe to run is not
+lexing: the read-only guard (:mod:`cmlops_kg.sparql.guard`) parses the query with a real SPARQL
+parser.
 """
 
 from __future__ import annotations
@@ -15,62 +17,70 @@ from dataclasses import dataclass
 
 from cmlops_kg.errors import QueryError
 
-_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_LEXEME = re.compile(
+    r"""
+    (?P<ws>\s+|\#[^\n]*)
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'
+        |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
+  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<number>[+-]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?)
+  | (?P<bnode>_:[\w.-]*[\w-]|_:\w)
+  | (?P<pname>(?:[A-Za-z][\w.-]*)?:(?:[\w.:%-]*[\w:%-])?|[A-Za-z_][\w]*)
+  | (?P<op>\^\^|&&|\|\||!=|<=|>=|[{}()\[\];,./|^*+?!=<>-])
+    """,
+    re.VERBOSE,
+)
 _QUERY_FORMS = {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"}
 
 
 @dataclass(frozen=True)
+class Lexeme:
+    """One lexical unit of a query: ``iri``, ``string``, ``var``, ``lang``, ``number``,
+    ``bnode`` (a blank node label), ``pname`` (a prefixed name, or a bare word: a keyword,
+    ``a``, ``true``) or ``op``."""
+
+    kind: str
+    text: str
+    start: int
+
+
+def lexemes(text: str) -> Iterator[Lexeme]:
+    """The query's lexemes, comments and white space left out."""
+    i, n = 0, len(text)
+    while i < n:
+        match = _LEXEME.match(text, i)
+        if match is None:
+            if text[i] in "\"'":
+                raise QueryError("unterminated string in the SPARQL text")
+            raise QueryError(f"unexpected {text[i : i + 20]!r} in the SPARQL text")
+        if match.lastgroup != "ws":
+            yield Lexeme(match.lastgroup or "", match.group(0), i)
+        i = match.end()
+
+
+@dataclass(frozen=True)
 class Token:
-    kind: str  # "{", "}", "word" or "other"
+    kind: str  # "{", "}" or "word"
     text: str
     start: int
     depth: int  # brace depth before the token
 
 
 def tokens(text: str) -> Iterator[Token]:
-    """Braces and bare words of a query, outside comments, strings and IRIs."""
-    i, depth, n = 0, 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end + 1
-        elif c in "\"'":
-            i = _skip_string(text, i)
-        elif c == "<" and (match := _IRIREF.match(text, i)):
-            i = match.end()
-        elif c == "{":
-            yield Token("{", c, i, depth)
+    """Braces and bare words (keywords) of a query, read from its lexemes: a brace or a
+    keyword inside a comment, string or IRI, a variable or a prefixed name is never one."""
+    depth = 0
+    for lex in lexemes(text):
+        if lex.kind == "op" and lex.text == "{":
+            yield Token("{", "{", lex.start, depth)
             depth += 1
-            i += 1
-        elif c == "}":
+        elif lex.kind == "op" and lex.text == "}":
             depth -= 1
-            yield Token("}", c, i, depth)
-            i += 1
-        elif (match := _WORD.match(text, i)) and (i == 0 or text[i - 1] not in "?$:_-."):
-            if not text.startswith(":", match.end()):  # a prefix name (ask:x), not a keyword
-                yield Token("word", match.group(0), i, depth)
-            i = match.end()
-        elif match:
-            i = match.end()  # the rest of a variable or prefixed name
-        else:
-            i += 1
-
-
-def _skip_string(text: str, i: int) -> int:
-    quote = text[i] * 3 if text.startswith(text[i] * 3, i) else text[i]
-    j = i + len(quote)
-    while j < len(text):
-        if text[j] == "\\":
-            j += 2
-            continue
-        if text.startswith(quote, j):
-            return j + len(quote)
-        if len(quote) == 1 and text[j] == "\n":
-            break
-        j += 1
-    raise QueryError("unterminated string in the SPARQL text")
+            yield Token("}", "}", lex.start, depth)
+        elif lex.kind == "pname" and ":" not in lex.text:
+            yield Token("word", lex.text, lex.start, depth)
 
 
 def top_level_groups(text: str) -> list[tuple[int, int, str | None]]:
