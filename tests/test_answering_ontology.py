@@ -72,8 +72,18 @@ def test_the_private_ontology_keeps_exactly_the_triples_of_matched_predicates():
     assert predicates is not None  # the library's assessment queries name every predicate
     full = set(ox.parse(prepared_ontology_ntriples(), format=ox.RdfFormat.N_TRIPLES))
     kept = set(ox.parse(answering_ontology_ntriples(queries), format=ox.RdfFormat.N_TRIPLES))
-    assert kept == {t for t in full if t.predicate.value in predicates}
+    # compared up to blank node labels: the two cached files may come from two builds of the
+    # prepared ontology (two test workers), each labelling its blank nodes afresh
+    assert _canonical(kept) == _canonical(t for t in full if t.predicate.value in predicates)
     assert len(kept) < len(full)  # the scanner's and the docs' triples are left out
+
+
+def _canonical(triples) -> object:
+    from rdflib import Graph
+    from rdflib.compare import to_isomorphic
+
+    data = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)
+    return to_isomorphic(Graph().parse(data=data, format="nt"))
 
 
 def test_a_private_store_refuses_a_query_it_was_not_loaded_for():
