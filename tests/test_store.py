@@ -164,6 +164,13 @@ def test_a_private_store_that_reports_one_assessment_answers_as_a_complete_load(
             assert got == expected
 
 
+def break_second_stratum(monkeypatch) -> None:
+    """Inference fails after a first stratum has written results (a syntax error in the second)."""
+    first = inference_strata()[0]
+    broken = dataclasses.replace(first, text=first.text + " NOT SPARQL")
+    monkeypatch.setattr("cmlops_kg.store.embedded.inference_strata", lambda: [first, broken])
+
+
 def test_a_failed_replace_leaves_the_previous_profile_intact(store, monkeypatch):
     old = team("t1", "planned")
     store.load_profile("urn:g:t1", old.triples, old.assessment_iris())
@@ -173,9 +180,7 @@ def test_a_failed_replace_leaves_the_previous_profile_intact(store, monkeypatch)
     )
     # the embedded store infers with CONSTRUCT queries instead: break it after a first stratum
     # has written staged results
-    first = inference_strata()[0]
-    broken = dataclasses.replace(first, text=first.text + " NOT SPARQL")
-    monkeypatch.setattr("cmlops_kg.store.embedded.inference_strata", lambda: [first, broken])
+    break_second_stratum(monkeypatch)
     new = team("t1", "implemented")
     with pytest.raises(QueryError):
         store.load_profile("urn:g:t1", new.triples, new.assessment_iris())
@@ -272,9 +277,7 @@ def test_loading_in_place_gives_what_staging_gives(path, monkeypatch):
 def test_a_failed_load_in_place_leaves_nothing(monkeypatch):
     store = EmbeddedStore(exclusive=True)
     store.load_ontology()
-    first = inference_strata()[0]
-    broken = dataclasses.replace(first, text=first.text + " NOT SPARQL")
-    monkeypatch.setattr("cmlops_kg.store.embedded.inference_strata", lambda: [first, broken])
+    break_second_stratum(monkeypatch)
     new = team("t1", "implemented")
     with pytest.raises(QueryError):
         store.load_profile("urn:g:t1", new.triples, new.assessment_iris())
@@ -287,9 +290,7 @@ def test_a_replace_in_an_exclusive_store_is_still_staged(monkeypatch):
     old = team("t1", "planned")
     store.load_profile("urn:g:t1", old.triples, old.assessment_iris())
     before = store.export("urn:g:t1"), store.export(inferred_graph("urn:g:t1"))
-    first = inference_strata()[0]
-    broken = dataclasses.replace(first, text=first.text + " NOT SPARQL")
-    monkeypatch.setattr("cmlops_kg.store.embedded.inference_strata", lambda: [first, broken])
+    break_second_stratum(monkeypatch)
     new = team("t1", "implemented")
     with pytest.raises(QueryError):
         store.load_profile("urn:g:t1", new.triples, new.assessment_iris())
