@@ -23,7 +23,6 @@ from cmlops_kg.assessment.result import (
     Source,
 )
 from cmlops_kg.present.escape import md, safe_url, terminal
-from cmlops_kg.present.svg import data_uri, outcomes_svg, radar_svg, roadmap_svg
 from cmlops_kg.present.tables import text_table
 from cmlops_kg.present.words import counted
 from cmlops_kg.resources import TEMPLATES_DIR
@@ -295,6 +294,8 @@ def _md_chart(alt: str, svg: str | None) -> list[str]:
     """A chart as an image inside the file (a ``data:`` URI, so it shows offline and needs no
     file beside the report); nothing when the chart has no data. The tables beside it carry
     the same numbers for readers whose viewer does not show it."""
+    from cmlops_kg.present.svg import data_uri
+
     return [f"![{md(alt)}]({data_uri(svg)})", ""] if svg else []
 
 
@@ -305,6 +306,9 @@ def _md_sources(sources: list[Source]) -> str:
 
 
 def markdown_report(result: AssessmentResult) -> str:
+    # the charts (svg, charts) only for the reports that draw them: not the CLI's table
+    from cmlops_kg.present.svg import outcomes_svg, radar_svg, roadmap_svg
+
     lines = [
         f"# ML delivery maturity: {md(result.label)}",
         "",
@@ -432,6 +436,9 @@ def markdown_report(result: AssessmentResult) -> str:
 
 # -- HTML ------------------------------------------------------------------------------------------
 def html_report(result: AssessmentResult) -> str:
+    # the charts (svg, charts) only for the reports that draw them: not the CLI's table
+    from cmlops_kg.present.svg import outcomes_svg, radar_svg, roadmap_svg
+
     bars = level_bars(result)
     # markup built from escaped text (svg.py): the template inserts it with `| safe`
     charts = {

@@ -26,7 +26,6 @@ from pathlib import Path
 from cmlops_kg.errors import QueryError
 from cmlops_kg.rdf.terms import to_oxigraph
 from cmlops_kg.resources import QUERIES_DIR
-from cmlops_kg.sparql.lexer import query_form
 
 _SECTION = re.compile(r"^#\s*([A-Za-z ]+):\s*(.*)$")
 _PARAM = re.compile(r"^\?(\w+)\s+(\S+)\s+(required|optional)(?:\s+(.*))?$")
@@ -64,6 +63,9 @@ class QueryFile:
     @property
     def form(self) -> str:
         """SELECT, CONSTRUCT, ASK or DESCRIBE, read from the query body by the one lexer."""
+        # imported here: its patterns cost a command that runs library queries only (assess)
+        from cmlops_kg.sparql.lexer import query_form
+
         try:
             return query_form(self.text)
         except QueryError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -20,9 +21,20 @@ from cmlops_kg.sparql.library import (
     inference_strata,
     prepare_queries,
 )
-from cmlops_kg.sparql.rewrite import construct_as_insert, update_request
 from cmlops_kg.store.cache import cached_bytes, cached_ntriples, source_key
 from cmlops_kg.vocab import ONTOLOGY_GRAPH
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cmlops_kg.sparql.rewrite import UpdateOperation
+
+
+def update_request(operations: Iterable[UpdateOperation | str]) -> str:
+    """:func:`cmlops_kg.sparql.rewrite.update_request`, imported on first use: the rewrites
+    (and the lexer under them) serve remote stores and staged loads, not an assessment's
+    private store."""
+    from cmlops_kg.sparql.rewrite import update_request as request
+
+    return request(operations)
 
 
 def prepared_ontology(files: Iterable[Path] | None = None) -> list[ox.Triple]:
@@ -152,6 +164,8 @@ def _strata_operations(
 ) -> list:
     """Drop ``target``, then every stratum for every assessment, reading ``source`` (and the
     results written so far, in ``results`` or ``source``'s inferred graph)."""
+    from cmlops_kg.sparql.rewrite import construct_as_insert  # see update_request
+
     dataset = [ONTOLOGY_GRAPH, source, results or inferred_graph(source)] if using else []
     strata = inference_strata()
     operations: list = [f"DROP SILENT GRAPH {ox.NamedNode(target)}"]
