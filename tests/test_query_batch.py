@@ -17,7 +17,13 @@ from test_remote import _normalised_rows
 from cmlops_kg.assessment.portfolio import SUMMARY_QUERIES, load_profile_file
 from cmlops_kg.errors import QueryError
 from cmlops_kg.resources import ROOT
-from cmlops_kg.sparql.batch import KEY, Request, batched_query, overlap_query
+from cmlops_kg.sparql.batch import (
+    KEY,
+    Request,
+    batched_query,
+    manifest_triples,
+    overlap_query,
+)
 from cmlops_kg.sparql.library import QueryFile, bind_parameters, library
 from cmlops_kg.store.embedded import EmbeddedStore
 from cmlops_kg.store.inference import inferred_graph, profile_dataset
@@ -30,6 +36,7 @@ CANDIDATES = sorted(
     if q.form == "SELECT" and {p.name for p in q.parameters if p.required} <= {"assessment"}
 )
 CMLOPS = "https://w3id.org/cmlops#"
+MANIFEST = "urn:cmlops:batch:1:test"
 
 
 def _generator():
@@ -74,15 +81,23 @@ def _as_text(text: str) -> QueryFile:
     return QueryFile(name="batched", path=Path("batched.rq"), text=text, title="", description="")
 
 
-def _batched(store: EmbeddedStore, query: QueryFile, found) -> tuple[str, list[list[dict]]]:
+def _batched(
+    store: EmbeddedStore, query: QueryFile, found, manifest: str | None = None
+) -> tuple[str, list[list[dict]]]:
     requests = [
         Request(tuple(profile_dataset(g)), bind_parameters(query, _params(query, a)))
         for g, a in found
     ]
-    text = batched_query(query.text, requests)
+    text = batched_query(query.text, requests, manifest)
+    if manifest is not None:
+        store.replace_graph(manifest, manifest_triples(requests, manifest))
     answers: list[list[dict]] = [[] for _ in found]
-    for row in store.select(_as_text(text), dataset=[]):  # GRAPH patterns only: any dataset
-        answers[int(row.pop(KEY))].append(row)
+    try:
+        for row in store.select(_as_text(text), dataset=[]):  # GRAPH patterns: any dataset
+            answers[int(row.pop(KEY))].append(row)
+    finally:
+        if manifest is not None:
+            store.drop_graph(manifest)
     return text, answers
 
 
@@ -97,16 +112,21 @@ def _bound(query: QueryFile) -> dict:
     return bind_parameters(query, _params(query, "https://example.org/a"))
 
 
+@pytest.mark.parametrize("manifest", [None, MANIFEST], ids=["values", "manifest"])
 @pytest.mark.parametrize("name", CANDIDATES)
-def test_a_batched_query_gives_each_team_its_own_rows(teams, name):
+def test_a_batched_query_gives_each_team_its_own_rows(teams, name, manifest):
     store, found = teams
     query = library()[name]
     try:
-        text, answers = _batched(store, query, found)
+        text, answers = _batched(store, query, found, manifest)
     except QueryError:
         assert name not in ("assessments", *SUMMARY_QUERIES)
         pytest.skip(f"{name} is asked team by team (the rewrite refuses it)")
-    assert all(graph in text for graph, _ in found)  # one text for every team
+    if manifest is None:
+        assert all(graph in text for graph, _ in found)  # one text for every team
+    else:  # one text for every batch: it names no team, and other teams get the same text
+        assert not any(graph in text for graph, _ in found)
+        assert _batched(store, query, found[::-1][:2], manifest)[0] == text
     for (graph, assessment), batched in zip(found, answers, strict=True):
         alone = store.select(name, _params(query, assessment), dataset=profile_dataset(graph))
         # the same rows as often (GROUP_CONCAT's order is the engine's: compared as sets)
@@ -121,10 +141,22 @@ def test_another_teams_claims_stay_out_of_a_teams_rows(teams):
     assert len(answers[1]) == 1
 
 
-def test_a_triple_in_two_graphs_of_a_dataset_is_found(teams):
+def _overlapping(store: EmbeddedStore, requests: list[Request], manifest: str | None) -> list:
+    if manifest is not None:
+        store.replace_graph(manifest, manifest_triples(requests, manifest))
+    try:
+        text = _as_text(overlap_query(requests, manifest))
+        return sorted(int(r[KEY]) for r in store.select(text, dataset=[]))
+    finally:
+        if manifest is not None:
+            store.drop_graph(manifest)
+
+
+@pytest.mark.parametrize("manifest", [None, MANIFEST], ids=["values", "manifest"])
+def test_a_triple_in_two_graphs_of_a_dataset_is_found(teams, manifest):
     store, found = teams
     requests = [Request(tuple(profile_dataset(g)), {}) for g, _ in found]
-    assert store.select(_as_text(overlap_query(requests)), dataset=[]) == []
+    assert _overlapping(store, requests, manifest) == []
     graph = found[2][0]
     copied = ox.parse(store.export(inferred_graph(graph)), format=ox.RdfFormat.TURTLE)
     first = next(t for t in copied if isinstance(t.subject, ox.NamedNode))
@@ -132,8 +164,12 @@ def test_a_triple_in_two_graphs_of_a_dataset_is_found(teams):
     for g in profile_dataset(graph):
         fresh.add_triples(g, list(ox.parse(store.export(g), format=ox.RdfFormat.TURTLE)))
     fresh.add_triples(graph, [first])  # now in the profile and in its results
-    request = [Request(tuple(profile_dataset(graph)), {})]
-    assert [int(r[KEY]) for r in fresh.select(_as_text(overlap_query(request)), dataset=[])] == [0]
+    others = [Request(tuple(profile_dataset(g)), {}) for g, _ in found[:2]]
+    request = [*others, Request(tuple(profile_dataset(graph)), {})]
+    for g, _ in found[:2]:
+        for name in profile_dataset(g)[1:]:
+            fresh.add_triples(name, list(ox.parse(store.export(name), format=ox.RdfFormat.TURTLE)))
+    assert _overlapping(fresh, request, manifest) == [2]
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ from cmlops_kg.cli import main
 from cmlops_kg.rdf.profiles import parse_profile_bytes, read_profile
 from cmlops_kg.resources import EXAMPLES_DIR
 from cmlops_kg.sparql.library import QueryFile, library
-from cmlops_kg.store.base import GraphStore, is_staging
+from cmlops_kg.store.base import GraphStore, is_manifest, is_staging
 from cmlops_kg.store.embedded import EmbeddedStore
 from cmlops_kg.store.inference import inferred_graph
 from cmlops_kg.store.remote import EndpointAuth, EndpointError, RemoteStore
@@ -540,11 +540,11 @@ def test_cli_load_portfolio_and_query_on_a_shared_server(server, capsys, monkeyp
 
 
 # -- the portfolio asked in batches (issue 20) -------------------------------------------------
-def assert_the_batched_portfolio_matches(
-    remote: RemoteStore, embedded: EmbeddedStore, folder, monkeypatch, teams: int = 3
-) -> None:
-    """Generated teams loaded into both stores; the remote portfolio, asked one text per
-    library query for the whole batch, gives every team the embedded store's results."""
+def _batched_portfolio(
+    remote: RemoteStore, embedded: EmbeddedStore, folder, monkeypatch, teams: int, batch: int
+) -> tuple[list[dict], list[dict], list[str], set[str]]:
+    """Generated teams loaded into both stores, then both portfolios: (the remote's results,
+    the embedded store's, every text the remote store was sent, the teams' graphs)."""
     import importlib.util
     import sys
     from dataclasses import asdict
@@ -570,15 +570,33 @@ def assert_the_batched_portfolio_matches(
         return real_query(self, text, fmt, dataset, action)
 
     monkeypatch.setattr(RemoteStore, "_query", recording)
-    remote.batch_size = 50
+    remote.batch_size = batch
     found = [asdict(r) for r in assess_portfolio(remote) if r.graph in graphs]
     monkeypatch.undo()
     expected = [asdict(r) for r in assess_portfolio(embedded) if r.graph in graphs]
     assert len(expected) == teams
+    return found, expected, sent, graphs
+
+
+def assert_the_batched_portfolio_matches(
+    remote: RemoteStore, embedded: EmbeddedStore, folder, monkeypatch, teams: int = 4
+) -> None:
+    """Generated teams loaded into both stores; the remote portfolio, asked one text per
+    library query for each batch of two teams, gives every team the embedded store's
+    results; the texts name no team (they read the teams from the run's batch manifest), so
+    the second batch sends the first one's texts, and the manifest is gone afterwards."""
+    found, expected, sent, graphs = _batched_portfolio(
+        remote, embedded, folder, monkeypatch, teams, batch=2
+    )
     assert found == expected
-    # one text per summary question (and its overlap check) for the batch, none per team
-    assert sum("VALUES (?__k" in text for text in sent) == 2 * 5
+    batched = [text for text in sent if "?__k" in text]
+    # per batch of two (the store may hold other tests' teams; a last team alone is asked
+    # as one): the five summary questions and their overlap checks
+    assert len(batched) == (len(remote.organisations()) // 2) * 2 * 5
+    assert len(set(batched)) == 5 + 1  # one overlap text: every dataset has the same shape
+    assert not [text for text in batched if any(g in text for g in graphs)]
     assert not [text for text in sent if "VALUES ?assessment" in text]
+    assert not [g for g in remote.graphs() if is_manifest(g)]
 
 
 def test_the_batched_portfolio_on_oxigraph_matches_the_embedded_store(tmp_path, monkeypatch):
@@ -588,3 +606,53 @@ def test_the_batched_portfolio_on_oxigraph_matches_the_embedded_store(tmp_path, 
         for store in (embedded, remote):
             store.load_ontology()
         assert_the_batched_portfolio_matches(remote, embedded, tmp_path, monkeypatch)
+
+
+def test_a_store_that_refuses_the_manifest_names_the_teams_in_each_batch(tmp_path, monkeypatch):
+    """A read-only account cannot write the manifest: each batch's texts then carry its
+    teams in VALUES blocks, with the same answers."""
+    real_put = RemoteStore._put
+
+    def refusing(self, graph, triples):
+        if is_manifest(graph):
+            raise EndpointError("the endpoint refused access (HTTP 403)")
+        return real_put(self, graph, triples)
+
+    with oxigraph_server(tmp_path / "server", union_default_graph=False) as srv:
+        remote, embedded = RemoteStore(srv.url, timeout=60), EmbeddedStore()
+        for store in (embedded, remote):
+            store.load_ontology()
+        monkeypatch.setattr(RemoteStore, "_put", refusing)
+        found, expected, sent, graphs = _batched_portfolio(
+            remote, embedded, tmp_path, monkeypatch, teams=4, batch=2
+        )
+    assert found == expected
+    batched = [text for text in sent if "?__k" in text]
+    assert batched and all("VALUES (?__k" in text for text in batched)
+    assert all(any(g in text for g in graphs) for text in batched)
+    assert len(set(batched)) == 2 * (5 + 1)  # a batch's questions share its overlap text
+
+
+def test_a_manifest_dropped_mid_batch_is_noticed_and_the_batch_asked_again(tmp_path, monkeypatch):
+    """Another process's clean-up may drop the manifest while a batch reads it (its rows
+    would then be empty): the batch is asked again with its teams in the text, the manifest
+    written again for the next, and every team still gets the embedded store's results."""
+    real_batched = RemoteStore._batched
+    dropped: list[str] = []
+
+    def dropping(self, qf, requests, manifest):
+        if manifest is not None and not dropped:
+            dropped.append(manifest)
+            self.drop_graph(manifest)
+        return real_batched(self, qf, requests, manifest)
+
+    with oxigraph_server(tmp_path / "server", union_default_graph=False) as srv:
+        remote, embedded = RemoteStore(srv.url, timeout=60), EmbeddedStore()
+        for store in (embedded, remote):
+            store.load_ontology()
+        monkeypatch.setattr(RemoteStore, "_batched", dropping)
+        found, expected, sent, _ = _batched_portfolio(
+            remote, embedded, tmp_path, monkeypatch, teams=4, batch=2
+        )
+    assert dropped and found == expected
+    assert sum("VALUES (?__k" in text for text in sent) == 2  # the one question, asked again

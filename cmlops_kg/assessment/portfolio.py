@@ -174,16 +174,19 @@ def assess_portfolio(store: GraphStore, progress: Progress | None = None) -> lis
     size = max(1, int(getattr(store, "batch_size", 1)))
     results = []
     done = 0
-    for start in range(0, len(entries), size):
-        batch = entries[start : start + size]
-        views = prefetched_views(store, batch) if len(batch) > 1 else [None] * len(batch)
-        for entry, view in zip(batch, views, strict=True):
-            result = assess_organisation(store, entry, view)
-            if result is not None:
-                results.append(result)
-            done += 1
-            if progress:
-                progress(done, len(entries))
+    try:
+        for start in range(0, len(entries), size):
+            batch = entries[start : start + size]
+            views = prefetched_views(store, batch) if len(batch) > 1 else [None] * len(batch)
+            for entry, view in zip(batch, views, strict=True):
+                result = assess_organisation(store, entry, view)
+                if result is not None:
+                    results.append(result)
+                done += 1
+                if progress:
+                    progress(done, len(entries))
+    finally:
+        store.end_batches()
     return results
 
 

@@ -22,6 +22,14 @@ first; the outermost query projects it, and the caller splits the rows by it. Se
 alternative property paths become the joins and unions the SPARQL 1.1 spec translates them
 into (a step may then match in another graph of the dataset, as over the merge).
 
+A portfolio on Virtuoso asks each question of 50 teams at a time, a new text for every
+batch (its graphs are in the ``VALUES``), so each batch still paid the compile: ~80 s for a
+summary's five questions. Given a *manifest* graph, the rewrite reads the requests' values
+from it (``GRAPH <manifest> { ?__r <batch#__k> ?__k ; <batch#__d0> ?__d0 ... }`` where the
+``VALUES`` block was, :func:`manifest_triples` its content, one resource per request with
+one value for each name): the text no longer names a team, so it is the same for every batch
+of a run and compiles once. Each resource joins exactly as the ``VALUES`` row it replaces.
+
 Anything else -- ``GRAPH``, ``SERVICE``, ``MINUS`` (its compatibility test would change with
 ``?__k``), blank nodes or collections in patterns, ``*``/``+``/``?``/``!`` paths, ``LIMIT``,
 ``OFFSET``, ``SELECT *``, aggregates without ``GROUP BY``, variables named ``?__...`` -- is
@@ -41,6 +49,8 @@ from cmlops_kg.errors import QueryError
 from cmlops_kg.sparql.lexer import Lexeme, lexemes
 
 KEY = "__k"  # the column naming the request a row answers
+# the properties of a batch manifest's rows (manifest_triples): one per name of a VALUES row
+MANIFEST_VOCAB = "urn:cmlops:batch#"
 
 _REFUSED = {"GRAPH", "SERVICE", "MINUS", "LIMIT", "OFFSET", "FROM", "BASE", "LATERAL"}
 _AGGREGATES = {"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"}
@@ -57,9 +67,7 @@ class Request:
 
 def values_rows(names: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """``VALUES (?a ?b) { (t t) ... }`` from validated terms (as :func:`values_block`)."""
-    for name in names:
-        if not re.fullmatch(r"\w+", name):
-            raise QueryError(f"cannot bind parameter {name!r}")
+    _checked_names(names)
     cells = []
     for row in rows:
         for term in row:
@@ -70,9 +78,51 @@ def values_rows(names: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return f"VALUES ({head}) {{ {' '.join(cells)} }}"
 
 
+def _checked_names(names: Sequence[str]) -> None:
+    for name in names:
+        if not re.fullmatch(r"\w+", name):
+            raise QueryError(f"cannot bind parameter {name!r}")
+
+
+def _manifest_property(name: str) -> ox.NamedNode:
+    return ox.NamedNode(MANIFEST_VOCAB + name)
+
+
+def _key(k: int) -> ox.Literal:
+    return ox.Literal(str(k), datatype=ox.NamedNode(_XSD_INTEGER))
+
+
+def manifest_pattern(manifest: str, row: str, names: Sequence[str]) -> str:
+    """The graph pattern that binds ``names`` to one request's values from the manifest (as a
+    ``VALUES`` row binds them); ``row`` is the variable of the request's resource."""
+    _checked_names(names)
+    properties = " ; ".join(f"{_manifest_property(n)} ?{n}" for n in names)
+    return f"GRAPH {ox.NamedNode(manifest)} {{ {row} {properties} }}"
+
+
+def manifest_triples(requests: Sequence[Request], manifest: str) -> list[ox.Triple]:
+    """The manifest a :func:`batched_query` given ``manifest`` reads the requests from: the
+    resource ``<manifest#k>`` of request ``k`` holds its key, its graphs and its parameters."""
+    triples = []
+    for k, r in enumerate(requests):
+        node = ox.NamedNode(f"{manifest}#{k}")
+        _checked_names(list(r.bindings))
+        cells: list[tuple[str, object]] = [(KEY, _key(k))]
+        cells += [(f"__d{j}", ox.NamedNode(g)) for j, g in enumerate(r.dataset)]
+        cells += sorted(r.bindings.items())
+        for name, term in cells:
+            if not isinstance(term, ox.NamedNode | ox.Literal):
+                raise QueryError(f"cannot bind {term!r} in a batch manifest")
+            triples.append(ox.Triple(node, _manifest_property(name), term))
+    return triples
+
+
 class _Rewriter:
-    def __init__(self, toks: list[Lexeme], requests: Sequence[Request]) -> None:
+    def __init__(
+        self, toks: list[Lexeme], requests: Sequence[Request], manifest: str | None = None
+    ) -> None:
         self.toks, self.i, self.fresh = toks, 0, 0
+        self.manifest = manifest
         self.requests = list(requests)
         width = {len(r.dataset) for r in self.requests}
         params = {tuple(sorted(r.bindings)) for r in self.requests}
@@ -106,9 +156,11 @@ class _Rewriter:
 
     def values(self, with_params: bool) -> str:
         names = self.dataset_names() + (list(self.params) if with_params else [])
+        if self.manifest is not None:
+            return manifest_pattern(self.manifest, self.var("r"), names)
         rows = []
         for k, r in enumerate(self.requests):
-            row: list[object] = [ox.Literal(str(k), datatype=ox.NamedNode(_XSD_INTEGER))]
+            row: list[object] = [_key(k)]
             row += [ox.NamedNode(g) for g in r.dataset]
             row += [r.bindings[p] for p in self.params] if with_params else []
             rows.append(row)
@@ -341,9 +393,11 @@ _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 _KEYWORDS = {"OPTIONAL", "FILTER", "BIND", "VALUES", "UNION", *_REFUSED}
 
 
-def batched_query(text: str, requests: Sequence[Request]) -> str:
+def batched_query(text: str, requests: Sequence[Request], manifest: str | None = None) -> str:
     """The SELECT ``text`` answered for every request at once (rows carry ``?__k``, the index
-    of the request they answer); :class:`QueryError` when the query cannot be batched."""
+    of the request they answer); :class:`QueryError` when the query cannot be batched. With a
+    ``manifest`` graph (holding :func:`manifest_triples` of the requests), the requests are
+    read from it and the text is the same for any requests of the same shape."""
     if not requests:
         raise QueryError("nothing to batch")
     toks = list(lexemes(text))
@@ -355,7 +409,7 @@ def batched_query(text: str, requests: Sequence[Request]) -> str:
     prologue = " ".join(t.text for t in toks[:start])
     if re.search(r"\bBASE\b", prologue, re.IGNORECASE):
         raise QueryError("cannot batch a query that declares a BASE")
-    rewriter = _Rewriter(toks[start:], requests)
+    rewriter = _Rewriter(toks[start:], requests, manifest)
     body = rewriter.query(outermost=True)
     if rewriter.peek() is not None:
         raise QueryError("cannot batch the query: text after its end")
@@ -366,19 +420,33 @@ def _prologue_lines(prologue: str) -> str:
     return re.sub(r"\s+(?=PREFIX\b)", "\n", prologue, flags=re.IGNORECASE)
 
 
-def overlap_query(requests: Sequence[Request]) -> str:
+def overlap_query(requests: Sequence[Request], manifest: str | None = None) -> str:
     """The requests (``?__k``) whose dataset holds a triple in two of its graphs: for them a
     batched answer could count a solution twice, so they are asked one by one. The graph
     listed later (a team's, not the shared ontology) is scanned and the other probed: as a
-    join, Virtuoso planned it the other way round at six teams (14 s against 0.1 s)."""
+    join, Virtuoso planned it the other way round at six teams (14 s against 0.1 s). With a
+    ``manifest`` (see :func:`batched_query`), the pairs of graphs are read from it."""
+    probe = "GRAPH ?__a { ?__s ?__p ?__o } FILTER EXISTS { GRAPH ?__b { ?__s ?__p ?__o } }"
+    if manifest is not None:
+        widths = {len(r.dataset) for r in requests}
+        if len(widths) != 1:
+            raise QueryError("cannot batch requests with different datasets")
+        width = widths.pop()
+        pairs = [(a, b) for a in range(width) for b in range(a + 1, width)]
+        if not pairs:
+            return f"SELECT ?{KEY} WHERE {{ FILTER (false) }}"
+        branches = []
+        for a, b in pairs:
+            row = (
+                f"GRAPH {ox.NamedNode(manifest)} {{ ?__r {_manifest_property(KEY)} ?{KEY} ; "
+                f"{_manifest_property(f'__d{b}')} ?__a ; {_manifest_property(f'__d{a}')} ?__b }}"
+            )
+            branches.append(f"{{ {row}\n{probe} }}")
+        return f"SELECT DISTINCT ?{KEY} WHERE {{ {' UNION '.join(branches)} }}"
     rows = []
     for k, r in enumerate(requests):
         for a in range(len(r.dataset)):
             for b in range(a + 1, len(r.dataset)):
-                key = ox.Literal(str(k), datatype=ox.NamedNode(_XSD_INTEGER))
-                rows.append([key, ox.NamedNode(r.dataset[b]), ox.NamedNode(r.dataset[a])])
+                rows.append([_key(k), ox.NamedNode(r.dataset[b]), ox.NamedNode(r.dataset[a])])
     values = values_rows([KEY, "__a", "__b"], rows)
-    return (
-        f"SELECT DISTINCT ?{KEY} WHERE {{ {values}\n"
-        "GRAPH ?__a { ?__s ?__p ?__o } FILTER EXISTS { GRAPH ?__b { ?__s ?__p ?__o } } }"
-    )
+    return f"SELECT DISTINCT ?{KEY} WHERE {{ {values}\n{probe} }}"

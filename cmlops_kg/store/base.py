@@ -26,6 +26,10 @@ from cmlops_kg.sparql.library import QueryFile
 from cmlops_kg.store.inference import commit_update, materialise_update
 
 STAGING_PREFIX = "urn:cmlops:staging:"
+# a portfolio run's batch manifest (cmlops_kg.sparql.batch): one graph for the whole run, so it
+# outlives the staging cut-off; one a dead run left is dropped after a day
+MANIFEST_PREFIX = "urn:cmlops:batch:"
+MANIFEST_MAX_AGE_S = 86_400.0
 ENDPOINT_ENV = "CMLOPS_KG_ENDPOINT"
 STORE_ENV = "CMLOPS_KG_STORE"
 Row = dict[str, object]
@@ -43,9 +47,23 @@ def is_staging(graph: str) -> bool:
     return graph.startswith(STAGING_PREFIX)
 
 
-def _staged_at(graph: str) -> int:
+def manifest_graph() -> str:
+    """A fresh graph name for a portfolio run's batch manifest."""
+    return f"{MANIFEST_PREFIX}{int(time.time())}:{uuid.uuid4().hex}"
+
+
+def is_manifest(graph: str) -> bool:
+    return graph.startswith(MANIFEST_PREFIX)
+
+
+def manifest_age(graph: str) -> float:
+    """Seconds since the manifest's name was made."""
+    return time.time() - _staged_at(graph, MANIFEST_PREFIX)
+
+
+def _staged_at(graph: str, prefix: str = STAGING_PREFIX) -> int:
     try:
-        return int(graph[len(STAGING_PREFIX) :].split(":", 1)[0])
+        return int(graph[len(prefix) :].split(":", 1)[0])
     except ValueError:
         return 0
 
@@ -123,6 +141,10 @@ class GraphStore(abc.ABC):
         one request, see :mod:`cmlops_kg.sparql.batch`)."""
         return [self.select(query, params, dataset=list(dataset)) for dataset, params in asked]
 
+    def end_batches(self) -> None:
+        """Forget what :meth:`select_each` kept on the store for a run."""
+        return None  # it keeps nothing here: a remote store drops its batch manifest
+
     # -- built on the primitives above, the same for every backend ------------------------------
     def materialise(self, graph: str, assessments: Iterable[str]) -> None:
         """Run the inference strata for each assessment and store their results.
@@ -159,9 +181,16 @@ class GraphStore(abc.ABC):
             self.update(f"DROP SILENT GRAPH {ox.NamedNode(stage)}")
 
     def discard_staging(self, older_than: float = 3600.0) -> list[str]:
-        """Drop staging graphs left by loads that died more than ``older_than`` seconds ago."""
-        cutoff = time.time() - older_than
-        stale = [g for g in self.graphs() if is_staging(g) and _staged_at(g) < cutoff]
+        """Drop staging graphs left by loads that died more than ``older_than`` seconds ago (and
+        batch manifests of portfolio runs started more than a day ago)."""
+        now = time.time()
+        cutoff, manifests = now - older_than, now - max(older_than, MANIFEST_MAX_AGE_S)
+        stale = [
+            g
+            for g in self.graphs()
+            if (is_staging(g) and _staged_at(g) < cutoff)
+            or (is_manifest(g) and _staged_at(g, MANIFEST_PREFIX) < manifests)
+        ]
         if stale:
             self.update(" ;\n".join(f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in stale))
         return stale

@@ -33,16 +33,27 @@ from SPARQLWrapper import JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
 from cmlops_kg.errors import QueryError, StoreError
 from cmlops_kg.limits import MAX_RESPONSE_MB
 from cmlops_kg.rdf.terms import IRI, BNode, literal_value
-from cmlops_kg.sparql.batch import KEY, Request, batched_query, overlap_query
+from cmlops_kg.sparql.batch import (
+    KEY,
+    MANIFEST_VOCAB,
+    Request,
+    batched_query,
+    manifest_triples,
+    overlap_query,
+)
 from cmlops_kg.sparql.lexer import query_form
 from cmlops_kg.sparql.library import QueryFile, bind_parameters, query_file
 from cmlops_kg.sparql.rewrite import bind_with_values
 from cmlops_kg.store.base import (
+    MANIFEST_MAX_AGE_S,
     Asked,
     Dataset,
     GraphStore,
     Row,
+    is_manifest,
     is_staging,
+    manifest_age,
+    manifest_graph,
     staging_graph,
 )
 from cmlops_kg.store.http import HttpError, HttpPolicy, HttpResponse
@@ -258,6 +269,11 @@ class RemoteStore(GraphStore):
         self.timeout = float(timeout)
         self._auth = auth
         self._union = union_default_graph
+        # the batch manifest of this store's portfolio run (select_each): its graph, once
+        # written (False: the server refused the write, batches name their teams instead), and
+        # the requests it holds
+        self._manifest: str | bool | None = None
+        self._manifest_holds: tuple | None = None
         self.max_response_mb = float(max_response_mb or MAX_RESPONSE_MB.default)
         # one policy for the SPARQL protocol and the Graph Store: whole-request deadline,
         # size cap, and a proxy only when the user named one (see cmlops_kg.store.http)
@@ -537,20 +553,81 @@ class RemoteStore(GraphStore):
         if len(requests) < 2 or qf.form != "SELECT":
             return super().select_each(qf, asked)
         try:
-            text = batched_query(qf.text, requests)
+            batched_query(qf.text, requests)  # refused texts are refused either way
         except QueryError:
             return super().select_each(qf, asked)
+        manifest = self._written_manifest(requests)
+        if manifest is not None:
+            answers, overlapping = self._batched(qf, requests, manifest)
+            if self._manifest_intact(manifest, len(requests)):
+                return self._completed(qf, asked, answers, overlapping)
+            self._manifest_holds = None  # dropped meanwhile: written again for the next batch
+        answers, overlapping = self._batched(qf, requests, None)
+        return self._completed(qf, asked, answers, overlapping)
+
+    def _batched(
+        self, qf: QueryFile, requests: list[Request], manifest: str | None
+    ) -> tuple[list[list[Row]], set[int]]:
+        text = batched_query(qf.text, requests, manifest)
         action = f"run the query {qf.name!r} for {len(requests)} teams"
-        overlapping = {
-            int(r[KEY]) for r in _rows(self._query(overlap_query(requests), JSON, [], action))
-        }
+        overlap = overlap_query(requests, manifest)
+        overlapping = {int(r[KEY]) for r in _rows(self._query(overlap, JSON, [], action))}
         answers: list[list[Row]] = [[] for _ in requests]
         for row in _rows(self._query(text, JSON, [], action)):
             answers[int(row.pop(KEY))].append(row)
+        return answers, overlapping
+
+    def _completed(
+        self,
+        qf: QueryFile,
+        asked: Sequence[Asked],
+        answers: list[list[Row]],
+        overlapping: set[int],
+    ) -> list[list[Row]]:
         for k in sorted(overlapping):
             dataset, params = asked[k]
             answers[k] = self.select(qf, params, dataset=list(dataset))
         return answers
+
+    def _written_manifest(self, requests: list[Request]) -> str | None:
+        """The run's batch manifest graph, holding ``requests`` (written when it held others):
+        the batched texts then name no team, and a server that compiles every new text
+        (Virtuoso) compiles each question once per run instead of once per batch. None when
+        the server refused the write (a read-only account): the texts then carry the teams."""
+        if self._manifest is False:
+            return None
+        holds = tuple((r.dataset, tuple(sorted(r.bindings.items()))) for r in requests)
+        manifest = self._manifest if isinstance(self._manifest, str) else None
+        if manifest is None or manifest_age(manifest) > MANIFEST_MAX_AGE_S / 2:
+            # a new name (and texts) well before clean-ups may take the graph for a dead run's
+            manifest, self._manifest_holds = manifest_graph(), None
+        if self._manifest_holds != holds:
+            try:
+                self._put(manifest, manifest_triples(requests, manifest))
+            except EndpointError:
+                self._manifest = False
+                return None
+            self._manifest, self._manifest_holds = manifest, holds
+        return manifest
+
+    def _manifest_intact(self, manifest: str, size: int) -> bool:
+        """Whether the manifest still holds its ``size`` requests (another process's clean-up
+        could drop it mid-batch, and a batch read from a missing manifest finds no rows). The
+        text names the run's manifest only: compiled once per run too."""
+        count = (
+            f"SELECT (COUNT(?r) AS ?n) WHERE {{ GRAPH {ox.NamedNode(manifest)} "
+            f"{{ ?r {ox.NamedNode(MANIFEST_VOCAB + KEY)} ?k }} }}"
+        )
+        rows = _rows(self._query(count, JSON, [], "check the batch manifest"))
+        return bool(rows) and int(rows[0]["n"]) == size
+
+    def end_batches(self) -> None:
+        """Drop the run's manifest; its name is kept, so that the next run of this store
+        sends the texts the server compiled already."""
+        if isinstance(self._manifest, str) and self._manifest_holds is not None:
+            with contextlib.suppress(EndpointError):  # left for discard_staging otherwise
+                self.drop_graph(self._manifest)
+        self._manifest_holds = None
 
     # -- which graphs a query sees ----------------------------------------------------------------
     def _dataset(self, dataset: Dataset) -> Dataset:
@@ -562,7 +639,7 @@ class RemoteStore(GraphStore):
             return list(dataset)
         if self._system_graph is None and self.union_default_graph():
             return None
-        return [g for g in self.graphs() if not is_staging(g)]
+        return [g for g in self.graphs() if not is_staging(g) and not is_manifest(g)]
 
     def union_default_graph(self) -> bool:
         """Whether the server's default graph is the union of its named graphs (Fuseki's
