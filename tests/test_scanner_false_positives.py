@@ -1,15 +1,17 @@
 """Rules for issue 14's false positives (a practice the scanner called implemented that the
 reviewer judged otherwise), each on a small fixture tree with a look-alike that must not count:
 a model logged with its run is only part of model versioning until it is registered (a W&B model
-artefact, a numbered immutable version, counts fully).
+artefact, a numbered immutable version, counts fully); a pattern for a call does not match the
+definition of a function of that name (`def create_endpoint(` calls nothing).
 """
 
 from __future__ import annotations
 
 import pytest
-from scan_repos import verdicts
+from scan_repos import scanned, verdicts
 
 from cmlops_kg.scanner import load_catalogue
+from cmlops_kg.scanner.patterns import ContentPattern
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +84,68 @@ def test_a_wandb_model_artefact_is_model_versioning(tmp_path, catalogue):
 def test_look_alikes_of_model_logging_are_no_model_versioning(tmp_path, catalogue, body):
     got = scan(tmp_path, {"src/track.py": body}, catalogue)
     assert "model-versioning" not in got
+
+
+# -- a call pattern does not match the definition of a function of that name --------------------
+DEFINED_ONLY = """\
+    from google.cloud import aiplatform as vertex_ai
+
+
+    def create_endpoint(project, region, endpoint_display_name):
+        vertex_ai.init(project=project, location=region)
+        return vertex_ai.Endpoint.list(filter=f"display_name={endpoint_display_name}")
+"""
+
+CALLED = """\
+    import boto3
+
+    sm = boto3.client("sagemaker")
+    sm.create_endpoint(EndpointName="churn", EndpointConfigName="churn-config")
+"""
+
+
+def test_a_function_defined_with_a_deployment_name_is_no_deployment(tmp_path, catalogue):
+    got = scan(tmp_path, {"build/utils.py": DEFINED_ONLY}, catalogue)
+    assert "deployment-automation" not in got
+
+
+def test_a_deployment_call_is_deployment_automation(tmp_path, catalogue):
+    got = scan(tmp_path, {"deploy/deploy.py": CALLED}, catalogue)
+    assert got["deployment-automation"] == ("implemented", "manual")
+
+
+def test_a_call_after_a_definition_of_the_same_name_is_quoted(tmp_path, catalogue):
+    body = CALLED.replace("sm = ", "async def create_endpoint(name):\n        pass\n\n    sm = ")
+    got = scanned(tmp_path, {"deploy/deploy.py": body}, catalogue)
+    (verdict,) = [v for v in got.verdicts if v.key == "deployment-automation"]
+    assert verdict.status == "implemented"
+    assert "sm.create_endpoint(EndpointName" in verdict.quote
+
+
+def test_a_hook_a_framework_calls_still_counts_where_it_is_defined(tmp_path, catalogue):
+    # Kedro calls register_pipelines; its pattern names it, not a call of it
+    body = "def register_pipelines():\n    return {'__default__': pipeline([])}\n"
+    got = scan(tmp_path, {"src/shop/pipeline_registry.py": body}, catalogue)
+    assert got["data-lineage"] == ("partial", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("def deploy_model(x):\n    pass\n", None),
+        ("def deploy_model(x):\n    pass\ndeploy_model(1)\n", "deploy_model("),
+        ("    async def deploy_model(x): ...\n", None),
+        ("redeploy_model = 1\nundef deploy_model(x)\n", "deploy_model("),  # not Python's def
+        ("obj.def deploy_model(x)\n", "deploy_model("),
+    ],
+)
+def test_content_patterns_skip_the_definition_of_a_called_name(text, found):
+    pattern = ContentPattern.compile(r"\bdeploy_model\s*\(")
+    match = pattern.search(text, text.lower())
+    assert (match and match.group(0)) == found
+
+
+def test_a_pattern_that_names_the_def_keeps_its_matches():
+    pattern = ContentPattern.compile(r"\bdef\s+test_\w+\s*\(")
+    text = "def test_model_loads():\n    assert True\n"
+    assert pattern.search(text, text.lower()) is not None
