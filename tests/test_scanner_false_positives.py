@@ -2,7 +2,9 @@
 reviewer judged otherwise), each on a small fixture tree with a look-alike that must not count:
 a model logged with its run is only part of model versioning until it is registered (a W&B model
 artefact, a numbered immutable version, counts fully); a pattern for a call does not match the
-definition of a function of that name (`def create_endpoint(` calls nothing).
+definition of a function of that name (`def create_endpoint(` calls nothing); SageMaker's
+create_endpoint is a client method, a bare call of that name the repository's own helper; a Vertex
+AI endpoint created without a model deployed to it is part of deployment automation.
 """
 
 from __future__ import annotations
@@ -149,3 +151,47 @@ def test_a_pattern_that_names_the_def_keeps_its_matches():
     pattern = ContentPattern.compile(r"\bdef\s+test_\w+\s*\(")
     text = "def test_model_loads():\n    assert True\n"
     assert pattern.search(text, text.lower()) is not None
+
+
+# -- SageMaker's create_endpoint is a client method; a Vertex endpoint alone holds no model -----
+def test_a_bare_call_of_a_helper_named_create_endpoint_is_no_sdk_deployment(tmp_path, catalogue):
+    body = "from build.utils import create_endpoint\n\nresult = create_endpoint(args.project)\n"
+    got = scan(tmp_path, {"build/run.py": body}, catalogue)
+    assert "deployment-automation" not in got
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        'sm.create_endpoint(EndpointName="churn", EndpointConfigName="churn-config")',
+        'sm.create_endpoint_config(EndpointConfigName="churn-config", ProductionVariants=v)',
+    ],
+)
+def test_the_sagemaker_client_call_is_sdk_deployment(tmp_path, catalogue, call):
+    body = f'import boto3\n\nsm = boto3.client("sagemaker")\n{call}\n'
+    got = scan(tmp_path, {"deploy/deploy.py": body}, catalogue)
+    assert got["deployment-automation"] == ("implemented", "manual")
+
+
+ENDPOINT_ONLY = """\
+    from google.cloud import aiplatform as vertex_ai
+
+    endpoint = vertex_ai.Endpoint.create(display_name="churn")
+"""
+
+
+def test_a_vertex_endpoint_created_alone_is_part_of_deployment_automation(tmp_path, catalogue):
+    got = scan(tmp_path, {"build/utils.py": ENDPOINT_ONLY}, catalogue)
+    assert got["deployment-automation"] == ("partial", None)
+
+
+def test_a_model_deployed_to_the_created_endpoint_is_deployment_automation(tmp_path, catalogue):
+    body = ENDPOINT_ONLY + '    model.deploy(endpoint=endpoint, machine_type="n1-standard-4")\n'
+    got = scan(tmp_path, {"build/utils.py": body}, catalogue)
+    assert got["deployment-automation"] == ("implemented", "manual")
+
+
+def test_an_endpoint_looked_up_is_no_deployment(tmp_path, catalogue):
+    body = "from google.cloud import aiplatform\n\nendpoints = aiplatform.Endpoint.list()\n"
+    got = scan(tmp_path, {"src/predict.py": body}, catalogue)
+    assert "deployment-automation" not in got
