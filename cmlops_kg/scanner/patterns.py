@@ -234,7 +234,7 @@ class Alternatives:
             for part, sets in branches
         ]
 
-    def search(self, text: str, lowered: str) -> re.Match[str] | None:
+    def search(self, text: str, lowered: str, pos: int = 0) -> re.Match[str] | None:
         best: re.Match[str] | None = None
         ascii_text = text.isascii()
         for sets, caseless, regex in self._branches:
@@ -242,7 +242,7 @@ class Alternatives:
             # skipped for lacking its literals only in ASCII text
             if (ascii_text or not caseless) and not _holds_all(lowered, sets):
                 continue
-            match = regex.compiled.search(text)
+            match = regex.compiled.search(text, pos)
             if match is not None and (best is None or match.start() < best.start()):
                 best = match  # a later alternative wins only by starting further left
         return best
@@ -296,10 +296,38 @@ class ContentPattern:
         return tuple(lit.encode("ascii") for lit in self.literals)
 
     def search(self, text: str, lowered: str) -> re.Match[str] | None:
+        """The first match that is not a name being defined (see ``defines``)."""
         if self.literals is not None and not any(lit in lowered for lit in self.literals):
             return None
         split = self.alternatives
-        return self.regex.search(text) if split is None else split.search(text, lowered)
+        pos = 0
+        while True:
+            match = (
+                self.regex.search(text, pos) if split is None else split.search(text, lowered, pos)
+            )
+            if match is None or not defines(text, match):
+                return match
+            pos = max(match.end(), match.start() + 1)  # not a later part of the same name
+
+
+# what stands before a name that a line defines: Python's "def" (or "async def")
+_DEFINED_AFTER = re.compile(r"(?<![\w.])def[ \t]+$")
+
+
+def defines(text: str, match: re.Match[str]) -> bool:
+    """Whether a match is a call that begins at the name of a function its line defines
+    (``def name(``): a pattern for a call (``create_endpoint\\s*\\(``) then matches the
+    definition, which calls nothing. Only call-shaped matches (ending in an opening
+    parenthesis) are definitions: a pattern for a name (``register_pipelines``, a function
+    a framework calls) or one that names the ``def`` itself keeps its matches."""
+    start = match.start()
+    if start == 0 or not (text[start].isalpha() or text[start] == "_"):
+        return False
+    if not match.group(0).rstrip().endswith("("):
+        return False
+    window = max(0, start - 200)  # a definition's indentation and "def" are short
+    line_start = text.rfind("\n", window, start) + 1 or window
+    return _DEFINED_AFTER.search(text, line_start, start) is not None
 
 
 def required_literals(pattern: str) -> tuple[str, ...] | None:
