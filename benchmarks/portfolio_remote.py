@@ -247,18 +247,24 @@ def one_n(n: int, engines: list[str], folder: Path) -> bool:
     (folder / "teams").mkdir(parents=True)
     paths = write_profiles(n, folder / "teams")
     print(f"N={n:,}: {len(paths)} generated teams; engines: embedded, {', '.join(engines)}")
+    # each engine's line as soon as it is done: a long run stopped early keeps what it measured
     base = embedded(paths, folder)
-    runs = [base, *(served(engine, paths, folder) for engine in engines)]
-    print()
+    print(f"{summary(base, base)}\n{'':17} load average at its end: {_load()}", flush=True)
     ok = True
-    for r in runs:
-        print(summary(r, base), flush=True)
+    for engine in engines:
+        r = served(engine, paths, folder)
+        print(f"{summary(r, base)}\n{'':17} load average at its end: {_load()}", flush=True)
         wrong = [o for o, level in r.levels.items() if base.levels.get(o) != level]
         if wrong:
             print(f"  !!! {len(wrong)} teams' levels differ from the embedded store's: {wrong[:3]}")
             ok = False
     print()
     return ok
+
+
+def _load() -> str:
+    """The 1, 5 and 15 minute load averages: the machine the figures above were measured on."""
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main() -> int:
