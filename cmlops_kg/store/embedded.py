@@ -143,11 +143,17 @@ class EmbeddedStore(GraphStore):
 
     def replace_graph(self, graph: str, triples: list[ox.Triple]) -> None:
         node = ox.NamedNode(graph)
-        quads = [ox.Quad(t.subject, t.predicate, t.object, node) for t in triples]
+        batch = _batch(triples, node)  # before anything is dropped, as the Quads were
         self.drop_graph(inferred_graph(graph))
         self.drop_graph(graph)
         with self._writing("write a graph"):
-            self._store.extend(quads)
+            self._add(batch, node)
+
+    def _add(self, batch: bytes | list[ox.Quad], node: ox.NamedNode) -> None:
+        if isinstance(batch, bytes):
+            self._store.load(batch, format=ox.RdfFormat.N_TRIPLES, to_graph=node, lenient=True)
+        else:
+            self._store.extend(batch)
 
     def drop_graph(self, graph: str) -> None:
         node = ox.NamedNode(graph)
@@ -332,8 +338,9 @@ class EmbeddedStore(GraphStore):
 
     def add_triples(self, graph: str, triples: list[ox.Triple]) -> None:
         node = ox.NamedNode(graph)
+        batch = _batch(triples, node)
         with self._writing("write triples"):
-            self._store.extend([ox.Quad(t.subject, t.predicate, t.object, node) for t in triples])
+            self._add(batch, node)
 
     def export(self, graph: str) -> bytes:
         return self._store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(graph))
@@ -345,6 +352,22 @@ class EmbeddedStore(GraphStore):
                 self._store.flush()
         if self._path:
             self._store = ox.Store()  # the on-disk one is dropped here, and its lock with it
+
+
+def _batch(triples: Iterable[ox.Triple], graph: ox.NamedNode) -> bytes | list[ox.Quad]:
+    """What adds ``triples`` to ``graph``: their N-Triples when loading them back gives the
+    same terms (no blank node, whose label a load would change, and no triple term), else a
+    Quad per triple. Serialised and parsed in Rust, ledgerly's 2,905 triples are added in
+    4.8 ms rather than 8.4 (issue 16); a literal holding "_:" or "<<" only takes the slow
+    way."""
+    triples = triples if isinstance(triples, list) else list(triples)  # read twice, maybe
+    try:
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    except (TypeError, ValueError):  # e.g. a quad of a named graph: the Quads tell
+        data = b"_:"
+    if b"_:" not in data and b"<<" not in data:
+        return data
+    return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
 
 
 def store_fault(exc: OSError, action: str, path: str | None) -> StoreError:
