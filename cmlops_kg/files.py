@@ -11,7 +11,6 @@ import os
 import shutil
 import tempfile
 import threading
-import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -147,6 +146,8 @@ def _swap_into_place(tmp: Path, target: Path) -> None:
     if not target.exists():
         tmp.rename(target)
         return
+    import uuid  # imported here: it loads platform (most commands write no folder)
+
     old = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.old")
     target.rename(old)
     try:
