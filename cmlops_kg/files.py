@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -52,6 +51,8 @@ def atomic_write(path: Path | str, data: bytes) -> None:
             fix=f"create it first (mkdir -p {directory})",
         )
     try:
+        import tempfile  # imported here: it loads random, and most commands write no file
+
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
     except OSError as exc:
         raise InputError(
@@ -123,6 +124,8 @@ def write_tree(
     target = Path(target)
     check_target(target, marker, kind, force)
     target.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile
+
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
         for name, content in files.items():

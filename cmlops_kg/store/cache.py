@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -139,6 +138,8 @@ def _write(name: str, body: bytes) -> None:
     header = MAGIC + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n"
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # imported here: a cache hit writes nothing
+
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".ontology-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as out:
