@@ -9,9 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 import threading
-import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -53,6 +51,8 @@ def atomic_write(path: Path | str, data: bytes) -> None:
             fix=f"create it first (mkdir -p {directory})",
         )
     try:
+        import tempfile  # imported here: it loads random, and most commands write no file
+
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
     except OSError as exc:
         raise InputError(
@@ -124,6 +124,8 @@ def write_tree(
     target = Path(target)
     check_target(target, marker, kind, force)
     target.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile
+
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
         for name, content in files.items():
@@ -147,6 +149,8 @@ def _swap_into_place(tmp: Path, target: Path) -> None:
     if not target.exists():
         tmp.rename(target)
         return
+    import uuid  # imported here: it loads platform (most commands write no folder)
+
     old = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.old")
     target.rename(old)
     try:

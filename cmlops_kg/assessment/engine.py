@@ -37,7 +37,7 @@ from cmlops_kg.assessment.result import (
     Target,
 )
 from cmlops_kg.errors import SelectionError
-from cmlops_kg.rdf.ontology import is_ontology_term
+from cmlops_kg.rdf.ontology import without_ontology_terms
 from cmlops_kg.rdf.profiles import Profile, ProfileSource, as_profile
 from cmlops_kg.sparql.library import QueryFile, get_query, inference_strata
 from cmlops_kg.store.base import GraphStore
@@ -126,8 +126,7 @@ class Assessor:
         graph = graph or profile_graph_name(profile)
         # a profile cannot change the ontology, even unvalidated: every query that reads the
         # ontology sees the profile's graph too (validation reports these statements)
-        triples = [t for t in profile.triples if not is_ontology_term(t.subject)]
-        self.store.replace_graph(graph, triples)
+        self.store.replace_graph(graph, without_ontology_terms(profile.triples))
         return graph
 
     # -- selection -----------------------------------------------------------------------

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from cmlops_kg import api
 from cmlops_kg.errors import InputError, SelectionError
-from cmlops_kg.rdf.ontology import is_ontology_term
+from cmlops_kg.rdf.ontology import without_ontology_terms
 from cmlops_kg.rdf.profiles import ASSESSES, Profile, read_profile
 from cmlops_kg.sparql.library import query_file
 from cmlops_kg.store.base import GraphStore, OrganisationEntry, Row, ScopedStore
@@ -79,7 +79,7 @@ def load_profile_file(
     report = validate_profile(profile, engine) if validate else None
     if report is not None and not report.conforms:
         return LoadOutcome(str(path), "invalid", graph, organisations_of(profile), report)
-    triples = [t for t in profile.triples if not is_ontology_term(t.subject)]  # even unvalidated
+    triples = without_ontology_terms(profile.triples)  # even unvalidated
     store.load_profile(graph, triples, profile.assessment_iris())
     return LoadOutcome(str(path), "loaded", graph, organisations_of(profile), report)
 

@@ -9,7 +9,6 @@ function for its sink.
 
 from __future__ import annotations
 
-import html
 import re
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
@@ -47,6 +46,8 @@ def xml(text: object) -> str:
     """Text for XML (an SVG chart's labels and attributes): the characters XML 1.0 cannot hold
     (most control characters) removed, ``& < > " '`` escaped, so a label ends no element and
     no attribute."""
+    import html  # imported here: the terminal and JSON outputs need no HTML escaping
+
     return html.escape(terminal(text), quote=True)
 
 
@@ -54,6 +55,8 @@ def plotly(text: object) -> str:
     """Text for a Plotly label, tick or legend entry: Plotly renders a subset of HTML (``<b>``,
     ``<br>``, ``<a href>``) in them, so ``& < >`` are escaped (Plotly decodes those entities,
     not ``&quot;``, so quotes stay as they are) and control characters removed."""
+    import html
+
     return html.escape(terminal(text), quote=False)
 
 

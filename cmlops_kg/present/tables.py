@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -43,6 +42,8 @@ def _clip(text: str, width: int) -> str:
 
 
 def csv_text(rows: Sequence[dict], columns: Sequence[str] | None = None) -> str:
+    import csv  # imported here: only CSV output needs it
+
     buffer = io.StringIO()
     cols = list(columns or (rows[0].keys() if rows else []))
     writer = csv.writer(buffer)

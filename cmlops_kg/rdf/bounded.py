@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import islice
 
 import pyoxigraph as ox
 
@@ -114,15 +115,14 @@ def check_json_nesting(data: bytes, name: str) -> None:
 def triples_within_limit(quads: Iterable[ox.Quad | ox.Triple], name: str) -> list[ox.Triple]:
     """The triples of a parse, stopping as soon as there are more than the limit."""
     most = limits.MAX_TRIPLES.int_value()
-    triples: list[ox.Triple] = []
-    for q in quads:
-        if len(triples) == most:
-            raise InputError(
-                f"the profile has more than {most} triples",
-                where=name,
-                fix=f"split it into one file per organisation, or raise {limits.MAX_TRIPLES.env}",
-            )
-        triples.append(q.triple if isinstance(q, ox.Quad) else q)
+    # one more than the limit is read (and no further): its presence is the error
+    triples = [q.triple if isinstance(q, ox.Quad) else q for q in islice(quads, most + 1)]
+    if len(triples) > most:
+        raise InputError(
+            f"the profile has more than {most} triples",
+            where=name,
+            fix=f"split it into one file per organisation, or raise {limits.MAX_TRIPLES.env}",
+        )
     return triples
 
 

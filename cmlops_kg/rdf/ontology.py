@@ -77,10 +77,26 @@ def is_ontology_term(term: object) -> bool:
     return term.value.startswith(RESERVED_NAMESPACES) or term.value in ontology_subjects()
 
 
+def ontology_term_subjects(triples: Iterable[ox.Triple]) -> set[ox.NamedNode]:
+    """The subjects of ``triples`` that are ontology terms (:func:`is_ontology_term`), each
+    checked once: a profile has a few hundred subjects for thousands of triples."""
+    return {s for s in {t.subject for t in triples} if is_ontology_term(s)}
+
+
+def without_ontology_terms(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """``triples`` less those about an ontology term (the same list when there are none, as
+    in every profile that validates)."""
+    terms = ontology_term_subjects(triples)
+    return [t for t in triples if t.subject not in terms] if terms else triples
+
+
 def about_ontology_terms(triples: Iterable[ox.Triple]) -> dict[str, list[ox.Triple]]:
     """The triples whose subject is an ontology term, by subject IRI."""
+    triples = triples if isinstance(triples, list | tuple) else list(triples)
+    terms = ontology_term_subjects(triples)
     found: dict[str, list[ox.Triple]] = {}
-    for t in triples:
-        if is_ontology_term(t.subject):
-            found.setdefault(t.subject.value, []).append(t)
+    if terms:
+        for t in triples:
+            if t.subject in terms:
+                found.setdefault(t.subject.value, []).append(t)
     return found

@@ -67,12 +67,13 @@ class Profile:
 
     def assessment_iris(self) -> list[str]:
         """IRIs of the assessments the profile declares (typed, or assessing something)."""
-        found = {
-            t.subject.value
-            for t in self.triples
-            if isinstance(t.subject, ox.NamedNode)
-            and ((t.predicate == RDF_TYPE and t.object == ASSESSMENT) or t.predicate == ASSESSES)
-        }
+        found: set[str] = set()
+        for t in self.triples:  # the predicate first: most triples are ruled out by it alone
+            predicate = t.predicate
+            if predicate == ASSESSES or (predicate == RDF_TYPE and t.object == ASSESSMENT):
+                subject = t.subject
+                if isinstance(subject, ox.NamedNode):
+                    found.add(subject.value)
         return sorted(found)
 
     def to_rdflib(self) -> rdflib.Graph:

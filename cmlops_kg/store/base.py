@@ -15,7 +15,6 @@ from __future__ import annotations
 import abc
 import contextlib
 import time
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +39,8 @@ Asked = tuple[Sequence[str], Mapping[str, object] | None]
 
 def staging_graph() -> str:
     """A fresh graph name to build a profile in before it replaces the live one."""
+    import uuid  # imported here: it loads platform, and an assessment's private store never stages
+
     return f"{STAGING_PREFIX}{int(time.time())}:{uuid.uuid4().hex}"
 
 

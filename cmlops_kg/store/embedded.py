@@ -143,11 +143,17 @@ class EmbeddedStore(GraphStore):
 
     def replace_graph(self, graph: str, triples: list[ox.Triple]) -> None:
         node = ox.NamedNode(graph)
-        quads = [ox.Quad(t.subject, t.predicate, t.object, node) for t in triples]
+        batch = _batch(triples, node)  # before anything is dropped, as the Quads were
         self.drop_graph(inferred_graph(graph))
         self.drop_graph(graph)
         with self._writing("write a graph"):
-            self._store.extend(quads)
+            self._add(batch, node)
+
+    def _add(self, batch: bytes | list[ox.Quad], node: ox.NamedNode) -> None:
+        if isinstance(batch, bytes):
+            self._store.load(batch, format=ox.RdfFormat.N_TRIPLES, to_graph=node, lenient=True)
+        else:
+            self._store.extend(batch)
 
     def drop_graph(self, graph: str) -> None:
         node = ox.NamedNode(graph)
@@ -303,16 +309,7 @@ class EmbeddedStore(GraphStore):
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError(f"query {qf.name!r} is a {qf.form} query, not a SELECT")
         names = [v.value for v in result.variables]
-        values: dict[object, object] = {}  # a term's Python value, converted once per query
-
-        def value(term: object) -> object:
-            if term is None:
-                return None
-            found = values.get(term)
-            if found is None:  # labels, IRIs and booleans repeat across rows
-                found = values[term] = from_oxigraph(term)
-            return found
-
+        value = _Values().__getitem__  # a term's Python value, converted once per query
         # a solution iterates its terms in the order of its variables (None when unbound);
         # by position and memoised, a third of the Python time of a row (issue 16)
         return [dict(zip(names, map(value, sol), strict=True)) for sol in result]
@@ -332,8 +329,9 @@ class EmbeddedStore(GraphStore):
 
     def add_triples(self, graph: str, triples: list[ox.Triple]) -> None:
         node = ox.NamedNode(graph)
+        batch = _batch(triples, node)
         with self._writing("write triples"):
-            self._store.extend([ox.Quad(t.subject, t.predicate, t.object, node) for t in triples])
+            self._add(batch, node)
 
     def export(self, graph: str) -> bytes:
         return self._store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(graph))
@@ -345,6 +343,35 @@ class EmbeddedStore(GraphStore):
                 self._store.flush()
         if self._path:
             self._store = ox.Store()  # the on-disk one is dropped here, and its lock with it
+
+
+class _Values(dict):
+    """Query terms and their Python values (None for an unbound variable): labels, IRIs and
+    booleans repeat across rows. A lookup that finds one is a plain dict lookup, with no
+    Python function called per term."""
+
+    def __init__(self) -> None:
+        super().__init__({None: None})
+
+    def __missing__(self, term: object) -> object:
+        found = self[term] = from_oxigraph(term)
+        return found
+
+
+def _batch(triples: Iterable[ox.Triple], graph: ox.NamedNode) -> bytes | list[ox.Quad]:
+    """What adds ``triples`` to ``graph``: their N-Triples when loading them back gives the
+    same terms (no blank node, whose label a load would change, and no triple term), else a
+    Quad per triple. Serialised and parsed in Rust, ledgerly's 2,905 triples are added in
+    4.8 ms rather than 8.4 (issue 16); a literal holding "_:" or "<<" only takes the slow
+    way."""
+    triples = triples if isinstance(triples, list) else list(triples)  # read twice, maybe
+    try:
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    except (TypeError, ValueError):  # e.g. a quad of a named graph: the Quads tell
+        data = b"_:"
+    if b"_:" not in data and b"<<" not in data:
+        return data
+    return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
 
 
 def store_fault(exc: OSError, action: str, path: str | None) -> StoreError:
