@@ -427,3 +427,25 @@ def test_reports_list_the_obligations_that_bind_the_operator(capsys, tmp_path, f
         assert label in text, label
     for label in other:
         assert label not in text, label
+
+
+@pytest.mark.parametrize(
+    "profile", sorted((EXAMPLES_DIR / "invalid").glob("*.*")), ids=lambda p: p.name
+)
+def test_an_invalid_profile_assessed_without_validation_never_crashes(capsys, profile):
+    """--no-validate hands the engine data the shapes would refuse: it assesses what it can
+    or says what is wrong (exit 2), never a traceback (a metric value written as text once
+    crashed the outcomes table)."""
+    code, _, err = run(capsys, "assess", profile, "--no-validate")
+    assert code in (0, 2), err
+    assert "Traceback" not in err
+    if code == 2:
+        assert err.startswith("error: ") and "How to fix:" in err, err
+
+
+def test_a_metric_value_written_as_text_is_named_with_its_fix(capsys):
+    code, _, err = run(
+        capsys, "assess", EXAMPLES_DIR / "invalid" / "metric-value-text.ttl", "--no-validate"
+    )
+    assert code == 2
+    assert "'about two days' is not a number" in err and "broken/m1" in err

@@ -36,7 +36,7 @@ from cmlops_kg.assessment.result import (
     Source,
     Target,
 )
-from cmlops_kg.errors import SelectionError
+from cmlops_kg.errors import InputError, SelectionError
 from cmlops_kg.rdf.ontology import without_ontology_terms
 from cmlops_kg.rdf.profiles import Profile, ProfileSource, as_profile
 from cmlops_kg.sparql.library import QueryFile, get_query, inference_strata
@@ -447,9 +447,9 @@ class Assessor:
             Outcome(
                 metric=str(r["metric"]),
                 label=str(r["metricLabel"]),
-                value=float(r["value"]),
+                value=_measured(r, "value"),
                 unit=str(r["unitNotation"]),
-                canonical_value=round(float(r["canonicalValue"]), 6),
+                canonical_value=round(_measured(r, "canonicalValue"), 6),
                 canonical_unit=str(r["canonicalNotation"]),
                 higher_is_better=r["higherIsBetter"] if r["higherIsBetter"] is not None else None,
                 period_start=_date(r["periodStart"]),
@@ -664,3 +664,18 @@ def _sources(refs: str) -> list[Source]:
         match = _SOURCE_REF.match(ref)
         out.append(Source(match.group(1), match.group(2)) if match else Source(ref, None))
     return sorted(out, key=lambda s: s.label)
+
+
+def _measured(row: dict, column: str) -> float:
+    """A metric observation's number; a value that is not one (which validation reports, so
+    only a profile loaded without it gets here) is an input error, not a crash."""
+    try:
+        return float(row[column])  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InputError(
+            f"the metric observation's value {str(row.get('value'))!r} is not a number",
+            where=str(row.get("observation") or row.get("metric")),
+            fix="write dqv:value as a number in the unit given by cmlops:unit (e.g. 2.0 with "
+            "cmlops:unit-day); validating the profile (without --no-validate) lists every "
+            "such problem",
+        ) from None

@@ -50,6 +50,8 @@ def is_staging(graph: str) -> bool:
 
 def manifest_graph() -> str:
     """A fresh graph name for a portfolio run's batch manifest."""
+    import uuid  # as in staging_graph
+
     return f"{MANIFEST_PREFIX}{int(time.time())}:{uuid.uuid4().hex}"
 
 
