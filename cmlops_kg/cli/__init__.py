@@ -141,7 +141,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         description="Continuous ML Development knowledge graph: assess ML delivery maturity.",
     )
     parser.add_argument("-V", "--version", action="version", version=f"cmlops-kg {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_OnDemand)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, spec in COMMANDS.items():
         p = sub.add_parser(name, help=spec.help, description=spec.help)
         if name == command:
@@ -149,22 +149,6 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
             add_arguments(p)
             p.set_defaults(_run=run)
     return parser
-
-
-class _OnDemand:
-    """A sub-command's parser, built when it is first used: the command line is parsed by the
-    one of the command that runs, the others are only listed (by the top-level help and the
-    'invalid choice' error, which read their names and help texts, not their parsers).
-    Building the 17 others cost 3 ms of every command (issue 16)."""
-
-    def __init__(self, **kwargs: object) -> None:
-        self._kwargs = kwargs
-        self._parser: argparse.ArgumentParser | None = None
-
-    def __getattr__(self, name: str) -> object:
-        if self._parser is None:
-            self._parser = argparse.ArgumentParser(**self._kwargs)  # type: ignore[arg-type]
-        return getattr(self._parser, name)
 
 
 def _command_of(argv: list[str]) -> str | None:
