@@ -3,6 +3,7 @@ against tiny local servers that answer 401, 500 or nothing at all."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import threading
@@ -608,6 +609,16 @@ def test_the_batched_portfolio_on_oxigraph_matches_the_embedded_store(tmp_path, 
         assert_the_batched_portfolio_matches(remote, embedded, tmp_path, monkeypatch)
 
 
+@contextlib.contextmanager
+def _oxigraph_pair(tmp_path):
+    """A real oxigraph serve and an embedded store, both holding the ontology."""
+    with oxigraph_server(tmp_path / "server", union_default_graph=False) as srv:
+        remote, embedded = RemoteStore(srv.url, timeout=60), EmbeddedStore()
+        for store in (embedded, remote):
+            store.load_ontology()
+        yield remote, embedded
+
+
 def test_a_store_that_refuses_the_manifest_names_the_teams_in_each_batch(tmp_path, monkeypatch):
     """A read-only account cannot write the manifest: each batch's texts then carry its
     teams in VALUES blocks, with the same answers."""
@@ -618,10 +629,7 @@ def test_a_store_that_refuses_the_manifest_names_the_teams_in_each_batch(tmp_pat
             raise EndpointError("the endpoint refused access (HTTP 403)")
         return real_put(self, graph, triples)
 
-    with oxigraph_server(tmp_path / "server", union_default_graph=False) as srv:
-        remote, embedded = RemoteStore(srv.url, timeout=60), EmbeddedStore()
-        for store in (embedded, remote):
-            store.load_ontology()
+    with _oxigraph_pair(tmp_path) as (remote, embedded):
         monkeypatch.setattr(RemoteStore, "_put", refusing)
         found, expected, sent, graphs = _batched_portfolio(
             remote, embedded, tmp_path, monkeypatch, teams=4, batch=2
@@ -646,10 +654,7 @@ def test_a_manifest_dropped_mid_batch_is_noticed_and_the_batch_asked_again(tmp_p
             self.drop_graph(manifest)
         return real_batched(self, qf, requests, manifest)
 
-    with oxigraph_server(tmp_path / "server", union_default_graph=False) as srv:
-        remote, embedded = RemoteStore(srv.url, timeout=60), EmbeddedStore()
-        for store in (embedded, remote):
-            store.load_ontology()
+    with _oxigraph_pair(tmp_path) as (remote, embedded):
         monkeypatch.setattr(RemoteStore, "_batched", dropping)
         found, expected, sent, _ = _batched_portfolio(
             remote, embedded, tmp_path, monkeypatch, teams=4, batch=2
