@@ -7,7 +7,9 @@ section in the README complete the documentation; a request handler that logs wh
 returned is part of prediction logging, a batch script that prints predictions is not; training
 scripts next to a pull request template are part of training code review; a Dockerfile RUN
 instruction continued over several lines is read whole, and an image installed from a lock file
-is part of dependency management (the definition asks for updates proposed automatically too).
+is part of dependency management (the definition asks for updates proposed automatically too);
+Dagster asset checks, freshness policies and the run event log are data-quality monitoring,
+freshness monitoring and central logging, and the Dagster+ CLI action deploys.
 """
 
 from __future__ import annotations
@@ -192,3 +194,67 @@ def test_a_run_instruction_ends_where_its_continuation_ends(tmp_path, catalogue)
         tmp_path, {"Dockerfile": dockerfile, **LOCKED}, catalogue, "dependency-management"
     )
     assert "signal-image-installs-from-lock" not in names
+
+
+DAGSTER_ASSETS = """\
+    import dagster as dg
+    from dagster.preview.freshness import FreshnessPolicy
+
+    policy = FreshnessPolicy.time_window(fail_window=timedelta(hours=24))
+
+    @dg.asset(freshness_policy=policy)
+    def orders(context):
+        context.log.info("loaded orders")
+
+    @dg.asset_check(asset=orders)
+    def orders_have_ids(orders):
+        return dg.AssetCheckResult(passed=bool(orders["id"].notna().all()))
+"""
+
+
+@pytest.mark.parametrize(
+    ("practice", "expected"),
+    [
+        ("data-quality-monitoring", "implemented"),
+        ("feature-freshness-monitoring", "implemented"),
+        ("logging", "implemented"),
+    ],
+)
+def test_dagster_checks_freshness_and_run_log(tmp_path, catalogue, practice, expected):
+    got = scan(tmp_path, {"src/defs/assets.py": DAGSTER_ASSETS}, catalogue)
+    assert got[practice][0] == expected
+
+
+def test_the_same_words_without_dagster_are_not_dagster(tmp_path, catalogue):
+    body = "def asset_check(x):\n    context.log.info('x')\n    freshness_policy = 1\n"
+    got = scan(tmp_path, {"src/checks.py": "@asset_check\n" + body}, catalogue)
+    for practice in ("data-quality-monitoring", "feature-freshness-monitoring", "logging"):
+        assert practice not in got
+
+
+DAGSTER_DEPLOY = """\
+    name: deploy
+    on:
+      push:
+        branches: [main]
+    jobs:
+      deploy:
+        runs-on: ubuntu-latest
+        steps:
+          - uses: actions/checkout@v4
+          - name: Deploy to Dagster Cloud
+            uses: dagster-io/dagster-cloud-action/actions/utils/dagster-cloud-cli@v1.12.14
+            with:
+              command: "ci deploy --location-name data-eng"
+"""
+
+
+def test_the_dagster_cloud_cli_action_deploys(tmp_path, catalogue):
+    got = scan(tmp_path, {".github/workflows/deploy.yml": DAGSTER_DEPLOY}, catalogue)
+    assert got["deployment-automation"] == ("implemented", "automatic")
+
+
+def test_the_dagster_cloud_cli_action_checking_only_does_not_deploy(tmp_path, catalogue):
+    workflow = DAGSTER_DEPLOY.replace('"ci deploy --location-name data-eng"', '"ci check"')
+    got = scan(tmp_path, {".github/workflows/deploy.yml": workflow}, catalogue)
+    assert "deployment-automation" not in got
