@@ -13,6 +13,8 @@ scanner's quote. docs/scanner.md defines the comparison.
     .venv/bin/python benchmarks/scan_agreement.py --rescan --write   # and store the outputs
     .venv/bin/python benchmarks/scan_agreement.py --corpus benchmarks/scan_corpus/holdout2 \
         --rescan --checkouts /work/scratch/checkouts_holdout2    # the held-out set
+    .venv/bin/python benchmarks/scan_agreement.py --corpus benchmarks/scan_corpus/holdout2 \
+        --second-reviewer benchmarks/scan_corpus/holdout2/second_reviewer   # reviewers agree?
 
 The held-out set (scan_corpus/holdout2/, six more repositories judged blind by three other
 reviewers before any scanner output was seen) measures whether rules tuned on the others
@@ -115,7 +117,11 @@ def repo_key(repository: str) -> str:
 
 
 def load_judgements(corpus: Path, key: str) -> dict[str, Judgement]:
-    doc = json.loads((corpus / "judgements" / f"{key}.json").read_text(encoding="utf-8"))
+    return read_judgements(corpus / "judgements" / f"{key}.json")
+
+
+def read_judgements(path: Path) -> dict[str, Judgement]:
+    doc = json.loads(path.read_text(encoding="utf-8"))
     return {
         practice: Judgement(
             j["judgement"], j.get("automated"), j.get("note", ""), tuple(j.get("evidence", []))
@@ -201,6 +207,78 @@ def total(tallies: dict[str, Tally]) -> Tally:
     return out
 
 
+@dataclass
+class Pairwise:
+    """Two reviewers and the scanner on the practices both reviewers judged observable."""
+
+    both_observable: int = 0
+    observability_differs: int = 0  # one reviewer says not-observable, the other does not
+    reviewers_agree3: int = 0
+    reviewers_agree2: int = 0
+    scanner_agree3: list[int] = field(default_factory=lambda: [0, 0])  # with A, with B
+    scanner_agree2: list[int] = field(default_factory=lambda: [0, 0])
+    confusion: Counter = field(default_factory=Counter)  # (reviewer A, reviewer B)
+
+
+def two_reviewers(
+    first: dict[str, Judgement], second: dict[str, Judgement], claims: dict[str, Claim]
+) -> Pairwise:
+    out = Pairwise()
+    for practice, a in first.items():
+        b = second.get(practice)
+        if b is None:
+            continue
+        if (a.judgement == NOT_OBSERVABLE) != (b.judgement == NOT_OBSERVABLE):
+            out.observability_differs += 1
+        if NOT_OBSERVABLE in (a.judgement, b.judgement):
+            continue
+        out.both_observable += 1
+        out.confusion[(a.judgement, b.judgement)] += 1
+        out.reviewers_agree3 += a.judgement == b.judgement
+        out.reviewers_agree2 += (a.judgement == "implemented") == (b.judgement == "implemented")
+        c = claims.get(practice, Claim("none")).klass
+        for n, j in enumerate((a, b)):
+            out.scanner_agree3[n] += j.judgement == c
+            out.scanner_agree2[n] += (j.judgement == "implemented") == (c == "implemented")
+    return out
+
+
+def print_two_reviewers(pairs: dict[str, Pairwise]) -> None:
+    print("Second reviewer (practices both reviewers judged observable):")
+    head = f"{'':44} {'judged':>6} {'A~B 3':>7} {'A~B 2':>7} {'S~A 3':>7} {'S~B 3':>7} {'NO~':>4}"
+    print(head)
+    overall = Pairwise()
+    for repo, p in sorted(pairs.items()):
+        n = p.both_observable
+        print(
+            f"{repo[:44]:44} {n:6d} {ratio(p.reviewers_agree3, n):>7} "
+            f"{ratio(p.reviewers_agree2, n):>7} {ratio(p.scanner_agree3[0], n):>7} "
+            f"{ratio(p.scanner_agree3[1], n):>7} {p.observability_differs:4d}"
+        )
+        for name in ("both_observable", "observability_differs", "reviewers_agree3"):
+            setattr(overall, name, getattr(overall, name) + getattr(p, name))
+        overall.reviewers_agree2 += p.reviewers_agree2
+        for i in (0, 1):
+            overall.scanner_agree3[i] += p.scanner_agree3[i]
+            overall.scanner_agree2[i] += p.scanner_agree2[i]
+        overall.confusion.update(p.confusion)
+    n = overall.both_observable
+    print(
+        f"{'OVERALL':44} {n:6d} {ratio(overall.reviewers_agree3, n):>7} "
+        f"{ratio(overall.reviewers_agree2, n):>7} {ratio(overall.scanner_agree3[0], n):>7} "
+        f"{ratio(overall.scanner_agree3[1], n):>7} {overall.observability_differs:4d}"
+    )
+    print("Confusion (reviewer A -> reviewer B):")
+    for r in REVIEWER_CLASSES:
+        cells = "  ".join(f"{s}: {overall.confusion[(r, s)]:4d}" for s in REVIEWER_CLASSES)
+        print(f"  {r:12} {cells}")
+    print(
+        "A~B: the two reviewers agree; S~A, S~B: the scanner agrees with reviewer A (the corpus "
+        "judgement), with reviewer B; NO~: practices one reviewer judged not-observable and "
+        "the other did not"
+    )
+
+
 # -- printing ---------------------------------------------------------------------------------
 HEADER = (
     f"{'':44} {'judged':>6} {'agree3':>7} {'agree2':>7} {'prec':>7} {'recall':>7} "
@@ -280,6 +358,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help="store the re-scanned outputs")
     parser.add_argument("--repo", action="append", default=[], help="only these (owner__name)")
     parser.add_argument("--quiet", action="store_true", help="no list of disagreements")
+    parser.add_argument(
+        "--second-reviewer",
+        type=Path,
+        help="a folder of second, independent judgements (<owner>__<name>.json) to compare with",
+    )
     args = parser.parse_args(argv)
     judgements: dict[str, dict[str, Judgement]] = {}
     claims: dict[str, dict[str, Claim]] = {}
@@ -306,6 +389,17 @@ def main(argv: list[str] | None = None) -> int:
         claims[key] = claims_of(output)
     by_practice, by_repo, wrong = compare(judgements, claims)
     print_report(by_practice, by_repo, wrong, not args.quiet)
+    if args.second_reviewer:
+        pairs = {
+            key: two_reviewers(judgements[key], read_judgements(path), claims[key])
+            for key in judgements
+            if (path := args.second_reviewer / f"{key}.json").exists()
+        }
+        if not pairs:
+            print(f"error: no second judgement in {args.second_reviewer}", file=sys.stderr)
+            return 2
+        print()
+        print_two_reviewers(pairs)
     return 0
 
 
