@@ -219,6 +219,16 @@ class Pairwise:
     scanner_agree2: list[int] = field(default_factory=lambda: [0, 0])
     confusion: Counter = field(default_factory=Counter)  # (reviewer A, reviewer B)
 
+    def merge(self, other: Pairwise) -> None:
+        for name in ("both_observable", "observability_differs"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.reviewers_agree3 += other.reviewers_agree3
+        self.reviewers_agree2 += other.reviewers_agree2
+        for i in (0, 1):
+            self.scanner_agree3[i] += other.scanner_agree3[i]
+            self.scanner_agree2[i] += other.scanner_agree2[i]
+        self.confusion.update(other.confusion)
+
 
 def two_reviewers(
     first: dict[str, Judgement], second: dict[str, Judgement], claims: dict[str, Claim]
@@ -255,13 +265,7 @@ def print_two_reviewers(pairs: dict[str, Pairwise]) -> None:
             f"{ratio(p.reviewers_agree2, n):>7} {ratio(p.scanner_agree3[0], n):>7} "
             f"{ratio(p.scanner_agree3[1], n):>7} {p.observability_differs:4d}"
         )
-        for name in ("both_observable", "observability_differs", "reviewers_agree3"):
-            setattr(overall, name, getattr(overall, name) + getattr(p, name))
-        overall.reviewers_agree2 += p.reviewers_agree2
-        for i in (0, 1):
-            overall.scanner_agree3[i] += p.scanner_agree3[i]
-            overall.scanner_agree2[i] += p.scanner_agree2[i]
-        overall.confusion.update(p.confusion)
+        overall.merge(p)
     n = overall.both_observable
     print(
         f"{'OVERALL':44} {n:6d} {ratio(overall.reviewers_agree3, n):>7} "
