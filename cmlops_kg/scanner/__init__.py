@@ -128,6 +128,11 @@ def scan_repository(
         catalogue=catalogue,
         seconds=time.perf_counter() - started,
         scope=location.scope,
-        warnings=[*_warnings(location, tree, in_scope), *config.warnings, *config.notes()],
+        warnings=[
+            *_warnings(location, tree, in_scope),
+            *config.warnings,
+            *config.notes(),
+            *detection.notes,
+        ],
         repository=location.is_repository,
     )

@@ -214,7 +214,15 @@ def detect(
     contents = Contents(tree, limit)
     templated = logical_paths(list(tree.files))
     result = Detection(git_index=tracked is not None, refs=len(options.refs))
-    plain = _told_examples(catalogue, options) + [s for s in catalogue.scopes if not s.conditional]
+    # the whole tree (the usual case) without a call per file
+    files = (
+        [r for r in tree.files if options.in_scope(r) or r == ".git"]
+        if options.scope
+        else list(tree.files)
+    )
+    unconditional = [s for s in catalogue.scopes if not s.conditional]
+    told = _told_examples(catalogue, options)
+    plain = told + _unyielded(unconditional, told, files, options, result)
     roles = PathRoles(plain, options.exempt)
     # CI first: the files CI runs are always checked, even for signals with enough hits
     result.ci = parse_ci(
@@ -227,12 +235,6 @@ def detect(
     )
     if options.scope:
         _scope_ci(result.ci, options)
-    # the whole tree (the usual case) without a call per file
-    files = (
-        [r for r in tree.files if options.in_scope(r) or r == ".git"]
-        if options.scope
-        else list(tree.files)
-    )
     # scopes whose conditions the scanned folder meets (a notebook collection) restrict the
     # evidence of files outside the plain scopes; CI files are still found and parsed
     conditional = [s for s in catalogue.scopes if s.conditional]
@@ -279,8 +281,46 @@ def _told_examples(catalogue: SignalCatalogue, options: Options) -> list[Evidenc
     examples = next((s for s in catalogue.scopes if s.name == "scope-examples"), None)
     if not options.examples or examples is None:
         return []
-    globs = tuple(options.examples)
-    return [replace(examples, name="examples (pyproject.toml)", globs=globs)]
+    globs = tuple(options.examples)  # what the repository says stays restricted: no yielding
+    told = replace(examples, name="examples (pyproject.toml)", globs=globs, yields_at=None)
+    return [told]
+
+
+def _unyielded(
+    scopes: list[EvidenceScope],
+    told: list[EvidenceScope],
+    files: list[str],
+    options: Options,
+    result: Detection,
+) -> list[EvidenceScope]:
+    """The scopes without those that yield to the tree: a repository that is a collection of
+    examples (most of its code in examples/) is read as its content, with a note saying so."""
+    joined: str | None = None
+    kept = []
+    for scope in scopes:
+        if scope.yields_at is not None:
+            if joined is None:  # one search of all the paths rejects the usual tree
+                joined = "\0" + "\0".join(files).lower()
+            if any(("/" + lit in joined or "\0" + lit in joined) for lit in scope.literals()):
+                others = PathRoles(told + [s for s in scopes if s is not scope], options.exempt)
+                if (share := scope.yields(files, others)) is not None:
+                    result.notes.append(_yield_note(scope, *share))
+                    continue
+        kept.append(scope)
+    return kept
+
+
+def _yield_note(scope: EvidenceScope, inside: int, total: int) -> str:
+    label = _scope_words(scope)
+    return (
+        f"{inside} of {total} code files are {label}: read as the repository's content, not "
+        f"restricted as {label}; if they are not what the repository does, list them as "
+        "examples in the [tool.cmlops-kg.scan] table of pyproject.toml"
+    )
+
+
+def _scope_words(scope: EvidenceScope) -> str:
+    return scope.name.removeprefix("scope-").replace("-", " ")
 
 
 def _ref_quote(ref: str) -> str:

@@ -37,6 +37,7 @@ class Detection:
     git_index: bool = False
     refs: int = 0  # git refs read
     restricted: dict[str, int] = field(default_factory=dict)  # evidence scope -> findings left out
+    notes: list[str] = field(default_factory=list)  # what the reader should know (scopes yielded)
 
 
 @dataclass

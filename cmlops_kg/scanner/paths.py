@@ -67,6 +67,8 @@ class EvidenceScope:
     every: bool = False  # every practice allowed, each only as present (course material)
     per_folder: bool = False  # conditions hold folder by folder (a folder of notebooks)
     folders: tuple[str, ...] = ()  # the folders meeting them: the globs hold inside these only
+    yields_at: float | None = None  # share of the code files above which its paths are the content
+    share_of: tuple[str, ...] = ()  # the code files that share counts
 
     @property
     def conditional(self) -> bool:
@@ -156,6 +158,26 @@ class EvidenceScope:
     def literals(self) -> tuple[str, ...]:
         """Substrings one of which every matching path contains (a quick reject)."""
         return _literals(self.globs)
+
+    def yields(self, files: list[str], others: PathRoles) -> tuple[int, int] | None:
+        """(code files in this scope, code files counted) when more than ``yields_at`` of the
+        counted code files lie in this scope's paths - a repository that is a collection of
+        examples: they are its content, not a side show - else None. Code files in the other
+        scopes (tests, docs, vendored code, the examples a repository names) count for
+        neither."""
+        if self.yields_at is None or not self.share_of:
+            return None
+        counted, regex = GlobSet(self.share_of), self.regex()
+        inside = total = 0
+        for rel in files:
+            low = rel.lower()
+            if not counted.match(low):
+                continue
+            if others.restriction(rel) is not None:
+                continue
+            inside += bool(regex.match(low))
+            total += 1
+        return (inside, total) if total and inside / total > self.yields_at else None
 
 
 def _literals(globs: tuple[str, ...]) -> tuple[str, ...]:

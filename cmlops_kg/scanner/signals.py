@@ -188,6 +188,8 @@ FACTS_READ = frozenset(
         "scopeIgnoresFile",
         "scopeLimitsEveryPractice",
         "scopePerFolder",
+        "scopeYieldsAtShare",
+        "scopeShareOfFile",
     }
 )
 LINKS_READ = frozenset(
@@ -414,6 +416,8 @@ def _scopes(facts: Facts, links: dict) -> list[EvidenceScope]:
                     frozenset(limited.get(term, [])),
                     _flag(values, "scopeLimitsEveryPractice"),
                     _flag(values, "scopePerFolder"),
+                    yields_at=_share(values.get("scopeYieldsAtShare")),
+                    share_of=tuple(values.get("scopeShareOfFile", [])),
                 )
             )
     # scopes of every practice last: a test or an example in course material is one first
@@ -422,6 +426,15 @@ def _scopes(facts: Facts, links: dict) -> list[EvidenceScope]:
 
 def _flag(values: dict[str, list[str]], key: str) -> bool:
     return values.get(key, ["false"])[0].lower() == "true"
+
+
+def _share(values: list[str] | None) -> float | None:
+    """A share between 0 and 1 (the catalogue check reports any other value)."""
+    try:
+        share = float(values[0]) if values else None
+    except ValueError:
+        return None
+    return share if share is not None and 0 <= share <= 1 else None
 
 
 def _specificity(pattern: ContentPattern) -> tuple[int, int, str]:
