@@ -11,15 +11,15 @@ scanner's quote. docs/scanner.md defines the comparison.
     .venv/bin/python benchmarks/scan_agreement.py              # the stored outputs
     .venv/bin/python benchmarks/scan_agreement.py --rescan     # re-scan the checkouts
     .venv/bin/python benchmarks/scan_agreement.py --rescan --write   # and store the outputs
-    .venv/bin/python benchmarks/scan_agreement.py --corpus benchmarks/scan_corpus/holdout2 \
-        --rescan --checkouts /work/scratch/checkouts_holdout2    # the held-out set
+    .venv/bin/python benchmarks/scan_agreement.py --corpus benchmarks/scan_corpus/holdout3 \
+        --rescan --checkouts /work/scratch/checkouts_holdout3    # the held-out set
     .venv/bin/python benchmarks/scan_agreement.py --corpus benchmarks/scan_corpus/holdout2 \
         --second-reviewer benchmarks/scan_corpus/holdout2/second_reviewer   # reviewers agree?
 
-The held-out set (scan_corpus/holdout2/, six more repositories judged blind by three other
+The held-out set (scan_corpus/holdout3/, six more repositories judged blind by three other
 reviewers before any scanner output was seen) measures whether rules tuned on the others
-generalise; no rule is tuned on it. scan_corpus/holdout/ was the held-out set until stop 33,
-when its disagreements were used for rules (--corpus benchmarks/scan_corpus/holdout).
+generalise; no rule is tuned on it. scan_corpus/holdout/ and scan_corpus/holdout2/ were the
+held-out sets until stops 33 and 35, when their disagreements were used for rules.
 
 Re-scanning needs the checkouts (normal clones at the snapshot commits) in --checkouts; they are
 read, never executed, and nothing of them is stored but the scanner's output.
