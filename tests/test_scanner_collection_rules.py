@@ -81,12 +81,9 @@ def test_a_tree_without_examples_has_no_note(tmp_path, catalogue):
     assert not [w for w in result.warnings if "code files are" in w]
 
 
-def test_a_scope_with_no_share_set_never_yields(tmp_path, catalogue):
-    from scan_repos import committed
-
+def test_a_scope_with_no_share_set_never_yields():
     from cmlops_kg.scanner.paths import EvidenceScope, PathRoles
 
-    committed(tmp_path, {})
     scope = EvidenceScope("s", "s", ("**/examples/**",), frozenset())
     assert scope.yields(["examples/a.py"], PathRoles([])) is None
     shared = EvidenceScope(

@@ -429,7 +429,7 @@ def _flag(values: dict[str, list[str]], key: str) -> bool:
 
 
 def _share(values: list[str] | None) -> float | None:
-    """A share between 0 and 1 (the catalogue check reports any other value)."""
+    """A share between 0 and 1; any other value is ignored (the scope then never yields)."""
     try:
         share = float(values[0]) if values else None
     except ValueError:
